@@ -1,0 +1,226 @@
+"""The engine: a :class:`Checker` is built once (rules, dictionaries, detectors) and then checks
+any number of texts and files, from any number of threads.
+
+Flow: reader (bytes → Document) → every enabled detector (TextView → hits) → findings with
+rule metadata, severity overrides and locations → :class:`~gkcheck.model.FileResult`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from . import __version__
+from .config import Config, parse_date
+from .detectors import build as build_detectors
+from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, Location,
+                    Report, Segment)
+from .readers import Limits, read
+from .rules import Rule, load_rules, resolve_selector
+from .textview import Context, TextView
+from .walk import iter_files
+
+CONTEXT_CHARS = 20
+PUBDATE_KEYS = ("PubDate", "pubdate", "publishdate", "article:published_time")
+
+
+class Checker:
+    """Checks text, bytes and files against the enabled rules.
+
+    >>> checker = Checker()                     # once, at start-up
+    >>> findings = checker.check_text("截止目前已完成")
+    >>> findings[0].suggestion
+    '截至目前'
+    """
+
+    def __init__(self, config: Config | None = None, *, limits: Limits = Limits(),
+                 today: Callable[[], date] = date.today):
+        self.config = config or Config()
+        self.rules: dict[str, Rule] = load_rules()
+        self.enabled = self._enabled_rules()
+        self.limits = limits
+        self._today = today
+        self._severity = dict(self.config.severity)
+        unknown = set(self._severity) - set(self.rules)
+        if unknown:
+            raise GkcheckError(f"配置的 severity 中有未知规则：{', '.join(sorted(unknown))}")
+        names = {self.rules[c].detector for c in self.enabled}
+        self._detectors = build_detectors(names, config=self.config, rules=self.rules,
+                                          enabled=self.enabled)
+
+    def _enabled_rules(self) -> set[str]:
+        codes = set(self.rules)
+        if self.config.select:
+            codes = set().union(*(resolve_selector(s, self.rules) for s in self.config.select))
+        for s in self.config.ignore:
+            codes -= resolve_selector(s, self.rules)
+        return codes
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def check_text(self, text: str, *, filename: str | None = None,
+                   publish_date: date | str | None = None) -> list[Finding]:
+        """Findings for a string: plain text, or HTML when ``filename`` ends in .html/.htm."""
+        if filename and filename.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
+            doc = read(text.encode("utf-8"), filename, self.limits)
+        else:
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            doc = Document(filename or "<text>", "text",
+                           tuple(Segment(s, Location(line=i, column=1, part="text"))
+                                 for i, s in enumerate(lines, 1)))
+        return self.check_document(doc, publish_date=publish_date)
+
+    def check_bytes(self, data: bytes, filename: str, *,
+                    publish_date: date | str | None = None) -> FileResult:
+        """Read ``data`` as the file ``filename`` (type from the content) and check it.
+
+        Never raises for a bad file: the result has ``status == "error"`` and a message."""
+        if len(data) > self.config.max_file_bytes:
+            return FileResult(filename, None, "error",
+                              f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")
+        try:
+            doc = read(data, filename, self.limits)
+            findings = self.check_document(doc, publish_date=publish_date)
+        except GkcheckError as exc:
+            return FileResult(filename, None, "error", str(exc))
+        except MemoryError:
+            return FileResult(filename, None, "error", "文件过大或结构异常，读取时内存不足")
+        except RecursionError:
+            return FileResult(filename, None, "error", "文件嵌套层级过深，无法读取")
+        except Exception as exc:  # a reader bug or a hostile file: that file's error, never a crash
+            return FileResult(filename, None, "error", f"无法读取文件（{type(exc).__name__}：{exc}）")
+        return FileResult(filename, doc.type, "ok", None, tuple(findings), doc.encoding)
+
+    def check_file(self, path: str | os.PathLike[str], *,
+                   publish_date: date | str | None = None, display: str | None = None) -> FileResult:
+        name = display or str(path)
+        try:
+            size = os.path.getsize(path)
+            if size > self.config.max_file_bytes:
+                return FileResult(name, None, "error",
+                                  f"文件过大（{size // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return FileResult(name, None, "error", f"无法打开文件：{exc.strerror or exc}")
+        result = self.check_bytes(data, name, publish_date=publish_date)
+        return result
+
+    def check_document(self, doc: Document, *, publish_date: date | str | None = None) -> list[Finding]:
+        view = TextView.of(doc)
+        ctx = self.context_for(doc, publish_date)
+        findings: list[tuple[tuple[int, int], Finding]] = []
+        for _, detector in self._detectors:
+            for hit in detector.detect(view, ctx):
+                if hit.rule in self.enabled:
+                    findings.append(((hit.start, len(findings)), self._finding(hit, view)))
+        findings.sort(key=lambda item: item[0])
+        return [f for _, f in findings]
+
+    def scan(self, paths: Sequence[str | os.PathLike[str]], *, jobs: int | None = None,
+             publish_date: date | str | None = None,
+             progress: Callable[[FileResult], None] | None = None) -> Report:
+        """Check files and folders; one unreadable file is that file's error, the batch goes on."""
+        items = list(iter_files([Path(p) for p in paths], self.config.exclude))
+        jobs = jobs or self.config.jobs
+        results: list[FileResult] = []
+        todo = [(str(p), err) for p, err in items]
+        if jobs > 1 and len(todo) > 1:
+            results = _scan_parallel(self, todo, jobs, publish_date, progress)
+        else:
+            for path, err in todo:
+                result = (FileResult(path, None, "error", err) if err
+                          else self.check_file(path, publish_date=publish_date))
+                results.append(result)
+                if progress:
+                    progress(result)
+        return Report(tuple(results), __version__)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def context_for(self, doc: Document, publish_date: date | str | None) -> Context:
+        today = self._today()
+        explicit = publish_date if publish_date is not None else self.config.publish_date
+        pub = parse_date(explicit, "发布日期") if explicit is not None else None
+        page_date = _meta_date(doc.meta)
+        doc_date = pub or page_date or today
+        return Context(today=today, doc_date=doc_date, publish_date=pub or page_date)
+
+    def _finding(self, hit: Hit, view: TextView) -> Finding:
+        rule = self.rules[hit.rule]
+        severity = self._severity.get(hit.rule) or hit.severity or rule.severity
+        if hit.start >= 0:
+            match = hit.match if hit.match is not None else view.text[hit.start:hit.end]
+            location = hit.location or view.locate(hit.start)
+            context = _context(view, hit.start, hit.end)
+        else:
+            match = hit.match or ""
+            location = hit.location or Location()
+            context = match
+        return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
+                       match, hit.suggestion, location, context, hit.note)
+
+
+def _meta_date(meta: dict[str, str]) -> date | None:
+    for key in PUBDATE_KEYS:
+        value = meta.get(key)
+        if value:
+            try:
+                return parse_date(value[:10] if len(value) >= 10 and value[4] in "-/." else value)
+            except GkcheckError:
+                return None
+    return None
+
+
+def _context(view: TextView, start: int, end: int) -> str:
+    index = view.segment_index(start)
+    seg_start, seg_end = view.segment_span(index)
+    lo = max(seg_start, start - CONTEXT_CHARS)
+    hi = min(seg_end, end + CONTEXT_CHARS)
+    return view.text[lo:hi].replace("\n", " ")
+
+
+def worst(findings: Iterable[Finding]) -> int:
+    return max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+
+
+# -- parallel scanning ------------------------------------------------------------------------
+# Workers are forked from the process that built the Checker, so the dictionaries are built
+# once and shared copy-on-write; only file paths go out and FileResults come back.
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(checker: Checker, publish_date: date | str | None) -> None:
+    _WORKER["checker"] = checker
+    _WORKER["publish_date"] = publish_date
+
+
+def _check_one(item: tuple[str, str | None]) -> FileResult:
+    path, err = item
+    if err:
+        return FileResult(path, None, "error", err)
+    checker: Checker = _WORKER["checker"]  # type: ignore[assignment]
+    return checker.check_file(path, publish_date=_WORKER["publish_date"])  # type: ignore[arg-type]
+
+
+def _scan_parallel(checker: Checker, todo: list[tuple[str, str | None]], jobs: int,
+                   publish_date: date | str | None,
+                   progress: Callable[[FileResult], None] | None) -> list[FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork")
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(checker, publish_date)) as pool:
+        for result in pool.map(_check_one, todo, chunksize=max(1, min(16, len(todo) // (jobs * 4) or 1))):
+            results.append(result)
+            if progress:
+                progress(result)
+    return results
+
+
+__all__ = ["Checker", "worst"]

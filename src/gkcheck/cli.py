@@ -1,0 +1,150 @@
+"""The command line: ``gkcheck scan``, ``rules``, ``explain`` (and the commands other modules add).
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 something is; 2 a usage error, or a file
+could not be checked (an unreadable file is never reported as clean).
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .model import SEVERITY_RANK, GkcheckError
+
+# Commands that live in their own modules, imported only when run (start-up stays fast).
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, _, attr = LAZY_COMMANDS[name].partition(":")
+            return getattr(import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gkcheck")
+def main() -> None:
+    """gkcheck：政务公开内容发布前合规检查（错敏字、严重表述错误、个人隐私、日期、链接）。"""
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def format_names() -> list[str]:
+    from .reporters import REPORTERS
+
+    return list(REPORTERS)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(format_names()), default="text", show_default=True,
+              help="报告格式。")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="把报告写入文件（原子写入）而不是标准输出。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="达到此级别的问题使退出码为 1（默认 error）。")
+@click.option("--publish-date", help="日期检查所对照的发布日期，YYYY-MM-DD（默认今天）。")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="配置文件（默认向上查找 gkcheck.toml 或 pyproject.toml 的 [tool.gkcheck]）。")
+@click.option("--exclude", multiple=True, help="排除匹配此通配符的文件名或相对路径，可重复。")
+@click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀、规则名或类别），可重复或逗号分隔。")
+@click.option("--ignore", multiple=True, help="停用这些规则（同 --select 的写法），可重复或逗号分隔。")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="并行进程数（默认 1）。")
+def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
+         publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
+         select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None) -> None:
+    """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
+    from .checker import Checker
+    from .config import load_config, parse_date
+    from .output import write_atomic
+    from .reporters import render
+
+    try:
+        config = load_config(config_path)
+        config = config.with_overrides(
+            fail_on=fail_on, jobs=jobs,
+            publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
+            select=_split(select) or None,
+            ignore=(*config.ignore, *_split(ignore)) if ignore else None,
+            exclude=(*config.exclude, *exclude) if exclude else None)
+        if output is not None and any(output.resolve() == p.resolve() for p in paths):
+            raise GkcheckError("--output 不能指向被检查的文件")
+        checker = Checker(config)
+    except GkcheckError as exc:
+        raise click.UsageError(str(exc)) from None
+    report = checker.scan(list(paths))
+    rendered = render(report, fmt)
+    if output is not None:
+        try:
+            write_atomic(output, rendered)
+        except OSError as exc:
+            click.echo(f"gkcheck: 无法写入报告 {output}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        click.echo(f"报告已写入 {output}", err=True)
+    elif isinstance(rendered, bytes):
+        raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
+    else:
+        click.echo(rendered, nl=False)
+    for result in report.files:
+        if result.status == "error":
+            click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
+    sys.exit(exit_code(report, config.fail_on))
+
+
+def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
+    if any(f.status == "error" for f in report.files):
+        return 2
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_RANK[fail_on]
+    if any(SEVERITY_RANK[x.severity] >= threshold for f in report.files for x in f.findings):
+        return 1
+    return 0
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="列表格式。")
+def rules(fmt: str) -> None:
+    """列出全部规则：编号、名称、类别、默认级别、提示。"""
+    import json
+
+    from .rules import load_rules
+
+    table = load_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "category": r.category,
+                                "severity": r.severity, "message": r.message}
+                               for r in table.values()], ensure_ascii=False, indent=2))
+        return
+    for r in table.values():
+        click.echo(f"{r.code}  {r.name:<28} {r.category:<10} {r.severity:<8} {r.message}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """显示一条规则的说明文档（编号或名称）。"""
+    from .rules import load_rules
+
+    table = load_rules()
+    by_name = {r.name: r for r in table.values()}
+    found = table.get(rule.upper()) or by_name.get(rule)
+    if found is None:
+        raise click.UsageError(f"未知规则：{rule}（用 gkcheck rules 查看全部规则）")
+    click.echo(found.doc_markdown())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,167 @@
+"""Configuration: one frozen value built from a TOML file and the command line, passed explicitly.
+
+Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
+``pyproject.toml``, from the working folder upward. Keys (all optional)::
+
+    select = ["T", "expression"]      # rule codes, code prefixes, rule names or categories
+    ignore = ["E004"]
+    exclude = ["archive/**", "*.bak"] # globs on names and relative paths
+    fail-on = "error"                 # error | warning | info | never
+    jobs = 2
+    publish-date = "2024-03-01"       # the date date checks compare against (default: now)
+    dictionaries = ["my-typos.tsv"]   # extra dictionary files in the bundled format
+    allow = ["某某词"]                 # words never reported
+    allowlists = ["allow.txt"]        # files of such words, one a line
+    [severity]                        # per-rule severity overrides
+    E004 = "error"
+    [options.<detector>]              # detector options (see docs/configuration.md)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .model import SEVERITIES, GkcheckError
+
+FAIL_ON = ("error", "warning", "info", "never")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: str = "error"
+    jobs: int = 1
+    publish_date: date | None = None
+    dictionaries: tuple[Path, ...] = ()
+    allow: tuple[str, ...] = ()
+    allowlists: tuple[Path, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    max_file_bytes: int = MAX_FILE_BYTES
+    source: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def detector_options(self, name: str) -> dict[str, Any]:
+        for key, items in self.options:
+            if key == name:
+                return dict(items)
+        return {}
+
+
+def parse_date(value: str | date | datetime, what: str = "日期") -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise GkcheckError(f"无法识别的{what}：{value}（请用 YYYY-MM-DD）") from None
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GkcheckError(f"{where}: {key} 应为字符串列表")
+    return tuple(value)
+
+
+_KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
+          "allow", "allowlists", "severity", "options", "max-file-mb"}
+
+
+def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
+    unknown = set(raw) - _KNOWN
+    if unknown:
+        raise GkcheckError(f"{where}: 未知配置项 {', '.join(sorted(unknown))}")
+    base = where.parent
+    fail_on = raw.get("fail-on", "error")
+    if fail_on not in FAIL_ON:
+        raise GkcheckError(f"{where}: fail-on 应为 {'/'.join(FAIL_ON)} 之一")
+    severity = raw.get("severity", {})
+    for code, sev in severity.items():
+        if sev not in SEVERITIES:
+            raise GkcheckError(f"{where}: 规则 {code} 的级别 {sev} 无效")
+    jobs = raw.get("jobs", 1)
+    if not isinstance(jobs, int) or jobs < 1:
+        raise GkcheckError(f"{where}: jobs 应为正整数")
+    options = raw.get("options", {})
+    if not isinstance(options, dict):
+        raise GkcheckError(f"{where}: options 应为表")
+    return Config(
+        select=_strings(raw, "select", where),
+        ignore=_strings(raw, "ignore", where),
+        exclude=_strings(raw, "exclude", where),
+        fail_on=fail_on,
+        jobs=jobs,
+        publish_date=parse_date(raw["publish-date"], "publish-date") if "publish-date" in raw else None,
+        dictionaries=tuple(base / p for p in _strings(raw, "dictionaries", where)),
+        allow=_strings(raw, "allow", where),
+        allowlists=tuple(base / p for p in _strings(raw, "allowlists", where)),
+        severity=tuple(severity.items()),
+        options=_freeze(options),
+        max_file_bytes=int(raw.get("max-file-mb", MAX_FILE_BYTES // 2**20)) * 2**20,
+        source=where,
+    )
+
+
+def load_config_file(path: Path) -> Config:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise GkcheckError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GkcheckError(f"配置文件 {path} 不是有效的 TOML：{exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("gkcheck", {})
+    return config_from_mapping(data, path)
+
+
+def find_config(start: Path) -> Path | None:
+    """``gkcheck.toml``, or a ``pyproject.toml`` with ``[tool.gkcheck]``, from ``start`` upward."""
+    for folder in (start, *start.parents):
+        candidate = folder / "gkcheck.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                with candidate.open("rb") as fh:
+                    if "gkcheck" in tomllib.load(fh).get("tool", {}):
+                        return candidate
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+    return None
+
+
+def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+    if path is not None:
+        return load_config_file(path)
+    found = find_config((cwd or Path.cwd()).resolve())
+    return load_config_file(found) if found else Config()

@@ -1,0 +1,252 @@
+"""The data that flows through gkcheck: documents in, findings out.
+
+readers turn bytes into a :class:`Document` (segments that remember where they came from);
+detectors turn a document's text into :class:`Hit` records; the engine turns hits into
+:class:`Finding` records with locations; reporters render a :class:`Report`.
+Everything here is a plain frozen dataclass.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden")
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a piece of text sits in its file. Unused fields stay None.
+
+    ``line``/``column`` are 1-based and counted in characters of the source line (text-like
+    files, HTML); ``paragraph`` is the 1-based paragraph index inside ``part`` (DOCX);
+    ``sheet``/``cell`` name a spreadsheet cell; ``page`` a PDF page (1-based); ``row``/``col``
+    a table cell (1-based) in DOCX and HTML tables; ``hidden`` says why the text is not
+    visible to a reader of the published page (hidden sheet, tracked deletion, comment ...).
+    """
+
+    line: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    page: int | None = None
+    part: str | None = None
+    paragraph: int | None = None
+    row: int | None = None
+    col: int | None = None
+    hidden: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """Short human-readable form, e.g. ``第3行第5列`` or ``名单!C12``."""
+        bits: list[str] = []
+        if self.sheet is not None or self.cell is not None:
+            bits.append(f"{self.sheet}!{self.cell}" if self.sheet else str(self.cell))
+        if self.page is not None:
+            bits.append(f"第{self.page}页")
+        if self.part and self.part not in ("body", "text"):
+            bits.append(self.part)
+        if self.paragraph is not None:
+            bits.append(f"第{self.paragraph}段")
+        if self.row is not None:
+            bits.append(f"表格第{self.row}行第{self.col}列")
+        if self.line is not None:
+            bits.append(f"第{self.line}行" + (f"第{self.column}字" if self.column else ""))
+        elif self.column is not None and self.cell is None:
+            bits.append(f"第{self.column}字")
+        if self.hidden:
+            bits.append(f"（隐藏：{self.hidden}）")
+        return " ".join(bits) or "文件"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text from one place in a file.
+
+    ``anchors`` map offsets in ``text`` back to source positions: a sorted tuple of
+    ``(offset, line, column)``; the position of offset ``o`` is that of the last anchor at or
+    before ``o`` plus the distance. Without anchors, ``base``'s line/column (if any) is the
+    position of offset 0 and offsets count along one line.
+    ``kind`` is ``text`` for running text, ``meta`` for a <meta> value (``name`` holds its
+    name), ``attr`` for an attribute (alt, title), ``cell`` for a spreadsheet/table cell.
+    """
+
+    text: str
+    base: Location = field(default_factory=Location)
+    anchors: tuple[tuple[int, int, int], ...] = ()
+    kind: str = "text"
+    name: str | None = None
+
+    def locate(self, offset: int) -> Location:
+        if self.anchors:
+            i = bisect_right(self.anchors, (offset, 1 << 62, 0)) - 1
+            if i < 0:
+                i = 0
+            off, line, col = self.anchors[i]
+            return _replace(self.base, line=line, column=col + (offset - off))
+        if self.base.line is not None:
+            return _replace(self.base, column=(self.base.column or 1) + offset)
+        return _replace(self.base, column=offset + 1)
+
+
+def _replace(loc: Location, **changes: Any) -> Location:
+    d = asdict(loc)
+    d.update(changes)
+    return Location(**d)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the reader saw it: ``cells[r][c]`` is an index into ``Document.segments`` or -1.
+
+    Row 0 is the first row of the table (usually the header). ``ref`` names the range for
+    reports (``名单!A1:H31``, ``表格2``)."""
+
+    ref: str
+    cells: tuple[tuple[int, ...], ...]
+    hidden_cols: frozenset[int] = frozenset()
+    hidden_rows: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink or embedded resource: ``url`` exactly as written in the source."""
+
+    url: str
+    text: str
+    location: Location
+    tag: str = "a"
+    hidden: str | None = None  # why the anchor is invisible (display:none ...), None if visible
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something about the file as a whole that a detector may report (hidden sheet, tracked
+    changes, document properties): ``kind`` is a short key, ``detail`` human readable."""
+
+    kind: str
+    detail: str
+    location: Location = field(default_factory=Location)
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a reader produced from one file."""
+
+    path: str
+    type: str
+    segments: tuple[Segment, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
+    links: tuple[Link, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a detector reports: a rule and a span of the joined document text.
+
+    ``start``/``end`` are offsets in :attr:`Text.text`; a hit about the file as a whole (a fact, a
+    link, a table column) has ``start = -1`` and carries its own ``location`` and ``match``.
+    ``message`` and ``severity`` override the rule's defaults when set.
+    """
+
+    rule: str
+    start: int
+    end: int
+    suggestion: str | None = None
+    message: str | None = None
+    severity: str | None = None
+    match: str | None = None
+    location: Location | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    category: str
+    severity: str
+    message: str
+    match: str
+    suggestion: str | None
+    location: Location
+    context: str
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "match": self.match,
+            "suggestion": self.suggestion,
+            "location": self.location.to_dict(),
+            "context": self.context,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    type: str | None
+    status: str  # "ok" | "error"
+    error: str | None = None
+    findings: tuple[Finding, ...] = ()
+    encoding: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "type": self.type,
+            "status": self.status,
+            "error": self.error,
+            "encoding": self.encoding,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    files: tuple[FileResult, ...]
+    version: str
+
+    def summary(self) -> dict[str, Any]:
+        by_sev = {s: 0 for s in SEVERITIES}
+        by_cat = {c: 0 for c in CATEGORIES}
+        for f in self.files:
+            for x in f.findings:
+                by_sev[x.severity] += 1
+                by_cat[x.category] += 1
+        return {
+            "files": len(self.files),
+            "files_with_findings": sum(1 for f in self.files if f.findings),
+            "files_failed": sum(1 for f in self.files if f.status == "error"),
+            "findings": sum(by_sev.values()),
+            "by_severity": by_sev,
+            "by_category": by_cat,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": {"name": "gkcheck", "version": self.version},
+            "files": [f.to_dict() for f in self.files],
+            "summary": self.summary(),
+        }
+
+
+class GkcheckError(Exception):
+    """A problem the user can act on (bad config, unreadable file); its message is shown as is."""

@@ -1,0 +1,42 @@
+"""The report for people: grouped by file, each finding with its place, the text in context and
+what to write instead, in Chinese. Personal data is masked."""
+
+from __future__ import annotations
+
+from ..model import Report
+from . import shown_context, shown_match
+
+LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def render(report: Report, **_: object) -> str:
+    out: list[str] = []
+    for result in report.files:
+        if result.status == "error":
+            out.append(f"{result.path}: 无法检查：{result.error}")
+            out.append("")
+            continue
+        if not result.findings:
+            continue
+        out.append(f"{result.path}（{len(result.findings)} 处问题）")
+        for f in result.findings:
+            head = f"  {f.location.describe()}  {LABEL[f.severity]} {f.rule} {f.message}"
+            out.append(head)
+            match = shown_match(f)
+            if f.suggestion:
+                out.append(f"      “{match}” → 建议改为 “{f.suggestion}”")
+            elif f.suggestion == "":
+                out.append(f"      “{match}” → 建议删除")
+            else:
+                out.append(f"      “{match}”")
+            context = shown_context(f)
+            if context and context != match:
+                out.append(f"      上下文：…{context}…")
+            if f.note:
+                out.append(f"      说明：{f.note}")
+        out.append("")
+    s = report.summary()
+    sev = s["by_severity"]
+    out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
+               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else ""))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,93 @@
+"""What kind of file this is, from its content first and its name second."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .model import GkcheckError
+
+TEXT_EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                   ".csv": "csv", ".htm": "html", ".html": "html", ".shtml": "html", ".xhtml": "html",
+                   ".jsp": "html", ".asp": "html", ".aspx": "html", ".php": "html"}
+DOCUMENT_EXTENSIONS = {".docx": "docx", ".docm": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                       ".pdf": "pdf", ".doc": "doc", ".xls": "xls", ".wps": "doc", ".et": "xls"}
+# Files a site folder holds that are not documents: a folder walk passes over them.
+NON_DOCUMENT_EXTENSIONS = {
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".ico", ".svg", ".tif", ".tiff",
+    ".css", ".js", ".mjs", ".map", ".json", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    ".mp3", ".mp4", ".avi", ".mov", ".flv", ".wmv", ".swf", ".zip", ".rar", ".7z", ".gz",
+    ".exe", ".dll", ".so", ".pyc", ".db", ".sqlite", ".lock", ".log", ".xml", ".yml", ".yaml",
+    ".toml", ".ini", ".cfg", ".pptx", ".ppt",
+}
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00")
+
+
+class UnsupportedFile(GkcheckError):
+    pass
+
+
+def suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > name.replace("\\", "/").rfind("/") else ""
+
+
+def sniff(data: bytes, name: str) -> str:
+    """One of ``text markdown csv html docx xlsx pdf``; raise :class:`UnsupportedFile` otherwise."""
+    head = data[:8]
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data[:65536]:
+            raise UnsupportedFile("文件已加密（受密码保护的 Office 文档），无法检查；请解除密码后再检查")
+        raise UnsupportedFile("旧版 Office 二进制格式（.doc/.xls/.wps）不支持，请另存为 .docx/.xlsx 后再检查")
+    if head.startswith(b"PK\x05\x06") or (head.startswith(b"PK") and len(data) < 64):
+        raise UnsupportedFile("文件是空的或已截断的压缩包，无法读取")
+    if any(head.startswith(m) for m in _IMAGE_MAGIC) and not head.startswith(b"\xff\xfe"):
+        raise UnsupportedFile("文件是图片或其他二进制格式，不是可检查的文档")
+    ext = suffix(name)
+    if ext in DOCUMENT_EXTENSIONS:
+        kind = DOCUMENT_EXTENSIONS[ext]
+        raise UnsupportedFile(f"扩展名为 {ext}，但内容不是有效的 {kind.upper()} 文件（可能已损坏或被截断）")
+    if _looks_binary(data):
+        raise UnsupportedFile("文件含二进制内容，不是可检查的文本")
+    if ext in TEXT_EXTENSIONS:
+        return TEXT_EXTENSIONS[ext]
+    lowered = data[:2048].lower()
+    if (b"<html" in lowered or b"<!doctype html" in lowered or b"<body" in lowered
+            or b"<\x00h\x00t\x00m\x00l" in lowered):
+        return "html"
+    return "text"
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    nul = sample.count(0)
+    if nul:
+        # UTF-16 without a BOM has its NULs on one side of each pair; anything else is binary
+        lopsided = max(sample[0::2].count(0), sample[1::2].count(0)) >= nul * 0.9
+        return not (lopsided and nul > len(sample) // 8)
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 20
+
+
+def _sniff_zip(data: bytes, name: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnsupportedFile(f"压缩包结构损坏（文件可能被截断）：{exc}") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        raise UnsupportedFile("演示文稿（.pptx）暂不支持检查")
+    raise UnsupportedFile("压缩包不是 DOCX/XLSX 文档，无法检查")

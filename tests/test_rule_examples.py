@@ -1,0 +1,38 @@
+"""Every rule's own examples: each ``hit`` must produce that rule, each ``miss`` must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from gkcheck.rules import Example, load_rules
+
+RULES = load_rules()
+CASES = [(code, "hit", ex) for code, r in RULES.items() for ex in r.hit] + \
+        [(code, "miss", ex) for code, r in RULES.items() for ex in r.miss]
+
+
+def _run(checker, ex: Example):
+    if ex.filename:
+        result = checker.check_bytes(ex.text.encode("utf-8"), ex.filename, publish_date=ex.publish_date)
+        assert result.status == "ok", result.error
+        return list(result.findings)
+    return checker.check_text(ex.text, publish_date=ex.publish_date)
+
+
+@pytest.mark.parametrize("code,kind,example", CASES,
+                         ids=[f"{c}-{k}-{i}" for i, (c, k, _) in enumerate(CASES)])
+def test_rule_example(checker, code, kind, example):
+    findings = [f for f in _run(checker, example) if f.rule == code]
+    if kind == "hit":
+        assert findings, f"{code} should fire on {example.text!r}"
+        if example.match is not None:
+            assert example.match in [f.match for f in findings]
+    else:
+        assert not findings, f"{code} must not fire on {example.text!r}: {findings}"
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_examples_both_ways(code):
+    rule = RULES[code]
+    assert rule.hit, f"{code} has no example that must fire"
+    assert rule.miss, f"{code} has no near-miss example that must not fire"
