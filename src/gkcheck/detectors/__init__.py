@@ -19,6 +19,11 @@ from ..textview import Context, TextView
 
 BUILTIN: dict[str, str] = {
     "dictionary": "gkcheck.detectors.dictionary:DictionaryDetector",
+    "privacy": "gkcheck.detectors.privacy:PrivacyDetector",
+    "hidden": "gkcheck.detectors.hidden:HiddenDetector",
+    "dates": "gkcheck.detectors.dates:DateDetector",
+    "format": "gkcheck.detectors.format:FormatDetector",
+    "links": "gkcheck.detectors.links:LinkDetector",
 }
 
 
