@@ -146,7 +146,7 @@ class Checker:
         pub = parse_date(explicit, "发布日期") if explicit is not None else None
         page_date = _meta_date(doc.meta)
         doc_date = pub or page_date or today
-        return Context(today=today, doc_date=doc_date, publish_date=pub or page_date)
+        return Context(today=today, doc_date=doc_date, publish_date=pub)
 
     def _finding(self, hit: Hit, view: TextView) -> Finding:
         rule = self.rules[hit.rule]

@@ -52,8 +52,10 @@ class TextView:
 class Context:
     """What a detector may know about the document besides its text.
 
-    ``doc_date`` is the date the document speaks from (the caller's publish date, else the page's
-    PubDate, else ``today``); ``publish_date`` is only what the caller or the page said, or None.
+    ``today`` is the checker's clock (fixed in tests); ``publish_date`` is the publication date the
+    caller gave (``--publish-date``, the API argument or the config), or None; ``doc_date`` is the
+    date the document speaks from: that publication date, else the page's own PubDate meta
+    (``Document.meta``), else ``today``.
     """
 
     today: date
