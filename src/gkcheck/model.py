@@ -149,6 +149,9 @@ class Document:
     links: tuple[Link, ...] = ()
     facts: tuple[Fact, ...] = ()
     encoding: str | None = None
+    # ids and names a ``#fragment`` of this page can target (HTML ``id=`` and ``<a name=>``);
+    # None when the reader does not collect them (then in-page anchors are not checked)
+    anchors: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
