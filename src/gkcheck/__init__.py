@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 from .checker import Checker  # noqa: E402
 from .config import Config, load_config  # noqa: E402
 from .model import Document, FileResult, Finding, GkcheckError, Location, Report  # noqa: E402
+from .masking import DEFAULT_POLICY, Masked, MaskPolicy, mask_text, mask_value  # noqa: E402,F401
 
 __all__ = ["Checker", "Config", "load_config", "Document", "FileResult", "Finding",
            "GkcheckError", "Location", "Report", "__version__"]
