@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .model import SEVERITY_RANK, GkcheckError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 # Commands that live in their own modules, imported only when run (start-up stays fast).
 LAZY_COMMANDS: dict[str, str] = {}
@@ -61,9 +65,18 @@ def format_names() -> list[str]:
 @click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀、规则名或类别），可重复或逗号分隔。")
 @click.option("--ignore", multiple=True, help="停用这些规则（同 --select 的写法），可重复或逗号分隔。")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="并行进程数（默认 1）。")
+@click.option("--check-links", is_flag=True, default=False,
+              help="联网逐个访问外部 http(s) 链接，报告打不开和跳转的链接（默认不联网）。")
+@click.option("--link-timeout", type=click.FloatRange(0.1, 300), default=None,
+              help="--check-links 每次连接和读取的超时秒数（默认 10）。")
+@click.option("--link-workers", type=click.IntRange(1, 64), default=None,
+              help="--check-links 同时访问的链接数（默认 8；同一网站最多 2 个）。")
+@click.option("--site-root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="网站根目录：据此检查以 / 开头的站内链接是否存在。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
-         select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None) -> None:
+         select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
+         link_timeout: float | None, link_workers: int | None, site_root: Path | None) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from .checker import Checker
     from .config import load_config, parse_date
@@ -78,6 +91,9 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,
             exclude=(*config.exclude, *exclude) if exclude else None)
+        config = _with_link_options(config, {
+            "check-links": True if check_links else None, "timeout": link_timeout,
+            "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})
         if output is not None and any(output.resolve() == p.resolve() for p in paths):
             raise GkcheckError("--output 不能指向被检查的文件")
         checker = Checker(config)
@@ -100,6 +116,16 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         if result.status == "error":
             click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
     sys.exit(exit_code(report, config.fail_on))
+
+
+def _with_link_options(config: Config, changes: dict[str, Any]) -> Config:
+    """The config with command-line values put into its ``[options.links]`` table."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes:
+        return config
+    links = {**config.detector_options("links"), **changes}
+    others = tuple(item for item in config.options if item[0] != "links")
+    return config.with_overrides(options=(*others, ("links", tuple(links.items()))))
 
 
 def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]

@@ -74,7 +74,7 @@ ADMIN_SEGMENTS = frozenset({"admin", "administrator", "manage", "manager", "mana
                             "houtai", "wp-admin", "wcm", "preview"})
 ADMIN_QUERY_KEYS = frozenset({"preview", "ispreview", "is_preview", "previewid", "preview_id"})
 ADMIN_HOST_LABELS = frozenset({"admin", "preview", "houtai"})
-_DYNAMIC = (".jsp", ".jspx", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx", ".shtml")
+_DYNAMIC = (".jsp", ".jspx", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
 _SPAM_HOST = re.compile(
     r"casino|baccarat|bet365|sbobet|188bet|betting|bocai|duchang|xpj|xinpujing|pujing|amjs"
     r"|jinsha|weinisi|caipiao|lottery|poker|porn|hentai|xxx|(?:^|[.\-\d])sex|shuadan|daikuan"
@@ -239,6 +239,11 @@ def admin_reason(path: str, query: str, host: str = "") -> str | None:
     return None
 
 
+def is_placeholder(host: str) -> bool:
+    """example.com and the reserved names (.example, .invalid, .test): a template never filled in."""
+    return domain_allowed(host, PLACEHOLDER_DOMAINS)
+
+
 def domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
@@ -290,10 +295,7 @@ class LinkDetector:
             if target.kind == "benign":
                 continue
             yield from self._check(doc, link, target)
-            if (self.online is not None and target.kind == "web"
-                    and target.url.lower().startswith(("http://", "https://"))
-                    and (self.allow_private or nonpublic_reason(target.host) is None)
-                    and admin_reason(target.path, target.query, target.host) is None):
+            if self.online is not None and self._fetchable(target):
                 to_fetch.append((link, target))
         if to_fetch and self.online is not None:
             statuses = self.online.check_all([t.url for _, t in to_fetch])
@@ -301,6 +303,12 @@ class LinkDetector:
                 hit = _online_hit(link, statuses[target.url])
                 if hit is not None:
                     yield hit
+
+    def _fetchable(self, target: Target) -> bool:
+        return (target.kind == "web" and target.url.lower().startswith(("http://", "https://"))
+                and (self.allow_private or nonpublic_reason(target.host) is None)
+                and admin_reason(target.path, target.query, target.host) is None
+                and not is_placeholder(target.host))
 
     def _check(self, doc: Document, link: Link, target: Target) -> Iterator[Hit]:
         navigable = link.tag.lower() not in RESOURCE_TAGS
@@ -398,7 +406,7 @@ class LinkDetector:
         if admin:
             yield _hit(ADMIN, link, message=f"链接指向网站后台或预览页面：{admin}")
             return
-        if any(target.host == d or target.host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
+        if is_placeholder(target.host):
             yield _hit(UNREACHABLE, link, severity="error",
                        message=f"链接指向示例或保留域名（{target.host}），是未替换的占位地址")
             return
