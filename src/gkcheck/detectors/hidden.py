@@ -1,0 +1,128 @@
+"""Hidden places (隐藏内容): what a published file carries that its reader does not see.
+
+Readers record file-level facts (``Document.facts``: hidden sheets, tracked changes, comments,
+document properties), mark hidden text with ``Location.hidden`` and hidden rows/columns in
+``Table.hidden_rows``/``hidden_cols``. This detector turns them into file-level hits
+(``start = -1``). A fact is the primary source; segments and tables marked hidden are
+reported only for a kind of place no fact already covers, so nothing is reported twice.
+What the hidden text says is judged by the other detectors (a privacy finding there says
+where it sits).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..config import Config
+from ..model import Hit, Location
+from ..rules import Rule
+from ..textview import Context, TextView
+
+SHEET, ROWS_COLS, CHANGES, COMMENTS, TEXT, PROPERTIES = "H001", "H002", "H003", "H004", "H005", "H006"
+
+# fact kind (lower case, "-" and " " read as "_") → rule; first pattern that matches wins.
+FACT_RULES = (
+    (re.compile(r"sheet"), SHEET),
+    (re.compile(r"hidden_?(?:row|col)"), ROWS_COLS),
+    (re.compile(r"track|revision|change|ins(?:ert)?ion|deletion"), CHANGES),
+    (re.compile(r"html_?comment"), TEXT),
+    (re.compile(r"comment|annotation|note"), COMMENTS),
+    (re.compile(r"hidden|vanish|invisible|display|html_comment"), TEXT),
+    (re.compile(r"propert|author|creator|modified_by|last_?modified|company|manager|title|subject|keywords"),
+     PROPERTIES),
+)
+
+# Location.hidden reason (as readers write it, in Chinese) → rule.
+REASON_RULES = (
+    (re.compile(r"工作表"), SHEET),
+    (re.compile(r"隐藏行|隐藏列"), ROWS_COLS),
+    (re.compile(r"修订|已删除|已插入"), CHANGES),
+    (re.compile(r"^(?!.*(?:HTML|html)).*(?:批注|注释)"), COMMENTS),
+)
+
+MAX_MATCH = 60
+FALLBACK_MESSAGES = {  # used when rules/hidden.toml does not define the rule
+    SHEET: "含有隐藏工作表", ROWS_COLS: "隐藏的行或列中有内容", CHANGES: "文档含有未接受的修订",
+    COMMENTS: "文档含有批注", TEXT: "含有读者看不到的文字", PROPERTIES: "文档属性中有个人姓名或单位",
+}
+
+
+def fact_rule(kind: str) -> str | None:
+    key = re.sub(r"[-\s]", "_", kind.lower())
+    for pattern, rule in FACT_RULES:
+        if pattern.search(key):
+            return rule
+    return None
+
+
+def reason_rule(reason: str) -> str:
+    for pattern, rule in REASON_RULES:
+        if pattern.search(reason):
+            return rule
+    return TEXT
+
+
+class HiddenDetector:
+    def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
+        self.rules = rules
+
+    def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
+        doc = view.document
+        covered: set[str] = set()
+        for fact in doc.facts:
+            rule = fact_rule(fact.kind)
+            if rule is None:
+                continue
+            value = (fact.value or "").strip()
+            if rule == PROPERTIES and not value:
+                continue  # an empty property says nothing about anyone
+            covered.add(rule)
+            message = f"{self._message(rule)}：{fact.detail}" if fact.detail else None
+            yield Hit(rule, -1, -1, message=message, match=(value or fact.detail)[:MAX_MATCH],
+                      location=fact.location)
+        yield from self._hidden_segments(view, covered)
+        if ROWS_COLS not in covered:
+            yield from self._hidden_rows_cols(view)
+
+    def _message(self, rule: str) -> str:
+        return self.rules[rule].message if rule in self.rules else FALLBACK_MESSAGES[rule]
+
+    def _hidden_segments(self, view: TextView, covered: set[str]) -> Iterator[Hit]:
+        groups: dict[str, list[int]] = {}
+        for i, seg in enumerate(view.document.segments):
+            reason = seg.base.hidden
+            if reason and seg.text.strip():
+                groups.setdefault(reason, []).append(i)
+        tables_say = any(t.hidden_rows or t.hidden_cols for t in view.document.tables)
+        for reason, indices in groups.items():
+            rule = reason_rule(reason)
+            if rule in covered or (rule == ROWS_COLS and tables_say):
+                continue  # a fact said it already; rows/columns come from the tables
+            first = view.document.segments[indices[0]]
+            yield Hit(rule, -1, -1, message=f"{self._message(rule)}：{reason}中有 {len(indices)} 处文字",
+                      match=reason, location=first.locate(0))
+
+    def _hidden_rows_cols(self, view: TextView) -> Iterator[Hit]:
+        segs = view.document.segments
+        for table in view.document.tables:
+            if not table.hidden_rows and not table.hidden_cols:
+                continue
+            cells = [(r, c, i) for r, row in enumerate(table.cells) for c, i in enumerate(row)
+                     if i >= 0 and (r in table.hidden_rows or c in table.hidden_cols) and segs[i].text.strip()]
+            if not cells:
+                continue
+            rows = sorted({r for r, _, _ in cells if r in table.hidden_rows})
+            cols = sorted({c for _, c, _ in cells if c in table.hidden_cols})
+            bits = []
+            if rows:
+                bits.append(f"{len(rows)} 个隐藏行")
+            if cols:
+                bits.append(f"{len(cols)} 个隐藏列")
+            first = segs[cells[0][2]]
+            loc = first.base
+            location = Location(sheet=loc.sheet, cell=table.ref.split("!")[-1] if loc.sheet else None,
+                                part=loc.part, page=loc.page)
+            yield Hit(ROWS_COLS, -1, -1,
+                      message=f"{self._message(ROWS_COLS)}：{table.ref} 的{'、'.join(bits)}中有 {len(cells)} 个非空单元格",
+                      match=table.ref, location=location)

@@ -1,0 +1,114 @@
+"""Hidden places: facts, hidden segments and hidden rows/columns become file-level hits."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from gkcheck.config import Config
+from gkcheck.detectors.hidden import HiddenDetector, fact_rule, reason_rule
+from gkcheck.model import Document, Fact, Location, Segment, Table
+from gkcheck.rules import load_rules
+from gkcheck.textview import Context, TextView
+
+from .conftest import FIXED_TODAY
+
+CTX = Context(today=FIXED_TODAY, doc_date=FIXED_TODAY)
+
+
+def hits(doc: Document):
+    rules = load_rules()
+    detector = HiddenDetector(config=Config(), rules=rules, enabled=set(rules))
+    return list(detector.detect(TextView.of(doc), CTX))
+
+
+@pytest.mark.parametrize("kind,rule", [
+    ("hidden_sheet", "H001"), ("veryHidden_sheet", "H001"), ("sheet_hidden", "H001"),
+    ("hidden_rows", "H002"), ("hidden_cols", "H002"), ("tracked_changes", "H003"),
+    ("revisions", "H003"), ("comments", "H004"), ("hidden_text", "H005"), ("html_comment", "H005"),
+    ("hidden_element", "H005"), ("creator", "H006"), ("last_modified_by", "H006"),
+    ("company", "H006"), ("manager", "H006"), ("word_count", None),
+])
+def test_fact_kinds(kind, rule):
+    assert fact_rule(kind) == rule
+
+
+@pytest.mark.parametrize("reason,rule", [
+    ("隐藏工作表", "H001"), ("隐藏列", "H002"), ("隐藏行", "H002"), ("修订：已删除", "H003"),
+    ("批注", "H004"), ("隐藏文字", "H005"), ("HTML注释", "H005"), ("display:none", "H005"),
+])
+def test_reasons(reason, rule):
+    assert reason_rule(reason) == rule
+
+
+def test_facts_become_file_level_hits():
+    facts = (
+        Fact("hidden_sheet", "隐藏工作表“底稿”（veryHidden）", Location(sheet="底稿"), "底稿"),
+        Fact("tracked_changes", "文档包含 3 处修订", Location(part="正文"), "3"),
+        Fact("comments", "文档包含 2 条批注（审核人）", Location(part="批注"), "2"),
+        Fact("creator", "文档属性中的作者：张三", Location(part="文档属性"), "张三"),
+        Fact("last_modified_by", "文档属性中的最后修改者：", Location(part="文档属性"), ""),
+    )
+    doc = Document("a.docx", "docx", (Segment("正文"),), facts=facts)
+    got = [(h.rule, h.start, h.match) for h in hits(doc)]
+    assert got == [("H001", -1, "底稿"), ("H003", -1, "3"), ("H004", -1, "2"), ("H006", -1, "张三")]
+    first = hits(doc)[0]
+    assert first.location == Location(sheet="底稿") and "底稿" in first.message
+
+
+def test_hidden_segments_without_facts_and_no_double_report():
+    segs = (Segment("公示名单"), Segment("原始名单 张三", Location(line=3, hidden="HTML注释")),
+            Segment("  ", Location(line=4, hidden="HTML注释")),
+            Segment("王五 13907971234", Location(line=5, hidden="批注")))
+    doc = Document("a.html", "html", segs)
+    got = sorted((h.rule, h.match) for h in hits(doc))
+    assert got == [("H004", "批注"), ("H005", "HTML注释")]
+    with_fact = Document("a.html", "html", segs, facts=(Fact("comments", "2 条批注", Location(), "2"),))
+    assert sorted(h.rule for h in hits(with_fact)) == ["H004", "H005"]
+
+
+def test_hidden_rows_and_columns_with_data():
+    segs = tuple(Segment(t, Location(sheet="名单", cell=c), kind="cell")
+                 for t, c in [("姓名", "A1"), ("身份证号码", "B1"), ("张三", "A2"), ("36070219900307451X", "B2"),
+                              ("李四", "A3"), ("", "B3")])
+    table = Table("名单!A1:B3", ((0, 1), (2, 3), (4, 5)), hidden_cols=frozenset({1}))
+    out = hits(Document("a.xlsx", "xlsx", segs, tables=(table,)))
+    assert [(h.rule, h.match) for h in out] == [("H002", "名单!A1:B3")]
+    assert "1 个隐藏列中有 2 个非空单元格" in out[0].message
+    empty = Table("名单!A1:B3", ((0, 1), (2, 3), (4, 5)), hidden_rows=frozenset({2}), hidden_cols=frozenset())
+    assert [h.rule for h in hits(Document("a.xlsx", "xlsx", segs[:4] + (Segment(""), Segment("")), tables=(empty,)))] == []
+
+
+def test_docx_facts_from_the_reader():
+    docx = pytest.importorskip("docx")
+    read = pytest.importorskip("gkcheck.readers.docx").read_docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.core_properties.author = "张三"
+    p = d.add_paragraph("名单：")
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="李四" w:date="2024-01-15T00:00:00Z">'
+                          f'<w:r><w:delText>王五 36070219900307451X</w:delText></w:r></w:del>'))
+    buf = io.BytesIO()
+    d.save(buf)
+    from gkcheck.readers import Limits
+
+    rules = {h.rule for h in hits(read(buf.getvalue(), "a.docx", Limits()))}
+    assert {"H003", "H006"} <= rules
+
+
+def test_xlsx_hidden_sheet_from_the_reader():
+    openpyxl = pytest.importorskip("openpyxl")
+    read = pytest.importorskip("gkcheck.readers.xlsx").read_xlsx
+    from gkcheck.readers import Limits
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["公示"])
+    draft = wb.create_sheet("底稿")
+    draft.append(["张三", "36070219900307451X"])
+    draft.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert "H001" in {h.rule for h in hits(read(buf.getvalue(), "a.xlsx", Limits()))}
