@@ -235,3 +235,12 @@ def test_reporters_mask_the_match(checker):
     assert finding.match == ID                       # JSON keeps the value as written
     assert shown_match(finding) == "360702********451X"
     assert ID not in shown_context(finding)
+
+
+def test_ignoring_the_summary_keeps_cell_severity():
+    from gkcheck import Checker, Config
+
+    checker = Checker(Config(ignore=("P009",)), today=lambda: FIXED_TODAY)
+    text = f"姓名,身份证号码\n张三,{ID}\n李四,{ID2}"
+    findings = _csv_findings(checker, text)
+    assert [(f.rule, f.severity) for f in findings] == [("P001", "error"), ("P001", "error")]

@@ -394,6 +394,7 @@ class PrivacyDetector:
         self.rules = rules
         options = config.detector_options("privacy")
         self.summary_min = int(options.get("column-summary-min", 2))
+        self.summarise = COLUMN in enabled  # without the summary, cells keep their own severity
 
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
         columns = table_columns(view)
@@ -415,6 +416,8 @@ class PrivacyDetector:
             column = column_at(cand.start)
             if column is not None and RULES[cand.kind] in _column_rules(column.kind):
                 by_column.setdefault((column.table, column.col), []).append(cand)
+        if not self.summarise:
+            by_column = {}
         summarised = {id(c) for group in by_column.values() if len(group) >= self.summary_min for c in group}
 
         for cand in found:
