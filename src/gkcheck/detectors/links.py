@@ -277,7 +277,9 @@ class LinkDetector:
         self.allowed += _domains(opts.get("extend-allowed-domains", ()), "extend-allowed-domains")
         self.site_root = _resolve_dir(opts["site-root"], config) if opts.get("site-root") else None
         self.check_relative = bool(opts.get("check-relative", True))
-        self.online = LinkChecker(LinkCheckOptions.from_mapping(opts)) if opts.get("check-links") else None
+        fetch_options = LinkCheckOptions.from_mapping(opts)  # validated even when not fetching
+        wanted = bool(opts.get("check-links")) and bool({UNREACHABLE, REDIRECT} & enabled)
+        self.online = LinkChecker(fetch_options) if wanted else None
         self.allow_private = bool(opts.get("allow-private", False))
         from .dictionary import load_entries  # the sensitive dictionaries, once per Checker
 
@@ -312,7 +314,10 @@ class LinkDetector:
 
     def _check(self, doc: Document, link: Link, target: Target) -> Iterator[Hit]:
         navigable = link.tag.lower() not in RESOURCE_TAGS
-        if link.hidden and navigable and target.kind != "anchor" and link.tag.lower() != "script":
+        # 暗链 is a web page trick; hidden text in office files (tracked deletions, comments,
+        # vanished runs) is the hidden-content detector's business
+        if (link.hidden and doc.type == "html" and navigable and target.kind != "anchor"
+                and link.tag.lower() != "script"):
             yield self._hidden(link, target)
         if target.kind == "local":
             yield _hit(LOCAL, link, message=f"链接指向本地文件，公众无法打开：{target.reason}")
