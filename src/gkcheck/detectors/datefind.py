@@ -111,7 +111,12 @@ def is_valid(year: int | None, month: int, day: int | None) -> bool:
     return day is None or 1 <= day <= days_in_month(year, month)
 
 
+_FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+
+
 def find_dates(text: str) -> Iterator[DateMention]:
+    if any(chr(0xFF10 + i) in text for i in range(10)):
+        text = text.translate(_FULLWIDTH_DIGITS)  # same length: offsets stay valid
     for m in _DATE_RE.finditer(text):
         if m.group("y"):
             day = m.group("d")
@@ -147,7 +152,7 @@ def find_dates(text: str) -> Iterator[DateMention]:
 def _in_url(text: str, start: int) -> bool:
     """Is ``start`` inside a URL, a path or an e-mail address (a run of ASCII with / @ = ?)."""
     lo = max(0, start - 200)
-    run = re.search(r"[^\s" + HAN + r"，。；：“”（）《》]*$", text[lo:start])
+    run = re.search(r"[!-~]*$", text[lo:start])
     token = run.group(0) if run else ""
     return any(c in token for c in "/@=?\\") or "www." in token
 

@@ -15,6 +15,7 @@ ranges or validity (将于, 拟, 截至, 前, 至, 有效期 ...).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
@@ -87,6 +88,8 @@ class DateDetector:
         resolved = _resolve(mentions, ctx.doc_date)
         signatures = _signatures(view, mentions, resolved)
         signed = {s.mention.start for s in signatures}
+        full_dates = [(m.start, d) for m, d in zip(mentions, resolved)
+                      if m.kind != "md" and m.day is not None and d is not None]
 
         for m, when in zip(mentions, resolved):
             kind = segments[view.segment_index(m.start)].kind
@@ -95,7 +98,8 @@ class DateDetector:
                     yield Hit("D001", m.start, m.end, message=_impossible_message(m))
                 continue
             if m.weekday is not None and "D002" in self.codes:
-                hit = _weekday_hit(m, when, _nearest_full_date(m, mentions, resolved))
+                anchor = _nearest_full_date(m, full_dates) if m.kind == "md" else None
+                hit = _weekday_hit(m, when, anchor)
                 if hit:
                     yield hit
             if when is None or when <= ref or kind in ("meta", "attr"):
@@ -168,16 +172,12 @@ def _resolve(mentions: list[DateMention], doc_date: date) -> list[date | None]:
     return out
 
 
-def _nearest_full_date(m: DateMention, mentions: list[DateMention],
-                       resolved: list[date | None]) -> date | None:
-    """The full date written nearest to ``m`` (before or after it), if the document has one."""
-    best: tuple[int, date] | None = None
-    for other, when in zip(mentions, resolved):
-        if other.kind != "md" and other.day is not None and when is not None:
-            gap = abs(other.start - m.start)
-            if best is None or gap < best[0]:
-                best = (gap, when)
-    return best[1] if best else None
+def _nearest_full_date(m: DateMention, full_dates: list[tuple[int, date]]) -> date | None:
+    """The full date written nearest to ``m`` (before or after it), if the document has one;
+    ``full_dates`` is sorted by position."""
+    i = bisect_left(full_dates, (m.start,))
+    near = [full_dates[j] for j in (i - 1, i) if 0 <= j < len(full_dates)]
+    return min(near, key=lambda item: abs(item[0] - m.start))[1] if near else None
 
 
 def _possible(m: DateMention) -> bool:
