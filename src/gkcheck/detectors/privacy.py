@@ -331,10 +331,12 @@ def column_kind(header: str) -> str | None:
     return None
 
 
-def table_columns(view: TextView) -> dict[int, Column]:
-    """Segment index → the column it sits in, for every data cell under a recognised header."""
+def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
+    """Segment index → the column it sits in, for every data cell under a recognised header;
+    and segment index → its row (0-based, in its table)."""
     segs = view.document.segments
     out: dict[int, Column] = {}
+    rows: dict[int, int] = {}
     for t, table in enumerate(view.document.tables):
         if len(table.cells) < 2:
             continue
@@ -346,10 +348,11 @@ def table_columns(view: TextView) -> dict[int, Column]:
             if kind is None:
                 continue
             column = Column(kind, headers[c].strip(), t, c, personal)
-            for row in table.cells[1:]:
+            for r, row in enumerate(table.cells[1:], 1):
                 if c < len(row) and row[c] >= 0:
                     out[row[c]] = column
-    return out
+                    rows[row[c]] = r
+    return out, rows
 
 
 def cell_candidates(view: TextView, index: int, column: Column, today: date) -> list[Candidate]:
@@ -397,7 +400,7 @@ class PrivacyDetector:
         self.summarise = COLUMN in enabled  # without the summary, cells keep their own severity
 
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
-        columns = table_columns(view)
+        columns, rows = table_columns(view)
         segment_index = view.segment_index
 
         def column_at(offset: int) -> Column | None:
@@ -421,21 +424,19 @@ class PrivacyDetector:
         summarised = {id(c) for group in by_column.values() if len(group) >= self.summary_min for c in group}
 
         for cand in found:
-            hit = self._hit(view, cand, column_at(cand.start))
+            hit = self._hit(view, cand, column_at(cand.start), rows)
             if id(cand) in summarised and self._severity(hit) == "error":
                 hit = replace(hit, severity="warning")
             yield hit
         for (t, c), group in by_column.items():
             if len(group) >= self.summary_min:
-                yield self._summary(view, view.document.tables[t], c, group)
+                yield self._summary(view, view.document.tables[t], c, group, rows)
 
     def _severity(self, hit: Hit) -> str:
         return hit.severity or self.rules[hit.rule].severity
 
-    def _hit(self, view: TextView, cand: Candidate, column: Column | None) -> Hit:
-        from ..masking import mask_value
-
-        where = _hidden_where(view, cand.start, column)
+    def _hit(self, view: TextView, cand: Candidate, column: Column | None, rows: dict[int, int]) -> Hit:
+        where = _hidden_where(view, cand.start, column, rows)
         if cand.problem:
             message = f"{KIND_NAMES[cand.kind]}脱敏不足：{cand.problem}"
             rule = UNDER_MASKED
@@ -446,11 +447,13 @@ class PrivacyDetector:
                 message = "15 位身份证号码未脱敏"
         if where:
             message += f"（位于{where}）"
-        suggestion = mask_value(cand.value, kind=cand.kind)
-        return Hit(rule, cand.start, cand.end, suggestion=suggestion if suggestion != cand.value else None,
-                   message=message, severity=cand.severity, match=cand.value, note=cand.note)
+        # No suggestion: people-facing reports already show the match masked, and the masked
+        # form is what `gkcheck mask` / masking.mask_text produce.
+        return Hit(rule, cand.start, cand.end, message=message, severity=cand.severity,
+                   match=cand.value, note=cand.note)
 
-    def _summary(self, view: TextView, table: Table, col: int, group: list[Candidate]) -> Hit:
+    def _summary(self, view: TextView, table: Table, col: int, group: list[Candidate],
+                 rows: dict[int, int]) -> Hit:
         first = view.locate(group[0].start)
         column_cells = [row[col] for row in table.cells[1:] if col < len(row) and row[col] >= 0]
         last = view.document.segments[column_cells[-1]].base if column_cells else first
@@ -470,7 +473,7 @@ class PrivacyDetector:
         if under:
             parts.append(f"{len(under)} 个脱敏不足的{KIND_NAMES[kind]}")
         message = f"{where}：" + "，".join(parts)
-        hidden = _hidden_where(view, group[0].start, None) or (
+        hidden = _hidden_where(view, group[0].start, None, rows) or (
             "隐藏列" if col in table.hidden_cols else None)
         if hidden:
             message += f"（位于{hidden}）"
@@ -485,7 +488,7 @@ def _column_rules(kind: str) -> set[str]:
             "address": {"P006", "P008"}, "passport": {"P004"}, "email": {"P005"}}[kind]
 
 
-def _hidden_where(view: TextView, offset: int, column: Column | None) -> str | None:
+def _hidden_where(view: TextView, offset: int, column: Column | None, rows: dict[int, int]) -> str | None:
     index = view.segment_index(offset)
     hidden = view.document.segments[index].base.hidden
     if hidden:
@@ -494,7 +497,6 @@ def _hidden_where(view: TextView, offset: int, column: Column | None) -> str | N
         table = view.document.tables[column.table]
         if column.col in table.hidden_cols:
             return "隐藏列"
-        for r, row in enumerate(table.cells):
-            if index in row:
-                return "隐藏行" if r in table.hidden_rows else None
+        if rows.get(index) in table.hidden_rows:
+            return "隐藏行"
     return None
