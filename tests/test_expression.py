@@ -154,3 +154,19 @@ def test_fix_suggestions(checker):
     for text, suggestion in cases.items():
         found = [f.suggestion for f in checker.check_text(text, publish_date=NOW) if f.rule.startswith("E")]
         assert suggestion in found, (text, found)
+
+
+HISTORY_CASES = [
+    # citations of old documents and history after the 2023 reform stay silent
+    ("根据《国家工商行政管理总局关于个体工商户登记的规定》办理。", None),
+    ("按《国家卫生计生委关于印发某规范的通知》（国卫医发〔2017〕12号）执行。", None),
+    ("2021年，银保监会印发了相关办法。", None),
+    ("银保监会印发了相关办法。", "E004"),
+    ("2021年，县农业农村局组织培训。", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", HISTORY_CASES, ids=[c[0][:14] for c in HISTORY_CASES])
+def test_outdated_institution_history(checker, text, expected):
+    got = [f.rule for f in checker.check_text(text, publish_date=NOW) if f.rule == "E004"]
+    assert got == ([expected] if expected else []), (text, got)
