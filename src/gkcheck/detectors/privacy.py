@@ -63,7 +63,10 @@ ORG_ACCOUNT = re.compile(r"对公|单位账户|单位帐户|专户|基本户|财
 ORG_PHONE = re.compile(r"(?:咨询|监督|举报|投诉|服务|值班|办公|受理|报名|传真|客服|求助|报警|业务|政务)"
                        r"(?:电话|热线|方式|号码)|联系人|热线|总机")
 CONTACT = re.compile(r"联系(?:电话|方式|号码)")
-ORG_WORDS = re.compile(r"局|委员会|办公室|中心|科室|窗口|政府|部门|单位|公司|医院|学校|街道|社区居委会|村委会|服务站|派出所")
+ORG_WORDS = re.compile(r"局|委员会|办公室|中心|科室|窗口|政府|部门|单位|公司|医院|学校|街道|社区|居委会|村委|党支部|"
+                       r"服务站|派出所|书记|主任|科长|局长|所长|站长|干部|网格员|工作人员|负责人|专干|联络员")
+AFTER_AMOUNT = re.compile(r"\s*(?:元|万|亿|千|百|吨|人|户|个|次|平方|公里|公顷|亩|米|台|件|辆|份|册|kg|km|m²)")
+BEFORE_AMOUNT = re.compile(r"[￥¥$]\s*$|(?:金额|资金|收入|总额|投资|产值)[^\d\n]{0,4}$")
 PRIVATE_PHONE = re.compile(r"家庭电话|住宅电话|宅电|家庭固话|家里电话|私人电话|个人电话|本人电话|家庭联系电话")
 PERSONAL = re.compile(r"身份证|证件号|公民身份|住址|户主|户籍|申请人|当事人|被执行人|被处罚人|被申请人|本人|"
                       r"姓名|性别|出生|家属|监护人|配偶|患者|低保|特困|五保|救助对象|残疾人|贫困户|参保人")
@@ -79,6 +82,7 @@ HEADER_KINDS = (
 )
 PERSON_HEADER = re.compile(r"姓名|户主|申请人|学生|患者|名字|当事人|被执行人|参保人|持卡人|收款人|领取人|"
                            r"困难群众|救助对象|人员")
+STAFF_HEADER = re.compile(r"职务|岗位|职责|分工|单位|部门|科室|联系人")
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,8 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column) -> list[Candi
             found.append(Candidate("id15", m.start(), m.end(), m.group(), note="15 位旧身份证号码"))
 
     for m in MOBILE.finditer(text):
+        if AFTER_AMOUNT.match(text, m.end()) or BEFORE_AMOUNT.search(_before(text, m.start(), 12)):
+            continue  # an amount or a count, not a phone
         col = column_at(m.start())
         if col is not None:
             if col.kind == "phone" and not col.personal:
@@ -342,8 +348,11 @@ def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
             continue
         headers = [segs[i].text if i >= 0 else "" for i in table.cells[0]]
         kinds = [column_kind(h) for h in headers]
-        personal = any(k in ("id", "address", "passport") for k in kinds) or \
-            any(PERSON_HEADER.search(re.sub(r"\s", "", h)) for h in headers if len(h) <= 20)
+        short = [re.sub(r"\s", "", h) for h in headers if len(h) <= 20]
+        # a list of people: an ID/address column, or a name column in a table that is not a staff
+        # directory (姓名 + 职务 + 联系电话 is an office's published contact list)
+        personal = any(k in ("id", "address", "passport") for k in kinds) or (
+            any(PERSON_HEADER.search(h) for h in short) and not any(STAFF_HEADER.search(h) for h in short))
         for c, kind in enumerate(kinds):
             if kind is None:
                 continue
