@@ -235,3 +235,9 @@ def test_one_pass_over_a_large_document(dates):
     started = time.perf_counter()
     dates.check_text(text, publish_date="2024-12-31")
     assert time.perf_counter() - started < 10
+
+
+def test_own_doc_number_in_parentheses_under_the_title(dates):
+    text = ("关于推进政务新媒体健康有序发展的实施意见\n（赣府厅发〔2019〕8号）\n各市、县（区）人民政府：\n"
+            "现提出如下意见。\n江西省人民政府办公厅\n2018年11月1日")
+    assert found(dates, text) == [("D006", "赣府厅发〔2019〕8号")]

@@ -50,6 +50,7 @@ _NOT_PAST = re.compile(
     r"要求|须|应(?!急|用|对)|务必|请|定于|安排|待|即将|预定|预约|期间|为期|每年|每月|下一步|力争|争取|确保|方案|"
     r"以来|之后|以后|后续|开始|时间[：:]|日期[：:]|若|如果|如需|如有|倘|一旦|期满|到期|延期|推迟|暂定|或"
 )
+_BLANK_OR_PAREN = " \t\u3000\u00a0（）()"
 _RANGE_MARKS = "-—–~～至到、"
 _SENTENCE_END = "。！？；!?;\n"
 SENTENCE_MAX = 200
@@ -283,8 +284,8 @@ def _doc_number_year(view: TextView, signatures: list[_Signature]) -> Iterator[H
         seg_start, seg_end = view.segment_span(index)
         start = doc_number_prefix(text, n.start())
         labelled = bool(_LABEL_DOCNUM.search(text, max(seg_start, start - 12), start))
-        alone = (not text[seg_start:start].strip(" \t\u3000\u00a0")
-                 and not text[n.end():seg_end].strip(" \t\u3000\u00a0") and start < n.start())
+        alone = (not text[seg_start:start].strip(_BLANK_OR_PAREN)
+                 and not text[n.end():seg_end].strip(_BLANK_OR_PAREN) and start < n.start())
         if (labelled or alone) and segments[index].kind != "meta":
             numbers.append((start, n.end(), int(n.group("year")), index, labelled))
     for k, (start, end, year, index, labelled) in enumerate(numbers):
