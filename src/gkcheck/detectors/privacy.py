@@ -13,6 +13,7 @@ what gets masked.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterator
@@ -42,7 +43,8 @@ WINDOW = 20  # characters of the same line looked at before a candidate
 _B = r"(?<![0-9A-Za-z_])"           # not inside a longer run of digits/letters
 _E = r"(?![0-9A-Za-z_]|\.\d)"       # nor followed by more of them or by decimals
 
-ID18 = re.compile(_B + r"\d{17}[\dXx]" + _E)
+ID18 = re.compile(_B + r"\d{17}[\dXxＸｘ]" + _E)   # \d also takes full-width digits
+ID_SPACED = re.compile(_B + r"\d{6}([ -])\d{8}\1\d{3}[\dXx]" + _E)   # 360702 19900307 451X
 ID15 = re.compile(_B + r"\d{15}" + _E)
 MOBILE = re.compile(_B + r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:\d{8}|([ -])\d{4}\1\d{4})" + _E)
 LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ -]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?" + _E)
@@ -191,7 +193,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column) -> list[Candi
     found: list[Candidate] = []
 
     for m in ID18.finditer(text):
-        value = m.group()
+        value = unicodedata.normalize("NFKC", m.group())
         if id18_problem(value, today) is not None:
             continue
         before = _before(text, m.start())
@@ -200,7 +202,12 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column) -> list[Candi
         note = None
         if division_status(value[:6]) == "prefecture":
             note = f"地址码 {value[:6]} 不在 GB/T 2260 代码表（2019 年以前）中，地级代码 {value[:4]} 存在"
-        found.append(Candidate("id", m.start(), m.end(), value, note=note))
+        found.append(Candidate("id", m.start(), m.end(), m.group(), note=note))
+
+    for m in ID_SPACED.finditer(text):
+        value = _compact(m.group())
+        if id18_problem(value, today) is None and not USCC_LABEL.search(_before(text, m.start())):
+            found.append(Candidate("id", m.start(), m.end(), m.group()))
 
     for m in ID15.finditer(text):
         col = column_at(m.start())
