@@ -112,3 +112,29 @@ def test_xlsx_hidden_sheet_from_the_reader():
     buf = io.BytesIO()
     wb.save(buf)
     assert "H001" in {h.rule for h in hits(read(buf.getvalue(), "a.xlsx", Limits()))}
+
+
+def test_empty_hidden_sheet_generic_author_and_hidden_cols_fact_without_data():
+    segs = (Segment("公示", Location(sheet="名单", cell="A1")), Segment("", Location(sheet="空表", cell="A1")),
+            Segment("张三", Location(sheet="底稿", cell="A1", hidden="隐藏工作表")),
+            Segment("", Location(sheet="名单", cell="B1", hidden="隐藏列")))
+    facts = (Fact("hidden_sheet", "工作表“空表”已隐藏", Location(sheet="空表"), "空表"),
+             Fact("hidden_sheet", "工作表“底稿”已隐藏", Location(sheet="底稿"), "底稿"),
+             Fact("hidden_cols", "工作表“名单”有 1 个隐藏列（B）", Location(sheet="名单"), "1"),
+             Fact("creator", "文档属性中的作者：openpyxl", Location(), "openpyxl"),
+             Fact("last_modified_by", "文档属性中的最后修改者：李四", Location(), "李四"))
+    table = Table("名单!A1:B1", ((0, 3),), hidden_cols=frozenset({1}))
+    out = hits(Document("a.xlsx", "xlsx", segs, tables=(table,), facts=facts))
+    assert [(h.rule, h.match) for h in out] == [("H001", "底稿"), ("H006", "李四")]
+    assert out[0].message.endswith("其中有 1 个非空单元格")
+
+
+def test_xlsx_from_the_reader_reports_every_hidden_place():
+    pytest.importorskip("gkcheck.readers.xlsx")
+    from gkcheck.readers import read
+
+    from .test_privacy_files import _xlsx_bytes, people
+
+    out = hits(read(_xlsx_bytes(people(3, 1), people(2, 2)), "名单.xlsx"))
+    rules = sorted(h.rule for h in out)
+    assert rules == ["H001", "H002", "H004"]     # hidden sheet, hidden column with IDs, comment

@@ -42,6 +42,12 @@ REASON_RULES = (
 )
 
 MAX_MATCH = 60
+# document authors that name a program or a default account, not a person
+GENERIC_NAMES = frozenset({
+    "openpyxl", "python-docx", "administrator", "admin", "user", "用户", "微软用户", "microsoft",
+    "microsoft office user", "microsoft office 用户", "windows 用户", "windows user", "author", "unknown",
+    "wps", "lenovo", "dell", "hp", "walkinnet", "china", "微软中国",
+})
 FALLBACK_MESSAGES = {  # used when rules/hidden.toml does not define the rule
     SHEET: "含有隐藏工作表", ROWS_COLS: "隐藏的行或列中有内容", CHANGES: "文档含有未接受的修订",
     COMMENTS: "文档含有批注", TEXT: "含有读者看不到的文字", PROPERTIES: "文档属性中有个人姓名或单位",
@@ -70,19 +76,28 @@ class HiddenDetector:
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
         doc = view.document
         covered: set[str] = set()
+        tables_say = any(t.hidden_rows or t.hidden_cols for t in doc.tables)
         for fact in doc.facts:
             rule = fact_rule(fact.kind)
             if rule is None:
                 continue
-            value = (fact.value or "").strip()
-            if rule == PROPERTIES and not value:
-                continue  # an empty property says nothing about anyone
             covered.add(rule)
+            value = (fact.value or "").strip()
             message = f"{self._message(rule)}：{fact.detail}" if fact.detail else None
+            if rule == PROPERTIES and (not value or value.lower() in GENERIC_NAMES):
+                continue  # an empty or tool-made property says nothing about anyone
+            if rule == ROWS_COLS and tables_say:
+                continue  # the tables tell which hidden rows/columns hold data
+            if rule == SHEET:
+                filled = _filled_cells(view, fact.location.sheet or value)
+                if filled == 0:
+                    continue  # an empty hidden sheet hides nothing
+                if filled is not None and message:
+                    message += f"，其中有 {filled} 个非空单元格"
             yield Hit(rule, -1, -1, message=message, match=(value or fact.detail)[:MAX_MATCH],
                       location=fact.location)
         yield from self._hidden_segments(view, covered)
-        if ROWS_COLS not in covered:
+        if tables_say or ROWS_COLS not in covered:
             yield from self._hidden_rows_cols(view)
 
     def _message(self, rule: str) -> str:
@@ -126,3 +141,16 @@ class HiddenDetector:
             yield Hit(ROWS_COLS, -1, -1,
                       message=f"{self._message(ROWS_COLS)}：{table.ref} 的{'、'.join(bits)}中有 {len(cells)} 个非空单元格",
                       match=table.ref, location=location)
+
+
+def _filled_cells(view: TextView, sheet: str | None) -> int | None:
+    """Non-empty cells the reader gave for ``sheet``; None when it gave the sheet no segments
+    at all (then the fact is taken at its word)."""
+    if not sheet:
+        return None
+    seen, filled = False, 0
+    for seg in view.document.segments:
+        if seg.base.sheet == sheet:
+            seen = True
+            filled += bool(seg.text.strip())
+    return filled if seen else None
