@@ -67,6 +67,7 @@ def test_year_of_month_day_is_the_nearest_occurrence():
 def test_meta_values():
     assert parse_loose_date("2024-01-12 10:30:00") == date(2024, 1, 12)
     assert parse_loose_date("2024年1月12日") == date(2024, 1, 12)
+    assert parse_loose_date("2024-01-12T10:30:00+08:00") == date(2024, 1, 12)
     assert parse_loose_date("yesterday") is None
 
 

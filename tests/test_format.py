@@ -173,3 +173,8 @@ def test_one_pass_over_a_large_document(fmt):
     findings = fmt.check_text(text)
     assert time.perf_counter() - started < 10
     assert len(findings) == 60000
+
+
+def test_pair_split_by_inline_elements(fmt):
+    doc = Document("p.html", "html", tuple(Segment(t) for t in ("学习", "《", "条例", "》", "精神。")))
+    assert [f.rule for f in fmt.check_document(doc) if f.rule == "F002"] == []

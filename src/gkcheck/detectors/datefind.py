@@ -177,7 +177,8 @@ def resolve_year(month: int, day: int, anchor: date) -> int | None:
 
 def parse_loose_date(value: str) -> date | None:
     """The date at the start of a meta value (``2024-01-12 10:30:00``, ``2024年1月12日``)."""
-    for m in find_dates(value.strip()[:40]):
+    value = re.sub(r"(?<=\d)T(?=\d)", " ", value.strip()[:40])  # 2024-01-12T10:00:00+08:00
+    for m in find_dates(value):
         if m.start > 0:
             return None
         return m.as_date()

@@ -132,19 +132,19 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
             if positions and positions[0] == head:
                 del positions[0]  # a paragraph of a quotation over several paragraphs
     for index in touched:
-        nxt = _next_nonblank(segments, index)
+        following = _next_nonblank(segments, index)
         for opener, positions in opens.get(index, {}).items():
-            if not positions:
-                continue
-            if nxt is not None:
+            for nxt in following:
+                if not positions:
+                    break
                 later = closes.get(nxt, {}).get(opener, [])
                 n = min(len(positions), len(later))
-                if n:  # the pair goes on over a line break
+                if n:  # the pair goes on over a line break or an inline element
                     del positions[len(positions) - n:]
                     del later[:n]
-                if positions and opener in "“‘" and \
-                        segments[nxt].text.lstrip(" \t\u3000").startswith(opener):
-                    positions.clear()  # a quotation over several paragraphs
+            if positions and opener in "“‘" and following and \
+                    segments[following[0]].text.lstrip(" \t\u3000").startswith(opener):
+                positions.clear()  # a quotation over several paragraphs
     for index in touched:
         for opener, positions in opens.get(index, {}).items():
             for p in positions:
@@ -169,11 +169,15 @@ def _excused_closer(seg: str, local: int, opener: str) -> bool:
     return False
 
 
-def _next_nonblank(segments, index: int) -> int | None:
-    for i in range(index + 1, min(len(segments), index + 4)):
+def _next_nonblank(segments, index: int, count: int = 3) -> list[int]:
+    """The next ``count`` non-empty segments (within a few lines: blank lines are skipped)."""
+    out: list[int] = []
+    for i in range(index + 1, min(len(segments), index + 2 * count + 2)):
         if segments[i].text.strip(" \t\u3000\u00a0"):
-            return i
-    return None
+            out.append(i)
+            if len(out) == count:
+                break
+    return out
 
 
 # -- F004 ---------------------------------------------------------------------------------------------
