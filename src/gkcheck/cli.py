@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from .config import Config
 
 # Commands that live in their own modules, imported only when run (start-up stays fast).
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "mask": "gkcheck.mask:mask",
+}
 
 
 class LazyGroup(click.Group):

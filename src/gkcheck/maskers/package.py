@@ -1,0 +1,69 @@
+"""Rewriting an Office Open XML package: the changed parts replaced, every other entry copied with
+its name, order, date, attributes and compression, so images, styles and macros stay as they were."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from lxml import etree
+
+from ..readers import Limits, ReadError
+from ..readers.ooxml import Package
+from . import MaskError
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+# unlike the readers' parser, this one keeps comments and processing instructions: the part is written back
+_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def open_package(data: bytes, kind: str, limits: Limits = Limits()) -> Package:
+    try:
+        return Package(data, limits, kind)
+    except ReadError as exc:
+        raise MaskError(str(exc)) from None
+
+
+def read_part(pkg: Package, name: str) -> etree._ElementTree | None:
+    try:
+        data = pkg.read(name)
+    except ReadError as exc:
+        raise MaskError(str(exc)) from None
+    if data is None:
+        return None
+    if _DOCTYPE.search(data, 0, 65536):
+        raise MaskError(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），不是正常的 Office 文件，未生成副本")
+    try:
+        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_PARSER)))
+    except etree.XMLSyntaxError as exc:
+        raise MaskError(f"部件 {name} 的 XML 无法解析（文件可能已损坏）：{exc}") from None
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    standalone = tree.docinfo.standalone
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
+                          **({"standalone": standalone} if standalone is not None else {}))
+
+
+def rewrite(pkg: Package, replaced: dict[str, bytes | None]) -> bytes:
+    """The package with ``replaced`` parts (None drops the part) and every other entry unchanged."""
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(out, "w", allowZip64=True) as zout:
+            zout.comment = pkg.zip.comment
+            for info in pkg.zip.infolist():
+                if info.filename in replaced and replaced[info.filename] is None:
+                    continue
+                payload = replaced.get(info.filename)
+                if payload is None:
+                    payload = pkg.read(info.filename) or b""
+                new = zipfile.ZipInfo(info.filename, info.date_time)
+                new.compress_type = info.compress_type
+                new.external_attr = info.external_attr
+                new.create_system = info.create_system
+                new.comment = info.comment
+                zout.writestr(new, payload)
+    except ReadError as exc:
+        raise MaskError(str(exc)) from None
+    return out.getvalue()

@@ -1,0 +1,315 @@
+"""XLSX: the worksheet and shared-string XML are edited directly, so styles, number formats,
+column widths, images, charts and every formula not touched stay as the user had them.
+
+- a shared-string cell: its ``<si>`` is masked in place (run by run for rich text, so each run
+  keeps its font); every cell sharing that string shows the masked value, so no copy is left;
+- an inline-string cell: its ``<is>`` likewise;
+- a numeric cell (a phone or ID typed as a number): becomes an inline-string cell holding the
+  masked text, with its style (``s``) kept;
+- a formula cell whose value holds the data: the formula is replaced by the masked value (a
+  formula would compute the full value again) and ``calcChain.xml`` is dropped so Excel rebuilds it.
+
+A finding names its sheet and cell; when that cell does not hold the value, the other cells of
+the same sheet and then of the other sheets are searched. Afterwards every shared or inline
+string still holding a masked value is masked the same way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Iterator, Sequence
+
+from lxml import etree
+
+from ..model import Location
+from ..readers.ooxml import R_NS
+from . import Applied, Edit, MaskError, Outcome, nearest, replace_in_pieces
+from .package import open_package, read_part, rewrite, serialize
+
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_C, _ROW, _V, _F, _IS, _SI = (f"{{{S}}}{t}" for t in ("c", "row", "v", "f", "is", "si"))
+_T, _RUN = f"{{{S}}}t", f"{{{S}}}r"
+_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+_COMMENT_PARTS = re.compile(r"xl/(?:[^/]+/)*(?:comments?|threadedComments?)[^/]*\.xml", re.I)
+
+
+def col_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def col_index(name: str) -> int:
+    n = 0
+    for ch in name:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _text_elements(container: etree._Element) -> list[etree._Element]:
+    """The ``<t>`` elements of an ``<si>``/``<is>``: plain, or one per rich-text run; phonetic
+    guides (``rPh``) are not part of the value."""
+    out = []
+    for child in container:
+        if child.tag == _T:
+            out.append(child)
+        elif child.tag == _RUN:
+            t = child.find(_T)
+            if t is not None:
+                out.append(t)
+    return out
+
+
+def _set_texts(elements: list[etree._Element], old: list[str], new: list[str]) -> None:
+    for el, a, b in zip(elements, old, new):
+        if a != b:
+            el.text = b
+            if b != b.strip():
+                el.set(XML_SPACE, "preserve")
+
+
+def number_text(value: str) -> str:
+    """A numeric cell's value as a reader shows it: ``13800138000`` for ``1.3800138E10``."""
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    if d == d.to_integral_value() and abs(d) < Decimal(10) ** 20:
+        return str(int(d))
+    return value
+
+
+@dataclass
+class Cell:
+    sheet: str
+    ref: str
+    el: etree._Element
+
+
+class Xlsx:
+    def __init__(self, data: bytes):
+        self.pkg = open_package(data, "xlsx")
+        workbook = read_part(self.pkg, "xl/workbook.xml")
+        if workbook is None:
+            raise MaskError("XLSX 文件缺少 xl/workbook.xml，无法处理")
+        rels = self.pkg.rels("xl/workbook.xml")
+        self.sheets: list[tuple[str, str]] = []  # (name, part)
+        for sheet in workbook.getroot().iter(f"{{{S}}}sheet"):
+            rid = sheet.get(f"{{{R_NS}}}id")
+            if rid in rels and rels[rid][2] in set(self.pkg.names()):
+                self.sheets.append((sheet.get("name") or "", rels[rid][2]))
+        self.sst_name = next((r[2] for r in rels.values() if r[0] == SHARED_STRINGS), "xl/sharedStrings.xml")
+        self.calc_chain = next((r[2] for r in rels.values() if r[0] == CALC_CHAIN), None)
+        self.trees: dict[str, etree._ElementTree] = {}
+        self.cells: dict[str, dict[str, Cell]] = {}
+        self.dirty: set[str] = set()
+        self.formulas_dropped = False
+        sst = read_part(self.pkg, self.sst_name)
+        if sst is not None:
+            self.trees[self.sst_name] = sst
+        self.sst: list[etree._Element] = list(sst.getroot().iter(_SI)) if sst is not None else []
+        # cell comments (legacy and threaded): (part, the elements whose text makes the comment)
+        self.comments: list[tuple[str, list[etree._Element]]] = []
+        for name in sorted(n for n in self.pkg.names() if _COMMENT_PARTS.fullmatch(n)):
+            tree = read_part(self.pkg, name)
+            if tree is None:
+                continue
+            self.trees[name] = tree
+            for text in tree.getroot().iter(f"{{{S}}}text"):
+                self.comments.append((name, _text_elements(text)))
+            for text in tree.getroot().iter(f"{{{THREADED}}}text"):
+                self.comments.append((name, [text]))
+
+    def sheet_cells(self, part: str, name: str) -> dict[str, Cell]:
+        if part not in self.cells:
+            tree = read_part(self.pkg, part)
+            if tree is None:
+                self.cells[part] = {}
+                return self.cells[part]
+            self.trees[part] = tree
+            cells: dict[str, Cell] = {}
+            row_no = 0
+            for row in tree.getroot().iter(_ROW):
+                row_no = int(row.get("r") or row_no + 1)
+                col = -1
+                for c in row.iter(_C):
+                    m = _REF.fullmatch(c.get("r") or "")
+                    col = col_index(m.group(1)) if m else col + 1
+                    ref = f"{col_name(col)}{row_no}"
+                    cells[ref] = Cell(name, ref, c)
+            self.cells[part] = cells
+        return self.cells[part]
+
+    def all_cells(self, first: str | None) -> Iterator[Cell]:
+        order = sorted(self.sheets, key=lambda s: s[0] != first)
+        for name, part in order:
+            yield from self.sheet_cells(part, name).values()
+
+    # -- a cell's value ------------------------------------------------------------------------
+
+    def _container(self, c: etree._Element) -> tuple[etree._Element, str] | None:
+        t = c.get("t")
+        if t == "s":
+            v = c.find(_V)
+            try:
+                return self.sst[int((v.text or "").strip())], self.sst_name
+            except (AttributeError, ValueError, IndexError):
+                return None
+        if t == "inlineStr":
+            found = c.find(_IS)
+            return (found, "") if found is not None else None
+        return None
+
+    def text(self, c: etree._Element) -> str | None:
+        container = self._container(c)
+        if container is not None:
+            return "".join(t.text or "" for t in _text_elements(container[0]))
+        if c.get("t") in ("b", "e"):
+            return None
+        v = c.find(_V)
+        if v is None or v.text is None:
+            return None
+        return v.text if c.get("t") in ("str", "d") else number_text(v.text)
+
+    def replace(self, cell: Cell, part: str, start: int, end: int, new: str) -> str | None:
+        """Mask ``[start, end)`` of the cell's value; a note for the report, or None."""
+        c = cell.el
+        container = self._container(c)
+        if container is not None:
+            el, holder = container
+            texts = _text_elements(el)
+            old = [t.text or "" for t in texts]
+            _set_texts(texts, old, replace_in_pieces(old, start, end, new))
+            self.dirty.add(holder or part)
+            return None
+        value = self.text(c)
+        assert value is not None
+        masked = value[:start] + new + value[end:]
+        f = c.find(_F)
+        note = "数字单元格改为文本"
+        if f is not None:
+            if f.get("t") in ("shared", "array") and f.get("ref"):
+                raise MaskError(f"{cell.sheet}!{cell.ref} 是共享公式或数组公式的主单元格，其结果含个人信息，"
+                                "无法只替换这一格；请先把公式改为数值后再脱敏")
+            note = "公式已替换为脱敏后的值"
+            self.formulas_dropped = True
+        for child in list(c):
+            c.remove(child)
+        c.set("t", "inlineStr")
+        is_ = etree.SubElement(c, _IS)
+        t = etree.SubElement(is_, _T)
+        t.text = masked
+        if masked != masked.strip():
+            t.set(XML_SPACE, "preserve")
+        self.dirty.add(part)
+        return note
+
+    def find(self, loc: Location, match: str) -> tuple[Cell, str, int, bool] | None:
+        parts = dict(self.sheets)
+        if loc.sheet in parts and loc.cell:
+            cell = self.sheet_cells(parts[loc.sheet], loc.sheet).get(loc.cell.replace("$", "").upper())
+            if cell is not None:
+                value = self.text(cell.el)
+                at = nearest(value, match, (loc.column - 1) if loc.column else None) if value else -1
+                if at >= 0:
+                    return cell, parts[loc.sheet], at, True
+        for cell in self.all_cells(loc.sheet):
+            value = self.text(cell.el)
+            at = value.find(match) if value else -1
+            if at >= 0:
+                return cell, parts[cell.sheet], at, False
+        return None
+
+    def mask_containers(self, pattern: re.Pattern[str], new: dict[str, str]) -> list[tuple[str, str]]:
+        """Mask what ``pattern`` finds in every shared string and comment; (part, value) of each."""
+        changed: list[tuple[str, str]] = []
+        holders = [(self.sst_name, _text_elements(si)) for si in self.sst] + self.comments
+        for part, texts in holders:
+            old = [t.text or "" for t in texts]
+            matches = list(pattern.finditer("".join(old)))
+            if not matches:
+                continue
+            pieces = old
+            for m in reversed(matches):
+                pieces = replace_in_pieces(pieces, m.start(), m.end(), new[m.group()])
+                changed.append((part, m.group()))
+            _set_texts(texts, old, pieces)
+            self.dirty.add(part)
+        return changed
+
+    def save(self) -> bytes:
+        replaced: dict[str, bytes | None] = {name: serialize(self.trees[name]) for name in self.dirty}
+        if self.formulas_dropped and self.calc_chain:
+            replaced[self.calc_chain] = None
+            replaced.update(self._without_calc_chain())
+        return rewrite(self.pkg, replaced)
+
+    def _without_calc_chain(self) -> dict[str, bytes]:
+        """[Content_Types].xml and the workbook relationships without calcChain.xml."""
+        out: dict[str, bytes] = {}
+        types = read_part(self.pkg, "[Content_Types].xml")
+        if types is not None:
+            for el in list(types.getroot()):
+                if (el.get("PartName") or "").lstrip("/") == self.calc_chain:
+                    types.getroot().remove(el)
+            out["[Content_Types].xml"] = serialize(types)
+        rels_name = "xl/_rels/workbook.xml.rels"
+        rels = read_part(self.pkg, rels_name)
+        if rels is not None:
+            for el in list(rels.getroot()):
+                if el.get("Type") == CALC_CHAIN:
+                    rels.getroot().remove(el)
+            out[rels_name] = serialize(rels)
+        return out
+
+
+def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
+    book = Xlsx(data)
+    applied: list[Applied] = []
+    missed: list[Edit] = []
+    for edit in edits:
+        f = edit.finding
+        found = book.find(f.location, f.match)
+        if found is None:
+            missed.append(edit)
+            continue
+        cell, part, at, exact = found
+        note = book.replace(cell, part, at, at + len(f.match), edit.new)
+        loc = f.location if exact else Location(sheet=cell.sheet, cell=cell.ref)
+        if not exact:
+            note = "在报告位置附近找到并脱敏" + (f"，{note}" if note else "")
+        applied.append(Applied(edit, loc, note))
+    # every other cell, shared string and comment still holding a masked value (a comment is
+    # masked only here: the reader locates it at its cell, which does not hold the value)
+    new = {e.finding.match: e.new for e in edits}
+    by_value = {e.finding.match: e for e in edits}
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(new, key=len, reverse=True)))
+    sheets = dict(book.sheets)
+    for cell in book.all_cells(None):
+        text = book.text(cell.el)
+        if not text:
+            continue
+        for m in reversed(list(pattern.finditer(text))):
+            note = book.replace(cell, sheets[cell.sheet], m.start(), m.end(), new[m.group()])
+            applied.append(Applied(by_value[m.group()], Location(sheet=cell.sheet, cell=cell.ref),
+                                   "同一号码的另一处" + (f"，{note}" if note else "")))
+    for part, value in book.mask_containers(pattern, new):
+        if part == book.sst_name:
+            continue  # a string no cell shows any more
+        waiting = [e for e in missed if e.finding.match == value]
+        if waiting:
+            missed.remove(waiting[0])
+            applied.append(Applied(waiting[0], waiting[0].finding.location, None))
+        else:
+            applied.append(Applied(by_value[value], Location(part=part), "同一号码在批注中的另一处"))
+    return Outcome(book.save() if applied else data, tuple(applied), tuple(missed))
