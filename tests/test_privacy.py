@@ -255,3 +255,17 @@ def test_ignoring_the_summary_keeps_cell_severity():
     text = f"姓名,身份证号码\n张三,{ID}\n李四,{ID2}"
     findings = _csv_findings(checker, text)
     assert [(f.rule, f.severity) for f in findings] == [("P001", "error"), ("P001", "error")]
+
+
+def test_header_below_a_title_row_and_other_column_kinds(checker):
+    text = ("2024年第一季度出境人员名单,,,\n"
+            "填报单位：某某局,,,\n"
+            "姓名,护照号码,电子邮箱,身份证号\n"
+            "张三,E12345678,zhangsan@163.com,360721850612002\n"
+            "李四,E87654321,lisi@qq.com,360721********0025\n")
+    findings = _csv_findings(checker, text)
+    got = sorted((f.rule, f.match) for f in findings if f.rule != "P009")
+    assert got == [("P001", "360721850612002"), ("P004", "E12345678"), ("P004", "E87654321"),
+                   ("P005", "lisi@qq.com"), ("P005", "zhangsan@163.com")]
+    summaries = sorted(f.message for f in findings if f.rule == "P009")
+    assert summaries == ["B4:B5：2 个未脱敏的护照或通行证号码", "C4:C5：2 个未脱敏的个人电子邮箱"]

@@ -111,6 +111,7 @@ class Column:
     table: int
     col: int
     personal: bool  # the table is a list of people (a name, ID or address column)
+    header_row: int = 0  # the row of the header (title rows may come first)
 
 
 ColumnAt = Callable[[int], "Column | None"]
@@ -351,10 +352,9 @@ def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
     out: dict[int, Column] = {}
     rows: dict[int, int] = {}
     for t, table in enumerate(view.document.tables):
-        if len(table.cells) < 2:
+        header_row, headers, kinds = _header(table, segs)
+        if header_row < 0:
             continue
-        headers = [segs[i].text if i >= 0 else "" for i in table.cells[0]]
-        kinds = [column_kind(h) for h in headers]
         short = [re.sub(r"\s", "", h) for h in headers if len(h) <= 20]
         # a list of people: an ID/address column, or a name column in a table that is not a staff
         # directory (姓名 + 职务 + 联系电话 is an office's published contact list)
@@ -363,12 +363,27 @@ def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
         for c, kind in enumerate(kinds):
             if kind is None:
                 continue
-            column = Column(kind, headers[c].strip(), t, c, personal)
-            for r, row in enumerate(table.cells[1:], 1):
+            column = Column(kind, headers[c].strip(), t, c, personal, header_row)
+            for r, row in enumerate(table.cells[header_row + 1:], header_row + 1):
                 if c < len(row) and row[c] >= 0:
                     out[row[c]] = column
                     rows[row[c]] = r
     return out, rows
+
+
+HEADER_ROWS = 5  # a header is looked for in the first rows: titles and notes often come first
+
+
+def _header(table: Table, segs) -> tuple[int, list[str], list[str | None]]:
+    """The first of the table's first rows that has a recognised column header (-1 if none)."""
+    for r, row in enumerate(table.cells[:HEADER_ROWS]):
+        if r + 1 >= len(table.cells):
+            break
+        headers = [segs[i].text if i >= 0 else "" for i in row]
+        kinds = [column_kind(h) for h in headers]
+        if any(kinds) and sum(bool(h.strip()) for h in headers) >= 2:
+            return r, headers, kinds
+    return -1, [], []
 
 
 def cell_candidates(view: TextView, index: int, column: Column, today: date) -> list[Candidate]:
@@ -446,7 +461,7 @@ class PrivacyDetector:
             yield hit
         for (t, c), group in by_column.items():
             if len(group) >= self.summary_min:
-                yield self._summary(view, view.document.tables[t], c, group, rows)
+                yield self._summary(view, view.document.tables[t], column_at(group[0].start), group, rows)
 
     def _severity(self, hit: Hit) -> str:
         return hit.severity or self.rules[hit.rule].severity
@@ -468,10 +483,11 @@ class PrivacyDetector:
         return Hit(rule, cand.start, cand.end, message=message, severity=cand.severity,
                    match=cand.value, note=cand.note)
 
-    def _summary(self, view: TextView, table: Table, col: int, group: list[Candidate],
+    def _summary(self, view: TextView, table: Table, column: Column, group: list[Candidate],
                  rows: dict[int, int]) -> Hit:
+        col = column.col
         first = view.locate(group[0].start)
-        column_cells = [row[col] for row in table.cells[1:] if col < len(row) and row[col] >= 0]
+        column_cells = [row[col] for row in table.cells[column.header_row + 1:] if col < len(row) and row[col] >= 0]
         last = view.document.segments[column_cells[-1]].base if column_cells else first
         top = view.document.segments[column_cells[0]].base if column_cells else first
         plain = [c for c in group if not c.problem]
