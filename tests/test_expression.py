@@ -84,6 +84,8 @@ CASES = [
     ("台湾国际书展", None, NOW),
     ("北朝鲜发射卫星", "E003", NOW),
     ("朝鲜发射卫星", None, NOW),
+    ("吉林省东北朝鲜族聚居区", None, NOW),
+    ("北朝鲜卑贵族墓葬", None, NOW),
     ("中华民国时期的老照片", None, NOW),
     ("1912年中华民国成立。", None, NOW),
     ("民进党当局妄称“中华民国”与大陆互不隶属。", None, NOW),  # in quotation marks: allowed
