@@ -109,3 +109,25 @@ def nearest(text: str, match: str, hint: int | None, taken: Sequence[tuple[int, 
                 best, best_d = i, d
         i = text.find(match, i + 1)
     return best
+
+
+class Sweep:
+    """Finds every value already masked somewhere else (one Aho-Corasick pass per text, however
+    many values), so a copy of a value the reader did not show is masked too."""
+
+    def __init__(self, edits: Sequence[Edit]):
+        import ahocorasick_rs
+
+        self.by_value: dict[str, Edit] = {}
+        for edit in edits:
+            self.by_value.setdefault(edit.finding.match, edit)
+        self.values = list(self.by_value)
+        self._ac = (ahocorasick_rs.AhoCorasick(self.values, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                    if self.values else None)
+
+    def find(self, text: str) -> list[tuple[int, int, Edit]]:
+        """``(start, end, edit)`` of each value in ``text``, last first (so edits keep offsets)."""
+        if self._ac is None or not text:
+            return []
+        found = self._ac.find_matches_as_indexes(text)
+        return [(s, e, self.by_value[self.values[i]]) for i, s, e in reversed(found)]

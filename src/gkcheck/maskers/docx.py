@@ -18,7 +18,7 @@ from typing import Sequence
 from lxml import etree
 
 from ..model import Location
-from . import Applied, Edit, Outcome, nearest, replace_in_pieces
+from . import Applied, Edit, Outcome, Sweep, nearest, replace_in_pieces
 from .package import open_package, read_part, rewrite, serialize
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -189,14 +189,11 @@ def mask_docx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         applied.append(Applied(edit, loc, None if exact else "在报告位置附近找到并脱敏"))
     # the same values anywhere else in the package: copies the reader does not show (the
     # compatibility copy of a text box), so no copy of a masked value is left in the file
-    done = {a.edit.finding.match: a.edit for a in applied}
+    sweep = Sweep([a.edit for a in applied])
     for name in doc.names:
         doc.part(name)
         for para in doc.every[name]:
-            for value, edit in done.items():
-                at = para.text.find(value)
-                while at >= 0:
-                    para.replace(at, at + len(value), edit.new)
-                    applied.append(Applied(edit, Location(part=part_label(name)), "同一号码的另一处副本"))
-                    at = para.text.find(value, at + len(value))
+            for start, end, edit in sweep.find(para.text):
+                para.replace(start, end, edit.new)
+                applied.append(Applied(edit, Location(part=part_label(name)), "同一号码的另一处副本"))
     return Outcome(doc.save() if applied else data, tuple(applied), tuple(missed))

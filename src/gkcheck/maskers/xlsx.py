@@ -26,7 +26,7 @@ from lxml import etree
 
 from ..model import Location
 from ..readers.ooxml import R_NS
-from . import Applied, Edit, MaskError, Outcome, nearest, replace_in_pieces
+from . import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
 from .package import open_package, read_part, rewrite, serialize
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -230,19 +230,19 @@ class Xlsx:
                 return cell, parts[cell.sheet], at, False
         return None
 
-    def mask_containers(self, pattern: re.Pattern[str], new: dict[str, str]) -> list[tuple[str, str]]:
-        """Mask what ``pattern`` finds in every shared string and comment; (part, value) of each."""
+    def mask_containers(self, sweep: Sweep) -> list[tuple[str, str]]:
+        """Mask every value of ``sweep`` in every shared string and comment; (part, value) of each."""
         changed: list[tuple[str, str]] = []
         holders = [(self.sst_name, _text_elements(si)) for si in self.sst] + self.comments
         for part, texts in holders:
             old = [t.text or "" for t in texts]
-            matches = list(pattern.finditer("".join(old)))
+            matches = sweep.find("".join(old))
             if not matches:
                 continue
             pieces = old
-            for m in reversed(matches):
-                pieces = replace_in_pieces(pieces, m.start(), m.end(), new[m.group()])
-                changed.append((part, m.group()))
+            for start, end, edit in matches:
+                pieces = replace_in_pieces(pieces, start, end, edit.new)
+                changed.append((part, edit.finding.match))
             _set_texts(texts, old, pieces)
             self.dirty.add(part)
         return changed
@@ -291,19 +291,14 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         applied.append(Applied(edit, loc, note))
     # every other cell, shared string and comment still holding a masked value (a comment is
     # masked only here: the reader locates it at its cell, which does not hold the value)
-    new = {e.finding.match: e.new for e in edits}
-    by_value = {e.finding.match: e for e in edits}
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(new, key=len, reverse=True)))
+    sweep = Sweep(edits)
     sheets = dict(book.sheets)
     for cell in book.all_cells(None):
-        text = book.text(cell.el)
-        if not text:
-            continue
-        for m in reversed(list(pattern.finditer(text))):
-            note = book.replace(cell, sheets[cell.sheet], m.start(), m.end(), new[m.group()])
-            applied.append(Applied(by_value[m.group()], Location(sheet=cell.sheet, cell=cell.ref),
+        for start, end, edit in sweep.find(book.text(cell.el) or ""):
+            note = book.replace(cell, sheets[cell.sheet], start, end, edit.new)
+            applied.append(Applied(edit, Location(sheet=cell.sheet, cell=cell.ref),
                                    "同一号码的另一处" + (f"，{note}" if note else "")))
-    for part, value in book.mask_containers(pattern, new):
+    for part, value in book.mask_containers(sweep):
         if part == book.sst_name:
             continue  # a string no cell shows any more
         waiting = [e for e in missed if e.finding.match == value]
@@ -311,5 +306,5 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
             missed.remove(waiting[0])
             applied.append(Applied(waiting[0], waiting[0].finding.location, None))
         else:
-            applied.append(Applied(by_value[value], Location(part=part), "同一号码在批注中的另一处"))
+            applied.append(Applied(sweep.by_value[value], Location(part=part), "同一号码在批注中的另一处"))
     return Outcome(book.save() if applied else data, tuple(applied), tuple(missed))
