@@ -138,3 +138,14 @@ def test_xlsx_from_the_reader_reports_every_hidden_place():
     out = hits(read(_xlsx_bytes(people(3, 1), people(2, 2)), "名单.xlsx"))
     rules = sorted(h.rule for h in out)
     assert rules == ["H001", "H002", "H004"]     # hidden sheet, hidden column with IDs, comment
+
+
+def test_html_comment_and_hidden_element_from_the_reader():
+    pytest.importorskip("gkcheck.readers.html")
+    from gkcheck.readers import read
+
+    page = ("<html><body><p>公示名单</p><!-- 原始名单：张三 13907971234 --><!---->"
+            "<div style=\"display:none\">备用 李四</div></body></html>")
+    out = hits(read(page.encode("utf-8"), "a.html"))
+    assert [h.rule for h in out] == ["H005", "H005"]
+    assert "1 处文字" in out[0].message

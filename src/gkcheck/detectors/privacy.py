@@ -187,10 +187,13 @@ def _masked_kind(token: str, text: str, start: int, column: Column | None) -> st
 
 # -- the scan -----------------------------------------------------------------------------------
 
-def scan(text: str, today: date, column_at: ColumnAt = _no_column) -> list[Candidate]:
+def scan(text: str, today: date, column_at: ColumnAt = _no_column,
+         hidden_at: Callable[[int], "str | None"] = _no_column) -> list[Candidate]:
     """Every piece of personal data in ``text`` that is shown in full or masked too little.
 
-    ``column_at(offset)`` tells which table column (if any) the offset sits in."""
+    ``column_at(offset)`` tells which table column (if any) the offset sits in, ``hidden_at(offset)``
+    why the text there is hidden (None if visible): an office's published number is exempt only
+    where it is visible, since nobody publishes a contact number in a comment or a hidden sheet."""
     found: list[Candidate] = []
 
     for m in ID18.finditer(text):
@@ -224,7 +227,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column) -> list[Candi
         if col is not None:
             if col.kind == "phone" and not col.personal:
                 continue
-        elif _office_number(text, m.start(), m.end()):
+        elif _office_number(text, m.start(), m.end()) and not hidden_at(m.start()):
             continue  # an office's published contact number
         found.append(Candidate("mobile", m.start(), m.end(), m.group()))
 
@@ -437,7 +440,12 @@ class PrivacyDetector:
         def column_at(offset: int) -> Column | None:
             return columns.get(segment_index(offset)) if columns else None
 
-        found = scan(view.text, ctx.today, column_at)
+        segments = view.document.segments
+
+        def hidden_at(offset: int) -> str | None:
+            return segments[segment_index(offset)].base.hidden
+
+        found = scan(view.text, ctx.today, column_at, hidden_at)
         if columns:
             covered = {segment_index(c.start) for c in found}
             for index, column in columns.items():
