@@ -102,6 +102,9 @@ CASES = [
     ("产品出口美国、日本、香港等国家和地区。", None, NOW),
     ("产品出口美国、日本等国家，在香港设立办事处。", None, NOW),
     ("香港、新加坡等国家的游客", "E003", NOW),
+    ("美国、日本、香港等国的游客", "E003", NOW),
+    ("香港、上海等国内城市", None, NOW),
+    ("香港、新加坡等国际金融中心", None, NOW),
     ("促进大陆和台湾经济交流", None, NOW),
     ("促进中国和台湾经济交流", "E003", NOW),
     ("促进内地与香港经济交流", None, NOW),
@@ -191,3 +194,43 @@ HISTORY_CASES = [
 def test_outdated_institution_history(checker, text, expected):
     got = [f.rule for f in checker.check_text(text, publish_date=NOW) if f.rule == "E004"]
     assert got == ([expected] if expected else []), (text, got)
+
+
+def _generator():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "gen_leader_variants.py"
+    spec = importlib.util.spec_from_file_location("gen_leader_variants", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gen_leader_variants", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_leader_variants_are_the_reviewed_generator_output():
+    gen = _generator()
+    committed = gen.TSV.read_text("utf-8").split(gen.BEGIN)[1].strip("\n").splitlines()
+    assert committed == gen.generate(), "rerun scripts/gen_leader_variants.py --write and review the diff"
+
+
+def test_every_leader_variant_fires_next_to_a_title_only(checker):
+    gen = _generator()
+    by_sound = gen.homophones()
+    failures = []
+    for leader in gen.LEADERS:
+        for variant, _ in gen.variants(leader, by_sound):
+            for title in leader.after:
+                if not _e002(checker, f"{variant}{title}强调"):
+                    failures.append(f"{variant}{title}")
+            for title in leader.before:
+                if not _e002(checker, f"{title}{variant}强调"):
+                    failures.append(f"{title}{variant}")
+            if _e002(checker, f"村民{variant}在家种地。"):
+                failures.append(f"bare {variant}")
+    assert not failures, failures
+
+
+def _e002(checker, text):
+    return [f for f in checker.check_text(text, publish_date=NOW) if f.rule == "E002"]
