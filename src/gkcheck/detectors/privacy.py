@@ -40,7 +40,7 @@ KIND_NAMES = {
 MASK_CHARS = "*＊"
 WINDOW = 20  # characters of the same line looked at before a candidate
 
-_B = r"(?<![0-9A-Za-z_])"           # not inside a longer run of digits/letters
+_B = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z][-/.])"   # not inside a longer run or a code like GZ-2024-…
 _E = r"(?![0-9A-Za-z_]|\.\d)"       # nor followed by more of them or by decimals
 
 ID18 = re.compile(_B + r"\d{17}[\dXxＸｘ]" + _E)   # \d also takes full-width digits
@@ -136,6 +136,13 @@ def _before(text: str, start: int, width: int = WINDOW) -> str:
 
 def _line(text: str, start: int, end: int) -> str:
     return text[_line_start(text, start):_line_end(text, end)]
+
+
+_URL_TAIL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s\"'<>，。；]*$")
+
+
+def _in_url(text: str, start: int) -> bool:
+    return bool(_URL_TAIL.search(text, max(_line_start(text, start), start - 200), start))
 
 
 def _compact(value: str) -> str:
@@ -297,7 +304,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
         if problem:
             found.append(Candidate(kind, m.start(), m.end(), token, problem=problem))
 
-    return _drop_overlaps(found)
+    return _drop_overlaps([c for c in found if not _in_url(text, c.start)])
 
 
 def _office_number(text: str, start: int, end: int) -> bool:
