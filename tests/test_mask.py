@@ -352,7 +352,7 @@ SST_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>"""
 
 
-def make_sst_xlsx(idn: str, other: str) -> bytes:
+def make_sst_xlsx(idn: str, other: str, extra_rows: str = "", calc_chain: bool = False) -> bytes:
     """As Excel writes it: shared strings, one of them rich text with the ID split over two runs,
     and the same string used by two cells."""
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -360,7 +360,18 @@ def make_sst_xlsx(idn: str, other: str) -> bytes:
              '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
              '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>'
              '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" t="s"><v>4</v></c></row>'
-             '</sheetData></worksheet>')
+             f'{extra_rows}</sheetData></worksheet>')
+    types, wb_rels = SST_TYPES, SST_WB_RELS
+    parts = []
+    if calc_chain:
+        types = types.replace("</Types>", '<Override PartName="/xl/calcChain.xml" ContentType="application/'
+                              'vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+        wb_rels = wb_rels.replace("</Relationships>", '<Relationship Id="rId9" Type="http://schemas.openxml'
+                                  'formats.org/officeDocument/2006/relationships/calcChain" '
+                                  'Target="calcChain.xml"/></Relationships>')
+        parts.append(("xl/calcChain.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                      '<c r="B4" i="1"/></calcChain>'))
     sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="5">'
            '<si><t>姓名</t></si><si><t>身份证号码</t></si><si><t>张三</t></si>'
@@ -368,10 +379,10 @@ def make_sst_xlsx(idn: str, other: str) -> bytes:
            f'<si><t>{other}</t></si></sst>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("[Content_Types].xml", SST_TYPES), ("_rels/.rels", SST_RELS),
-                           ("xl/workbook.xml", SST_WB), ("xl/_rels/workbook.xml.rels", SST_WB_RELS),
+        for name, text in (("[Content_Types].xml", types), ("_rels/.rels", SST_RELS),
+                           ("xl/workbook.xml", SST_WB), ("xl/_rels/workbook.xml.rels", wb_rels),
                            ("xl/styles.xml", SST_STYLES), ("xl/worksheets/sheet1.xml", sheet),
-                           ("xl/sharedStrings.xml", sst)):
+                           ("xl/sharedStrings.xml", sst), *parts):
             zf.writestr(name, text)
     return out.getvalue()
 
@@ -388,6 +399,47 @@ def test_xlsx_shared_rich_text_masked_run_by_run(fake, pc):
     assert 't="s"' in sheet and "inlineStr" not in sheet
     assert {i.location.cell for i in result.items} == {"B2", "B3"}
     assert not privacy_errors(pc, result.data, "名单.xlsx")
+
+
+def test_xlsx_formula_computing_an_id_is_replaced_by_its_masked_value(fake, pc):
+    idn, other, third = fake.ssn(), fake.ssn(), fake.ssn()
+    formula = f'<row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="str"><f>"{third[:9]}"&amp;"{third[9:]}"</f>' \
+              f'<v>{third}</v></c><c r="C4"><f>ROW()*2</f><v>8</v></c></row>'
+    result = mask_bytes(make_sst_xlsx(idn, other, formula, calc_chain=True), "名单.xlsx", checker=pc)
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        names = zf.namelist()
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+        types = zf.read("[Content_Types].xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    assert f'<c r="B4" t="inlineStr"><is><t>{masked_id(third)}</t></is></c>' in sheet
+    assert "<f>ROW()*2</f><v>8</v>" in sheet  # other formulas untouched
+    assert third[:9] not in sheet
+    assert "xl/calcChain.xml" not in names and "calcChain" not in types and "calcChain" not in rels
+    notes = {i.location.cell: i.note for i in result.items}
+    assert "公式" in notes["B4"]
+    assert not privacy_errors(pc, result.data, "名单.xlsx")
+
+
+def test_html_number_split_by_tags_and_line_break(fake, pc):
+    idn = fake.ssn()
+    page = ('<html><head><meta charset="utf-8"></head><body>\n'
+            f'<p>申请人身份证号 <b>{idn[:10]}</b>&#{ord(idn[10])};{idn[11:]}</p>\n'
+            '<p>住址：江西省赣州市\n章贡区红旗大道5号</p>\n</body></html>\n')
+    result = mask_bytes(page.encode(), "a.html", checker=pc)
+    text = result.data.decode()
+    assert f"<b>{idn[:6]}****</b>*{'*' * 3}{idn[-4:]}</p>" in text
+    assert "住址：江西省赣州市\n章贡区" in text and "红旗大道5号" not in text
+    assert not privacy_left(pc, result.data, "a.html")
+
+
+def test_policy_keeping_too_much_writes_with_a_warning(tmp_path, fake):
+    idn = fake.ssn()
+    src = tmp_path / "a.txt"
+    src.write_text(f"申请人身份证号：{idn}\n", encoding="utf-8")
+    res = run_mask(str(src), "-o", str(tmp_path / "out"), "--keep", "id=6,8")
+    assert res.exit_code == 0, res.output
+    assert idn[:6] + "****" + idn[-8:] in (tmp_path / "out" / "a.txt").read_text("utf-8")
+    assert "注意" in res.output and "P008" in res.output
 
 
 def test_every_format_rescans_clean_via_api(tmp_path, fake, pc):

@@ -86,6 +86,9 @@ def walk(src: str, pos: int, match: str, markup: bool) -> list[Span] | None:
             i = end
             continue
         want = match[k]
+        if markup and k > 0 and c.isspace() and not want.isspace():
+            i += 1  # a line break the reader dropped (between CJK characters)
+            continue
         if markup and c == "&":
             m = _ENTITY.match(src, i)
             if m:
