@@ -240,7 +240,7 @@ def site(tmp_path: Path) -> Path:
 
 def test_relative_links_resolved_on_disk(site):
     page = site / "xxgk" / "page.html"
-    good = ["fj/名单 2024.xlsx", "fj/%E5%90%8D%E5%8D%95%202024.xlsx", "../images/a.jpg", "./fj/", "../index.html?x=1",
+    good = ["fj/名单 2024.xlsx", "fj/%E5%90%8D%E5%8D%95%202024.xlsx", "fj/%C3%FB%B5%A5%202024.xlsx", "../images/a.jpg", "./fj/", "../index.html?x=1",
             "page.html#top", "?page=2", "../images\\a.jpg", "list.jsp?id=3", "/xxgk/nothing.html"]
     bad = ["fj/名单2024.xlsx", "../images/b.jpg", "missing.html#part", "../../outside.html", "fj/sub/"]
     doc = document(*(link(u) for u in good + bad), path=str(page))
@@ -380,3 +380,44 @@ def test_xlsx_hyperlinks(tmp_path):
 def test_hidden_links_are_a_web_page_matter_only():
     doc = document(link("https://www.some-shop.com/", "商城", hidden="修订删除"), type="docx", anchors=None)
     assert [r for r, _, _ in found(doc)] == ["L006"]
+
+
+HIDDEN_PAGE = """<html><head><meta charset="utf-8"><style>#ad {{ position: absolute; top: -3000px }}</style></head>
+<body style="background:#fff"><p>政务公开</p>
+{snippet}
+</body></html>"""
+
+TECHNIQUES = [
+    '<div style="display:none"><a href="https://www.some-shop.com/">商城</a></div>',
+    '<a href="https://www.some-shop.com/" style="visibility:hidden">商城</a>',
+    '<span style="font-size:0"><a href="https://www.some-shop.com/">商城</a></span>',
+    '<div style="width:0;height:0;overflow:hidden"><a href="https://www.some-shop.com/">商城</a></div>',
+    '<div style="position:absolute;left:-9999px"><a href="https://www.some-shop.com/">商城</a></div>',
+    '<div id="ad"><a href="https://www.some-shop.com/">商城</a></div>',
+    '<a href="https://www.some-shop.com/" style="color:#ffffff">商城</a>',
+    '<marquee height="1" width="1"><a href="https://www.some-shop.com/">商城</a></marquee>',
+    '<marquee scrollamount="10000"><a href="https://www.some-shop.com/">商城</a></marquee>',
+    '<iframe src="https://www.some-shop.com/" width="0" height="0" frameborder="0"></iframe>',
+]
+
+
+@needs_html
+@pytest.mark.parametrize("snippet", TECHNIQUES)
+def test_each_hiding_technique_in_a_real_page(tmp_path, snippet):
+    page = tmp_path / "index.html"
+    page.write_text(HIDDEN_PAGE.format(snippet=snippet), encoding="utf-8")
+    plain = {(f.rule, f.severity) for f in make_checker().check_file(page).findings}
+    assert ("L001", "warning") in plain, plain
+    spammy = snippet.replace("https://www.some-shop.com/", "http://www.amjs-888.com/")
+    page.write_text(HIDDEN_PAGE.format(snippet=spammy), encoding="utf-8")
+    escalated = {(f.rule, f.severity) for f in make_checker().check_file(page).findings}
+    assert ("L001", "error") in escalated, escalated
+
+
+@needs_html
+def test_visible_page_has_no_hidden_links(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(HIDDEN_PAGE.format(snippet='<a href="https://www.gov.cn/" style="color:#333">中国政府网</a>'
+                                       '<a href="https://www.some-shop.com/">商城</a>'), encoding="utf-8")
+    assert [(f.rule, f.match) for f in make_checker().check_file(page).findings] == [
+        ("L006", "https://www.some-shop.com/")]

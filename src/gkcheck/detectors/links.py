@@ -38,7 +38,8 @@ from ..textview import Context, TextView
 HIDDEN, LOCAL, PRIVATE, ADMIN, BROKEN, EXTERNAL, UNREACHABLE, REDIRECT = (
     "L001", "L002", "L003", "L004", "L005", "L006", "L007", "L008")
 
-DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "gov", "政务")
+# government domains, and conac.cn: the 党政机关网站标识 every government site must carry links there
+DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "gov", "政务", "conac.cn")
 # resources shown on the page rather than followed: not 暗链, not "不当链接"
 RESOURCE_TAGS = frozenset({"img", "image", "link", "source", "video", "audio", "track", "input",
                            "picture", "style"})
@@ -341,8 +342,10 @@ class LinkDetector:
         if spam:
             return _hit(HIDDEN, link, message=f"{message}，且{spam}", severity="error",
                         note=link.text or None)
-        return _hit(HIDDEN, link, message=message, severity="info" if internal else None,
-                    note=link.text or None)
+        if internal:
+            return _hit(HIDDEN, link, severity="info", note=link.text or None,
+                        message=f"隐藏的站内链接（{link.hidden}）：多为折叠菜单或选项卡，请确认不是暗链")
+        return _hit(HIDDEN, link, message=message, note=link.text or None)
 
     def _spam_reason(self, link: Link, target: Target) -> str | None:
         host = _unicode_host(target.host)
@@ -394,7 +397,8 @@ class LinkDetector:
             base, rel = self.site_root, path.lstrip("/")
         else:
             base, rel = Path(doc_path).resolve().parent, path
-        for candidate in dict.fromkeys((unquote(rel), rel)):
+        # percent-encoded names: UTF-8 as browsers send them, GBK as older Chinese sites write them
+        for candidate in dict.fromkeys((unquote(rel), unquote(rel, encoding="gbk"), rel)):
             full = Path(os.path.normpath(base / candidate))
             if self.site_root is not None and not full.is_relative_to(self.site_root):
                 return f"{path}（超出网站根目录）"
