@@ -2,9 +2,20 @@
 
 Readers record file-level facts (``Document.facts``: hidden sheets, tracked changes, comments,
 document properties), mark hidden text with ``Location.hidden`` and hidden rows/columns in
-``Table.hidden_rows``/``hidden_cols``. This detector turns them into file-level hits
-(``start = -1``). A fact is the primary source; segments and tables marked hidden are
-reported only for a kind of place no fact already covers, so nothing is reported twice.
+``Table.hidden_rows``/``hidden_cols``; a web page's author is in ``Document.meta``. This
+detector turns them into file-level hits (``start = -1``).
+
+Each hidden thing is first sorted into a *place* (sheet, rows/columns, change, comment,
+text, property); a fact is the primary source, and segments or tables marked hidden are
+reported only for a place no fact already covers, so nothing is reported twice. Places map
+to four rules, grouped by what an editor does about them, so each rule can be shown on a web
+page as well as in an office file:
+
+- H001 hidden-cells: hidden sheets, rows and columns that hold data (XLSX, HTML tables);
+- H002 comments: 批注 in DOCX/XLSX, HTML comments with text;
+- H003 hidden-text: tracked changes (deleted text), Word hidden text, hidden HTML elements;
+- H004 document-properties: author, last modified by, company; a page's author meta.
+
 What the hidden text says is judged by the other detectors (a privacy finding there says
 where it sits).
 """
@@ -19,28 +30,31 @@ from ..model import Hit, Location
 from ..rules import Rule
 from ..textview import Context, TextView
 
-SHEET, ROWS_COLS, CHANGES, COMMENTS, TEXT, PROPERTIES = "H001", "H002", "H003", "H004", "H005", "H006"
+CELLS, COMMENTS, TEXT, PROPERTIES = "H001", "H002", "H003", "H004"
+SHEET, ROWS_COLS, CHANGES, COMMENT, HIDDEN_TEXT, PROPERTY = (
+    "sheet", "rows_cols", "changes", "comment", "text", "property")
+RULE_OF_PLACE = {SHEET: CELLS, ROWS_COLS: CELLS, CHANGES: TEXT, COMMENT: COMMENTS,
+                 HIDDEN_TEXT: TEXT, PROPERTY: PROPERTIES}
 
-# fact kind (lower case, "-" and " " read as "_") → rule; first pattern that matches wins.
-FACT_RULES = (
+# fact kind (lower case, "-" and " " read as "_") → place; the first pattern that matches wins.
+FACT_PLACES = (
     (re.compile(r"sheet"), SHEET),
     (re.compile(r"hidden_?(?:row|col)"), ROWS_COLS),
     (re.compile(r"track|revision|change|ins(?:ert)?ion|deletion"), CHANGES),
-    (re.compile(r"html_?comment"), TEXT),
-    (re.compile(r"comment|annotation|note"), COMMENTS),
-    (re.compile(r"hidden|vanish|invisible|display|html_comment"), TEXT),
-    (re.compile(r"propert|author|creator|modified_by|last_?modified|company|manager|title|subject|keywords"),
-     PROPERTIES),
+    (re.compile(r"comment|annotation|note"), COMMENT),
+    (re.compile(r"hidden|vanish|invisible|display"), HIDDEN_TEXT),
+    (re.compile(r"propert|author|creator|modified_by|last_?modified|company|manager"), PROPERTY),
 )
 
-# Location.hidden reason (as readers write it, in Chinese) → rule.
-REASON_RULES = (
+# Location.hidden reason (as readers write it, in Chinese) → place; anything else is hidden text.
+REASON_PLACES = (
     (re.compile(r"工作表"), SHEET),
     (re.compile(r"隐藏行|隐藏列"), ROWS_COLS),
-    (re.compile(r"修订|已删除|已插入"), CHANGES),
-    (re.compile(r"^(?!.*(?:HTML|html)).*(?:批注|注释)"), COMMENTS),
+    (re.compile(r"修订|已删除|已插入|已移走"), CHANGES),
+    (re.compile(r"批注|注释"), COMMENT),
 )
 
+AUTHOR_META = ("author", "creator", "dc.creator", "dcterms.creator", "lastmodifiedby")
 MAX_MATCH = 60
 # document authors that name a program or a default account, not a person
 GENERIC_NAMES = frozenset({
@@ -49,24 +63,33 @@ GENERIC_NAMES = frozenset({
     "wps", "lenovo", "dell", "hp", "walkinnet", "china", "微软中国",
 })
 FALLBACK_MESSAGES = {  # used when rules/hidden.toml does not define the rule
-    SHEET: "含有隐藏工作表", ROWS_COLS: "隐藏的行或列中有内容", CHANGES: "文档含有未接受的修订",
-    COMMENTS: "文档含有批注", TEXT: "含有读者看不到的文字", PROPERTIES: "文档属性中有个人姓名或单位",
+    CELLS: "隐藏的工作表、行或列中有内容", COMMENTS: "含有批注或注释", TEXT: "含有读者看不到的文字",
+    PROPERTIES: "文档属性中有个人姓名",
 }
 
 
-def fact_rule(kind: str) -> str | None:
+def fact_place(kind: str) -> str | None:
     key = re.sub(r"[-\s]", "_", kind.lower())
-    for pattern, rule in FACT_RULES:
+    for pattern, place in FACT_PLACES:
         if pattern.search(key):
-            return rule
+            return place
     return None
 
 
-def reason_rule(reason: str) -> str:
-    for pattern, rule in REASON_RULES:
+def reason_place(reason: str) -> str:
+    for pattern, place in REASON_PLACES:
         if pattern.search(reason):
-            return rule
-    return TEXT
+            return place
+    return HIDDEN_TEXT
+
+
+def fact_rule(kind: str) -> str | None:
+    place = fact_place(kind)
+    return RULE_OF_PLACE[place] if place else None
+
+
+def reason_rule(reason: str) -> str:
+    return RULE_OF_PLACE[reason_place(reason)]
 
 
 class HiddenDetector:
@@ -78,17 +101,18 @@ class HiddenDetector:
         covered: set[str] = set()
         tables_say = any(t.hidden_rows or t.hidden_cols for t in doc.tables)
         for fact in doc.facts:
-            rule = fact_rule(fact.kind)
-            if rule is None:
+            place = fact_place(fact.kind)
+            if place is None:
                 continue
-            covered.add(rule)
+            covered.add(place)
+            rule = RULE_OF_PLACE[place]
             value = (fact.value or "").strip()
             message = f"{self._message(rule)}：{fact.detail}" if fact.detail else None
-            if rule == PROPERTIES and (not value or value.lower() in GENERIC_NAMES):
+            if place == PROPERTY and (not value or value.lower() in GENERIC_NAMES):
                 continue  # an empty or tool-made property says nothing about anyone
-            if rule == ROWS_COLS and tables_say:
+            if place == ROWS_COLS and tables_say:
                 continue  # the tables tell which hidden rows/columns hold data
-            if rule == SHEET:
+            if place == SHEET:
                 filled = _filled_cells(view, fact.location.sheet or value)
                 if filled == 0:
                     continue  # an empty hidden sheet hides nothing
@@ -96,24 +120,26 @@ class HiddenDetector:
                     message += f"，其中有 {filled} 个非空单元格"
             yield Hit(rule, -1, -1, message=message, match=(value or fact.detail)[:MAX_MATCH],
                       location=fact.location)
-        yield from self._hidden_segments(view, covered)
+        yield from self._hidden_segments(view, covered, tables_say)
         if tables_say or ROWS_COLS not in covered:
             yield from self._hidden_rows_cols(view)
+        if PROPERTY not in covered:
+            yield from self._author_meta(view)
 
     def _message(self, rule: str) -> str:
         return self.rules[rule].message if rule in self.rules else FALLBACK_MESSAGES[rule]
 
-    def _hidden_segments(self, view: TextView, covered: set[str]) -> Iterator[Hit]:
+    def _hidden_segments(self, view: TextView, covered: set[str], tables_say: bool) -> Iterator[Hit]:
         groups: dict[str, list[int]] = {}
         for i, seg in enumerate(view.document.segments):
             reason = seg.base.hidden
             if reason and seg.text.strip():
                 groups.setdefault(reason, []).append(i)
-        tables_say = any(t.hidden_rows or t.hidden_cols for t in view.document.tables)
         for reason, indices in groups.items():
-            rule = reason_rule(reason)
-            if rule in covered or (rule == ROWS_COLS and tables_say):
+            place = reason_place(reason)
+            if place in covered or (place == ROWS_COLS and tables_say):
                 continue  # a fact said it already; rows/columns come from the tables
+            rule = RULE_OF_PLACE[place]
             first = view.document.segments[indices[0]]
             yield Hit(rule, -1, -1, message=f"{self._message(rule)}：{reason}中有 {len(indices)} 处文字",
                       match=reason, location=first.locate(0))
@@ -134,13 +160,19 @@ class HiddenDetector:
                 bits.append(f"{len(rows)} 个隐藏行")
             if cols:
                 bits.append(f"{len(cols)} 个隐藏列")
-            first = segs[cells[0][2]]
-            loc = first.base
+            loc = segs[cells[0][2]].base
             location = Location(sheet=loc.sheet, cell=table.ref.split("!")[-1] if loc.sheet else None,
-                                part=loc.part, page=loc.page)
-            yield Hit(ROWS_COLS, -1, -1,
-                      message=f"{self._message(ROWS_COLS)}：{table.ref} 的{'、'.join(bits)}中有 {len(cells)} 个非空单元格",
+                                part=loc.part, page=loc.page, line=None if loc.sheet else loc.line)
+            yield Hit(CELLS, -1, -1,
+                      message=f"{self._message(CELLS)}：{table.ref} 的{'、'.join(bits)}中有 {len(cells)} 个非空单元格",
                       match=table.ref, location=location)
+
+    def _author_meta(self, view: TextView) -> Iterator[Hit]:
+        for key, value in view.document.meta.items():
+            value = value.strip()
+            if key.lower() in AUTHOR_META and value and value.lower() not in GENERIC_NAMES:
+                yield Hit(PROPERTIES, -1, -1, message=f"{self._message(PROPERTIES)}：网页 {key} 元数据为“{value}”",
+                          match=value[:MAX_MATCH], location=Location(part="meta"))
 
 
 def _filled_cells(view: TextView, sheet: str | None) -> int | None:
