@@ -295,6 +295,46 @@ def test_docx_runs_keep_formatting_and_split_number_is_masked(tmp_path, fake, pc
         assert v not in res.output
 
 
+TEXTBOX_RUN = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+ xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><mc:AlternateContent><mc:Choice Requires="wps">
+<w:drawing><wp:anchor><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">
+<wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>申请人身份证号 {id}</w:t></w:r></w:p></w:txbxContent></wps:txbx>
+</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>
+<w:txbxContent><w:p><w:r><w:t>申请人身份证号 {id}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>
+</mc:Fallback></mc:AlternateContent></w:r>"""
+
+
+def test_docx_tracked_deletion_comment_and_text_box_with_its_fallback_copy(fake, pc):
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    deleted, commented, boxed = fake.ssn(), fake.ssn(), fake.ssn()
+    doc = Document()
+    p = doc.add_paragraph("已删除：")
+    p._p.append(parse_xml(
+        '<w:del xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:id="1" w:author="a" '
+        f'w:date="2024-01-01T00:00:00Z"><w:r><w:delText>身份证号 {deleted}</w:delText></w:r></w:del>'))
+    anchor = doc.add_paragraph("批注所在段")
+    doc.add_comment(anchor.runs, text=f"申请人身份证号 {commented}", author="审核人")
+    doc.add_paragraph("带文本框的段落")._p.append(parse_xml(TEXTBOX_RUN.format(id=boxed)))
+    buf = io.BytesIO()
+    doc.save(buf)
+    result = mask_bytes(buf.getvalue(), "a.docx", checker=pc)
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".xml"))
+    for value in (deleted, commented, boxed):
+        assert value not in xml and masked_id(value) in xml
+    assert xml.count(masked_id(boxed)) == 2  # the text box and its compatibility copy
+    where = {i.masked: i.location for i in result.items if i.note is None}
+    assert where[masked_id(deleted)].hidden == "修订：已删除"
+    assert where[masked_id(commented)].hidden == "批注"
+    assert where[masked_id(boxed)].part == "文本框"
+    assert not privacy_left(pc, result.data, "a.docx")
+
+
 # -- XLSX ------------------------------------------------------------------------------------------
 
 def make_xlsx(path: Path, fake: Faker) -> list[tuple[str, str, str]]:
@@ -306,14 +346,29 @@ def make_xlsx(path: Path, fake: Faker) -> list[tuple[str, str, str]]:
     ws = wb.active
     ws.title = "名单"
     ws.append(["姓名", "身份证号码", "联系电话", "金额"])
-    for i, (name, idn, phone) in enumerate(people, 2):
-        ws.append([name, idn, int(phone), f"=ROW()*100"])
+    for name, idn, phone in people:
+        ws.append([name, idn, int(phone), "=ROW()*100"])
     ws["B2"].font = Font(bold=True, color="FF0000")
     ws["C2"].number_format = "000-0000-0000"
     ws["C2"].font = Font(italic=True)
     wb.create_sheet("说明")["A1"] = "本表仅供内部核对。"
     wb.save(path)
     return people
+
+
+def make_xlsx_extras(path: Path, fake: Faker) -> tuple[str, str]:
+    """A list whose comment and hidden sheet hold personal data too."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+
+    in_comment, in_hidden = fake.phone_number(), fake.ssn()
+    wb = load_workbook(path)
+    wb["名单"]["A3"].comment = Comment(f"本人电话 {in_comment}（申请人）", "经办人")
+    hidden = wb.create_sheet("备份")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = f"申请人身份证号：{in_hidden}"
+    wb.save(path)
+    return in_comment, in_hidden
 
 
 def test_xlsx_cells_masked_styles_and_formulas_kept(tmp_path, fake, pc):
@@ -338,6 +393,22 @@ def test_xlsx_cells_masked_styles_and_formulas_kept(tmp_path, fake, pc):
     assert "名单!B2" in res.output and "名单!C3" in res.output
     for _, idn, phone in people:
         assert idn not in res.output and phone not in res.output
+
+
+def test_xlsx_comment_and_hidden_sheet(tmp_path, fake, pc):
+    from openpyxl import load_workbook
+
+    src = tmp_path / "名单.xlsx"
+    make_xlsx(src, fake)
+    in_comment, in_hidden = make_xlsx_extras(src, fake)
+    result = mask_bytes(src.read_bytes(), "名单.xlsx", checker=pc)
+    wb = load_workbook(io.BytesIO(result.data))
+    assert wb["名单"]["A3"].comment.text == f"本人电话 {masked_phone(in_comment)}（申请人）"
+    assert wb["备份"].sheet_state == "hidden"
+    assert wb["备份"]["A1"].value == f"申请人身份证号：{masked_id(in_hidden)}"
+    assert {(i.location.sheet, i.location.cell, i.location.hidden) for i in result.items} >= {
+        ("名单", "A3", "批注"), ("备份", "A1", "隐藏工作表")}
+    assert not privacy_left(pc, result.data, "名单.xlsx")
 
 
 SST_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

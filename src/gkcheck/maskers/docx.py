@@ -34,7 +34,7 @@ _LABELS = (("页眉", "header"), ("页脚", "footer"), ("脚注", "footnotes"), 
            ("批注", "comments"), ("正文", "document"))
 _NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注",
           "endnotes": "尾注", "comments": "批注"}
-TEXTBOX = "文本框"
+TEXTBOX, COMMENT = "文本框", "批注"
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _base(name: str) -> str:
 def _part_order(loc: Location, names: list[str]) -> tuple[list[str], list[str]]:
     """The parts a finding at ``loc`` is in (all headers for 页眉 ...), and the others."""
     wanted = loc.part or ""
-    base = "comments" if loc.hidden == "批注" else next(
+    base = "comments" if loc.hidden == COMMENT else next(
         (b for label, b in _LABELS if label in wanted), "document")
     first = [n for n in names if _base(n) == base]
     return first, [n for n in names if n not in first]
@@ -164,7 +164,9 @@ class Docx:
             if found:
                 _, i, k = found[0]
                 para = self.numbered(name)[k][1]
-                return name, i, para, para.text.find(match), False
+                # a comment is located at the paragraph it is anchored to: any paragraph of it will do
+                exact = loc.hidden == COMMENT and name in preferred
+                return name, i, para, para.text.find(match), exact
         return None
 
     def save(self) -> bytes:
