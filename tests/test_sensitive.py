@@ -72,3 +72,14 @@ def test_sensitive_words_have_no_suggestion(checker):
     for f in checker.check_text("真人百家乐 成人视频 自制炸药 代开发票 兼职刷单", publish_date="2026-11-01"):
         if f.rule.startswith("S"):
             assert not f.suggestion, f
+
+
+def test_hidden_spam_links_in_html_are_found(checker):
+    html = ('<html><body><p>县人民政府关于开展安全生产检查的通知</p>'
+            '<div style="display:none"><a href="http://x.example/">真人百家乐</a>'
+            '<a href="http://y.example/">代开发票</a></div>'
+            '<p>严厉打击网上赌场等违法犯罪活动。</p></body></html>')
+    found = {(f.rule, f.match) for f in checker.check_text(html, filename="page.html",
+                                                          publish_date="2026-11-01")
+             if f.rule.startswith("S")}
+    assert found == {("S001", "真人百家乐"), ("S004", "代开发票")}
