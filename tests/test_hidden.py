@@ -59,7 +59,7 @@ def test_facts_become_file_level_hits():
 
 
 def test_hidden_segments_without_facts_and_no_double_report():
-    segs = (Segment("公示名单"), Segment("原始名单 张三", Location(line=3, hidden="HTML注释")),
+    segs = (Segment("公示名单"), Segment("原始名单：张三，身份证号待核实", Location(line=3, hidden="HTML注释")),
             Segment("  ", Location(line=4, hidden="HTML注释")),
             Segment("王五 13907971234", Location(line=5, hidden="批注")))
     doc = Document("a.html", "html", segs)
@@ -147,8 +147,26 @@ def test_html_comment_and_hidden_element_from_the_reader():
 
     page = ("<html><head><meta name=\"author\" content=\"王五\"></head><body><p>公示名单</p>"
             "<!-- 原始名单：张三 13907971234 --><!---->"
-            "<div style=\"display:none\">备用 李四</div>"
+            "<div style=\"display:none\">备用联系人李四，电话待核实</div>"
             "<table><tr><th>姓名</th></tr><tr style=\"display:none\"><td>赵六</td></tr></table></body></html>")
     out = hits(read(page.encode("utf-8"), "a.html"))
     assert sorted((h.rule, h.match) for h in out) == [
         ("H001", "表格1"), ("H002", "HTML注释"), ("H003", "display:none"), ("H004", "王五")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("原始名单见内网，联系人王科长", True), ("张三 13907971234", True), ("头部开始", False),
+    ("以下为正文内容区域开始", False), ("[if lt IE 9]><script src=html5.js></script><![endif]", False),
+    ("#include virtual=\"/inc/head20240115.shtml\"", False), ("首页", False), ("end 2024年1月15日正文", False),
+])
+def test_substantive_web_text(text, expected):
+    from gkcheck.detectors.hidden import substantive
+
+    assert substantive(text) is expected
+
+
+def test_template_comments_and_menus_on_a_page_are_not_reported():
+    segs = (Segment("公示名单"), Segment("头部开始", Location(line=1, hidden="HTML注释")),
+            Segment("政务公开", Location(line=2, hidden="display:none")),
+            Segment("原始名单：张三 13907971234", Location(line=3, hidden="HTML注释")))
+    assert [(h.rule, h.match) for h in hits(Document("a.html", "html", segs))] == [("H002", "HTML注释")]

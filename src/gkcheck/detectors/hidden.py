@@ -131,9 +131,10 @@ class HiddenDetector:
 
     def _hidden_segments(self, view: TextView, covered: set[str], tables_say: bool) -> Iterator[Hit]:
         groups: dict[str, list[int]] = {}
+        web = view.document.type == "html"
         for i, seg in enumerate(view.document.segments):
             reason = seg.base.hidden
-            if reason and seg.text.strip():
+            if reason and seg.text.strip() and (not web or substantive(seg.text)):
                 groups.setdefault(reason, []).append(i)
         for reason, indices in groups.items():
             place = reason_place(reason)
@@ -173,6 +174,18 @@ class HiddenDetector:
             if key.lower() in AUTHOR_META and value and value.lower() not in GENERIC_NAMES:
                 yield Hit(PROPERTIES, -1, -1, message=f"{self._message(PROPERTIES)}：网页 {key} 元数据为“{value}”",
                           match=value[:MAX_MATCH], location=Location(part="meta"))
+
+
+_WORDISH = re.compile(r"[\u3400-\u9fff0-9]")
+_TEMPLATE_MARK = re.compile(r"^\s*(?:\[if|<!\[endif|#|/?\s*(?:begin|end|start)\b)|(?:开始|结束|begin|end|start)\s*[-=*]*\s*$",
+                            re.I)
+
+
+def substantive(text: str) -> bool:
+    """Hidden web text worth reporting: at least 8 Chinese characters or digits and no template
+    marker. Menus and tab labels hidden by CSS (首页, 政务公开) and template comments
+    (<!-- 头部开始 -->, <!--[if IE]>, <!--#include -->) are everywhere and say nothing."""
+    return len(_WORDISH.findall(text)) >= 8 and not _TEMPLATE_MARK.search(text)
 
 
 def _filled_cells(view: TextView, sheet: str | None) -> int | None:
