@@ -8,7 +8,8 @@ the positions where source and target differ. The data is evaluation data only: 
 may go into the dictionaries.
 
 Reported twice, once with the typo rules only and once with every rule:
-- correct sentences flagged (false alarms, count and %),
+- correct sentences flagged (false alarms, count and %), and the corrected targets of the
+  misspelt sentences flagged (a second false-alarm corpus),
 - misspelt sentences flagged (recall, at sentence level),
 - of the flagged misspelt sentences, how many have every finding overlapping a changed
   character ("flagged at the right characters"), and the same per finding.
@@ -31,6 +32,8 @@ FIXED_TODAY = date(2026, 11, 22)
 class Stats:
     correct: int = 0
     correct_flagged: int = 0
+    fixed: int = 0               # corrected versions (targets) of the misspelt sentences
+    fixed_flagged: int = 0       # ... flagged anyway: a second false-alarm corpus
     misspelt: int = 0
     misspelt_flagged: int = 0
     right_sentences: int = 0     # flagged misspelt sentences whose findings all touch a changed char
@@ -70,6 +73,12 @@ def evaluate(checker: Checker, rows: list[tuple[int, str, str]], rules: str | No
                 st.false_alarms.extend((f.rule, f.match, source) for f in findings)
             continue
         st.misspelt += 1
+        st.fixed += 1
+        again = [f for f in checker.check_text(target, publish_date=FIXED_TODAY)
+                 if rules is None or f.rule.startswith(rules)]
+        if again:
+            st.fixed_flagged += 1
+            st.false_alarms.extend((f.rule, f.match, target) for f in again)
         changed = {i for i, (a, b) in enumerate(zip(source, target)) if a != b}
         if not findings:
             continue
@@ -92,6 +101,8 @@ def report(title: str, st: Stats, show: bool = False) -> str:
         f"== {title}",
         f"correct sentences flagged: {st.correct_flagged}/{st.correct} "
         f"({100 * st.correct_flagged_rate:.2f}%)",
+        f"corrected targets flagged: {st.fixed_flagged}/{st.fixed} "
+        f"({100 * st.fixed_flagged / max(st.fixed, 1):.2f}%)",
         f"misspelt sentences flagged: {st.misspelt_flagged}/{st.misspelt} "
         f"({100 * st.misspelt_flagged / max(st.misspelt, 1):.2f}%)",
         f"flagged at the right characters: {st.right_sentences}/{st.misspelt_flagged} sentences; "

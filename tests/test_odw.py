@@ -42,4 +42,5 @@ def test_typo_findings_point_at_misspelt_characters(ev, rows, checker):
     st = ev.evaluate(checker, rows, rules="T")
     # a few "correct" lines carry real, uncorrected typos (e.g. 坐谈会), so not strictly zero
     assert st.correct_flagged_rate <= 0.005, ev.report("typo rules", st, show=True)
+    assert st.fixed_flagged <= 0.005 * st.fixed, ev.report("typo rules", st, show=True)
     assert st.right_finding_rate >= 0.90, ev.report("typo rules", st, show=True)
