@@ -472,6 +472,17 @@ def test_xlsx_shared_rich_text_masked_run_by_run(fake, pc):
     assert not privacy_errors(pc, result.data, "名单.xlsx")
 
 
+def test_xlsx_string_shared_by_two_listed_cells(fake, pc):
+    idn, other = fake.ssn(), fake.ssn()
+    again = '<row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="s"><v>4</v></c></row>'
+    result = mask_bytes(make_sst_xlsx(idn, other, again), "名单.xlsx", checker=pc)
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        sst = zf.read("xl/sharedStrings.xml").decode()
+    assert sst.count(masked_id(other)) == 1 and other not in sst
+    assert {i.location.cell for i in result.items} == {"B2", "B3", "B4"}
+    assert not privacy_left(pc, result.data, "名单.xlsx")
+
+
 def test_xlsx_formula_computing_an_id_is_replaced_by_its_masked_value(fake, pc):
     idn, other, third = fake.ssn(), fake.ssn(), fake.ssn()
     formula = f'<row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="str"><f>"{third[:9]}"&amp;"{third[9:]}"</f>' \

@@ -16,7 +16,6 @@ string still holding a masked value is masked the same way.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -230,6 +229,15 @@ class Xlsx:
                 return cell, parts[cell.sheet], at, False
         return None
 
+    def holds(self, loc: Location, value: str) -> bool:
+        """Whether the cell at ``loc`` already shows ``value`` (a string it shares with a cell
+        masked before it)."""
+        parts = dict(self.sheets)
+        if loc.sheet not in parts or not loc.cell:
+            return False
+        cell = self.sheet_cells(parts[loc.sheet], loc.sheet).get(loc.cell.replace("$", "").upper())
+        return cell is not None and value in (self.text(cell.el) or "")
+
     def mask_containers(self, sweep: Sweep) -> list[tuple[str, str]]:
         """Mask every value of ``sweep`` in every shared string and comment; (part, value) of each."""
         changed: list[tuple[str, str]] = []
@@ -281,7 +289,10 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         f = edit.finding
         found = book.find(f.location, f.match)
         if found is None:
-            missed.append(edit)
+            if book.holds(f.location, edit.new):
+                applied.append(Applied(edit, f.location, None))  # masked with the string it shares
+            else:
+                missed.append(edit)
             continue
         cell, part, at, exact = found
         note = book.replace(cell, part, at, at + len(f.match), edit.new)
