@@ -145,7 +145,7 @@ def test_html_comment_and_hidden_element_from_the_reader():
     pytest.importorskip("gkcheck.readers.html")
     from gkcheck.readers import read
 
-    page = ("<html><head><meta name=\"author\" content=\"王五\"></head><body><p>公示名单</p>"
+    page = ("<html><head><meta name=\"Author\" content=\"赣州市民政局\"><meta name=\"lastmodifiedby\" content=\"王五\"></head><body><p>公示名单</p>"
             "<!-- 原始名单：张三 13907971234 --><!---->"
             "<div style=\"display:none\">备用联系人李四，电话待核实</div>"
             "<table><tr><th>姓名</th></tr><tr style=\"display:none\"><td>赵六</td></tr></table></body></html>")
