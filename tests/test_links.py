@@ -421,3 +421,16 @@ def test_visible_page_has_no_hidden_links(tmp_path):
                                        '<a href="https://www.some-shop.com/">商城</a>'), encoding="utf-8")
     assert [(f.rule, f.match) for f in make_checker().check_file(page).findings] == [
         ("L006", "https://www.some-shop.com/")]
+
+
+def test_addresses_typed_into_text():
+    text = ("第一行。\n请登录http://192.168.10.5:8080/tb/index.jsp填报，或访问https://www.gov.cn/。\n"
+            "后台：https://www.example.gov.cn/admin/login（内部使用）；链接 http://10.1.1.1/x.")
+    found_ = [(f.rule, f.match, f.location.line) for f in DEFAULT.check_text(text)]
+    assert found_ == [("L003", "http://192.168.10.5:8080/tb/index.jsp", 2),
+                      ("L004", "https://www.example.gov.cn/admin/login", 3), ("L003", "http://10.1.1.1/x", 3)]
+
+
+def test_an_address_that_is_also_a_link_is_reported_once():
+    doc = Document("<page>", "html", (Segment("http://192.168.0.1/a"),), links=(link("http://192.168.0.1/a"),))
+    assert found(doc) == [("L003", "error", "http://192.168.0.1/a")]

@@ -54,6 +54,8 @@ _BENIGN_JS = re.compile(
     r"|(?:window\.)?history\.(?:back|forward)\s*\(\s*\)|(?:window\.)?history\.go\s*\(\s*-?\d*\s*\)"
     r"|return\s+false|false|null|undefined|;)?\s*;?\s*(?:return\s+false\s*;?)?\s*", re.I)
 _JS_URL = re.compile(r"(?:https?:)?//[^\s'\"()<>]+", re.I)
+# an address typed into running text: ASCII up to a space, CJK text or full-width punctuation
+_TEXT_URL = re.compile(r"(?<![A-Za-z0-9])https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+", re.I)
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _DRIVE = re.compile(r"[a-zA-Z]:[\\/]")
 _HTTP_TYPO = re.compile(r"(?:h?t{1,3}p{1,2}s?|hh?ttps?|hptt|hppt)\s*(?:[：;；]\s*[/／\\]{0,2}|:?\s*[／]{1,2}|//)",
@@ -300,12 +302,35 @@ class LinkDetector:
             yield from self._check(doc, link, target)
             if self.online is not None and self._fetchable(target):
                 to_fetch.append((link, target))
+        yield from self._text_addresses(view, {link.url.strip() for link in doc.links})
         if to_fetch and self.online is not None:
             statuses = self.online.check_all([t.url for _, t in to_fetch])
             for link, target in to_fetch:
                 hit = _online_hit(link, statuses[target.url])
                 if hit is not None:
                     yield hit
+
+    def _text_addresses(self, view: TextView, linked: set[str]) -> Iterator[Hit]:
+        """Intranet and back-office addresses typed into the text (PDF and plain text often
+        carry no hyperlinks): the public cannot open them either. Addresses that are also a
+        link's target were judged as links already."""
+        text = view.text
+        if "://" not in text:
+            return
+        for m in _TEXT_URL.finditer(text):
+            url = m.group(0).rstrip(".,;:!?)]'")
+            if url in linked:
+                continue
+            target = parse_target(url)
+            if target.kind != "web":
+                continue
+            start, end = m.start(), m.start() + len(url)
+            private = nonpublic_reason(target.host)
+            admin = admin_reason(target.path, target.query, target.host)
+            if private:
+                yield Hit(PRIVATE, start, end, message=f"正文中的网址是内网或本机地址，公众无法访问：{private}")
+            elif admin:
+                yield Hit(ADMIN, start, end, message=f"正文中的网址指向网站后台或预览页面：{admin}")
 
     def _fetchable(self, target: Target) -> bool:
         return (target.kind == "web" and target.url.lower().startswith(("http://", "https://"))
