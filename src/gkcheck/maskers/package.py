@@ -41,9 +41,12 @@ def read_part(pkg: Package, name: str) -> etree._ElementTree | None:
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
+    """The part as Office writes it: a double-quoted declaration (with ``standalone`` as it was),
+    then the document."""
     standalone = tree.docinfo.standalone
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8",
-                          **({"standalone": standalone} if standalone is not None else {}))
+    flag = "" if standalone is None else f' standalone="{"yes" if standalone else "no"}"'
+    head = f'<?xml version="1.0" encoding="UTF-8"{flag}?>\r\n'.encode("ascii")
+    return head + etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
 
 
 def rewrite(pkg: Package, replaced: dict[str, bytes | None]) -> bytes:
