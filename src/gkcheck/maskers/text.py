@@ -38,6 +38,8 @@ class Source:
                 if data.startswith(bom) and codec.startswith(base):
                     self._bom, self._codec = bom, codec
                     break
+        if self.encode(self.text) != data:
+            raise MaskError(f"文件按 {self.encoding} 编码解码后不能逐字节写回原样，为免改动其他内容，未生成副本")
         self.line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         # the readers drop a leading U+FEFF the decoder left in place
         self._shift = 1 if self.text.startswith("\ufeff") else 0
