@@ -65,7 +65,6 @@ _BARE_DOMAIN = re.compile(
     r"|com|cn|net|org))(?::\d+)?(?:[/?#]|$)", re.I)
 _BAD_HOST = re.compile(r"[\s，。、；：（）“”‘’《》！？【】<>\"'{}|^`\\]")
 _NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+", re.I)
-_OTHER_SCHEMES = {"mailto", "tel", "sms", "callto", "data", "about", "blob", "weixin", "alipays"}
 _HTTP_TYPO_SCHEMES = {"htp", "htps", "htttp", "htttps", "hhttp", "hhttps", "ttp", "ttps", "htpp",
                       "htpps", "hptt", "hppt", "http.", "https.", "hppts"}
 INTERNAL_SUFFIXES = ("localhost", "local", "lan", "internal", "intranet", "corp", "home.arpa")
