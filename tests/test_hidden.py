@@ -24,10 +24,10 @@ def hits(doc: Document):
 
 
 @pytest.mark.parametrize("kind,rule", [
-    ("hidden_sheet", "H001"), ("veryHidden_sheet", "H001"), ("sheet_hidden", "H001"),
-    ("hidden_rows", "H001"), ("hidden_cols", "H001"), ("tracked_changes", "H003"),
-    ("revisions", "H003"), ("comments", "H002"), ("hidden_text", "H003"), ("html_comment", "H002"),
-    ("hidden_element", "H003"), ("creator", "H004"), ("last_modified_by", "H004"),
+    ("hidden_sheet", "H002"), ("veryHidden_sheet", "H002"), ("sheet_hidden", "H002"),
+    ("hidden_rows", "H002"), ("hidden_cols", "H002"), ("tracked_changes", "H001"),
+    ("revisions", "H001"), ("comments", "H003"), ("hidden_text", "H001"), ("html_comment", "H003"),
+    ("hidden_element", "H001"), ("creator", "H004"), ("last_modified_by", "H004"),
     ("company", "H004"), ("manager", "H004"), ("word_count", None),
 ])
 def test_fact_kinds(kind, rule):
@@ -35,9 +35,9 @@ def test_fact_kinds(kind, rule):
 
 
 @pytest.mark.parametrize("reason,rule", [
-    ("隐藏工作表", "H001"), ("深度隐藏工作表", "H001"), ("隐藏列", "H001"), ("隐藏行：display:none", "H001"),
-    ("修订：已删除", "H003"), ("批注", "H002"), ("隐藏文字", "H003"), ("HTML注释", "H002"),
-    ("display:none", "H003"),
+    ("隐藏工作表", "H002"), ("深度隐藏工作表", "H002"), ("隐藏列", "H002"), ("隐藏行：display:none", "H002"),
+    ("修订：已删除", "H001"), ("批注", "H003"), ("隐藏文字", "H001"), ("HTML注释", "H003"),
+    ("display:none", "H001"),
 ])
 def test_reasons(reason, rule):
     assert reason_rule(reason) == rule
@@ -53,7 +53,7 @@ def test_facts_become_file_level_hits():
     )
     doc = Document("a.docx", "docx", (Segment("正文"),), facts=facts)
     got = [(h.rule, h.start, h.match) for h in hits(doc)]
-    assert got == [("H001", -1, "底稿"), ("H003", -1, "3"), ("H002", -1, "2"), ("H004", -1, "张三")]
+    assert got == [("H002", -1, "底稿"), ("H001", -1, "3"), ("H003", -1, "2"), ("H004", -1, "张三")]
     first = hits(doc)[0]
     assert first.location == Location(sheet="底稿") and "底稿" in first.message
 
@@ -64,9 +64,9 @@ def test_hidden_segments_without_facts_and_no_double_report():
             Segment("王五 13907971234", Location(line=5, hidden="批注")))
     doc = Document("a.html", "html", segs)
     got = sorted((h.rule, h.match) for h in hits(doc))
-    assert got == [("H002", "HTML注释"), ("H002", "批注")]
+    assert got == [("H003", "HTML注释"), ("H003", "批注")]
     with_fact = Document("a.html", "html", segs, facts=(Fact("comments", "2 条批注", Location(), "2"),))
-    assert [(h.rule, h.match) for h in hits(with_fact)] == [("H002", "2")]
+    assert [(h.rule, h.match) for h in hits(with_fact)] == [("H003", "2")]
 
 
 def test_hidden_rows_and_columns_with_data():
@@ -75,7 +75,7 @@ def test_hidden_rows_and_columns_with_data():
                               ("李四", "A3"), ("", "B3")])
     table = Table("名单!A1:B3", ((0, 1), (2, 3), (4, 5)), hidden_cols=frozenset({1}))
     out = hits(Document("a.xlsx", "xlsx", segs, tables=(table,)))
-    assert [(h.rule, h.match) for h in out] == [("H001", "名单!A1:B3")]
+    assert [(h.rule, h.match) for h in out] == [("H002", "名单!A1:B3")]
     assert "1 个隐藏列中有 2 个非空单元格" in out[0].message
     empty = Table("名单!A1:B3", ((0, 1), (2, 3), (4, 5)), hidden_rows=frozenset({2}), hidden_cols=frozenset())
     assert [h.rule for h in hits(Document("a.xlsx", "xlsx", segs[:4] + (Segment(""), Segment("")), tables=(empty,)))] == []
@@ -97,7 +97,7 @@ def test_docx_facts_from_the_reader():
     from gkcheck.readers import Limits
 
     rules = {h.rule for h in hits(read(buf.getvalue(), "a.docx", Limits()))}
-    assert {"H003", "H004"} <= rules
+    assert {"H001", "H004"} <= rules
 
 
 def test_xlsx_hidden_sheet_from_the_reader():
@@ -112,7 +112,7 @@ def test_xlsx_hidden_sheet_from_the_reader():
     draft.sheet_state = "hidden"
     buf = io.BytesIO()
     wb.save(buf)
-    assert "H001" in {h.rule for h in hits(read(buf.getvalue(), "a.xlsx", Limits()))}
+    assert "H002" in {h.rule for h in hits(read(buf.getvalue(), "a.xlsx", Limits()))}
 
 
 def test_empty_hidden_sheet_generic_author_and_hidden_cols_fact_without_data():
@@ -126,7 +126,7 @@ def test_empty_hidden_sheet_generic_author_and_hidden_cols_fact_without_data():
              Fact("last_modified_by", "文档属性中的最后修改者：李四", Location(), "李四"))
     table = Table("名单!A1:B1", ((0, 3),), hidden_cols=frozenset({1}))
     out = hits(Document("a.xlsx", "xlsx", segs, tables=(table,), facts=facts))
-    assert [(h.rule, h.match) for h in out] == [("H001", "底稿"), ("H004", "李四")]
+    assert [(h.rule, h.match) for h in out] == [("H002", "底稿"), ("H004", "李四")]
     assert out[0].message.endswith("其中有 1 个非空单元格")
 
 
@@ -138,7 +138,7 @@ def test_xlsx_from_the_reader_reports_every_hidden_place():
 
     out = hits(read(_xlsx_bytes(people(3, 1), people(2, 2)), "名单.xlsx"))
     rules = sorted(h.rule for h in out)
-    assert rules == ["H001", "H001", "H002"]     # hidden sheet, hidden column with IDs, comment
+    assert rules == ["H002", "H002", "H003"]     # hidden sheet, hidden column with IDs, comment
 
 
 def test_html_comment_and_hidden_element_from_the_reader():
@@ -151,7 +151,7 @@ def test_html_comment_and_hidden_element_from_the_reader():
             "<table><tr><th>姓名</th></tr><tr style=\"display:none\"><td>赵六</td></tr></table></body></html>")
     out = hits(read(page.encode("utf-8"), "a.html"))
     assert sorted((h.rule, h.match) for h in out) == [
-        ("H001", "表格1"), ("H002", "HTML注释"), ("H003", "display:none"), ("H004", "王五")]
+        ("H001", "display:none"), ("H002", "表格1"), ("H003", "HTML注释"), ("H004", "王五")]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -169,4 +169,4 @@ def test_template_comments_and_menus_on_a_page_are_not_reported():
     segs = (Segment("公示名单"), Segment("头部开始", Location(line=1, hidden="HTML注释")),
             Segment("政务公开", Location(line=2, hidden="display:none")),
             Segment("原始名单：张三 13907971234", Location(line=3, hidden="HTML注释")))
-    assert [(h.rule, h.match) for h in hits(Document("a.html", "html", segs))] == [("H002", "HTML注释")]
+    assert [(h.rule, h.match) for h in hits(Document("a.html", "html", segs))] == [("H003", "HTML注释")]

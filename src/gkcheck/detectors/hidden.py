@@ -11,9 +11,9 @@ reported only for a place no fact already covers, so nothing is reported twice. 
 to four rules, grouped by what an editor does about them, so each rule can be shown on a web
 page as well as in an office file:
 
-- H001 hidden-cells: hidden sheets, rows and columns that hold data (XLSX, HTML tables);
-- H002 comments: 批注 in DOCX/XLSX, HTML comments with text;
-- H003 hidden-text: tracked changes (deleted text), Word hidden text, hidden HTML elements;
+- H001 hidden-text: tracked changes (deleted text), Word hidden text, hidden HTML elements;
+- H002 hidden-cells: hidden sheets, rows and columns that hold data (XLSX, HTML tables);
+- H003 comments: 批注 in DOCX/XLSX, HTML comments with text;
 - H004 document-properties: author, last modified by, company; a page's creator meta.
 
 What the hidden text says is judged by the other detectors (a privacy finding there says
@@ -30,7 +30,7 @@ from ..model import Hit, Location
 from ..rules import Rule
 from ..textview import Context, TextView
 
-CELLS, COMMENTS, TEXT, PROPERTIES = "H001", "H002", "H003", "H004"
+TEXT, CELLS, COMMENTS, PROPERTIES = "H001", "H002", "H003", "H004"
 SHEET, ROWS_COLS, CHANGES, COMMENT, HIDDEN_TEXT, PROPERTY = (
     "sheet", "rows_cols", "changes", "comment", "text", "property")
 RULE_OF_PLACE = {SHEET: CELLS, ROWS_COLS: CELLS, CHANGES: TEXT, COMMENT: COMMENTS,
