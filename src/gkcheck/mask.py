@@ -208,7 +208,10 @@ def plan(paths: Sequence[Path], output: Path, exclude: tuple[str, ...] = ()) -> 
     for root in paths:
         for path, err in iter_files([root], exclude):
             real = path.resolve()
-            if real == out_real or out_real in real.parents:
+            if out_real in real.parents:
+                if root.is_dir():
+                    continue  # the copies of an earlier run
+                todo.append((path, None, "文件位于输出目录中"))
                 continue
             if err:
                 todo.append((path, None, err))
