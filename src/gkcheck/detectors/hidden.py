@@ -168,7 +168,7 @@ class HiddenDetector:
             location = Location(sheet=loc.sheet, cell=table.ref.split("!")[-1] if loc.sheet else None,
                                 part=loc.part, page=loc.page, line=None if loc.sheet else loc.line)
             yield Hit(CELLS, -1, -1,
-                      message=f"{self._message(CELLS)}：{table.ref} 的{'、'.join(bits)}中有 {len(cells)} 个非空单元格",
+                      message=f"{self._message(CELLS)}：{table.ref} 的 {'、'.join(bits)}中有 {len(cells)} 个非空单元格",
                       match=table.ref, location=location)
 
     def _author_meta(self, view: TextView) -> Iterator[Hit]:
