@@ -272,3 +272,17 @@ def test_header_below_a_title_row_and_other_column_kinds(checker):
                    ("P005", "lisi@qq.com"), ("P005", "zhangsan@163.com")]
     summaries = sorted(f.message for f in findings if f.rule == "P009")
     assert summaries == ["B4:B5：2 个未脱敏的护照或通行证号码", "C4:C5：2 个未脱敏的个人电子邮箱"]
+
+
+def test_masked_text_scans_clean():
+    faker = pytest.importorskip("faker").Faker("zh_CN")
+    faker.seed_instance(5)
+    lines = [f"申请人{faker.name()}，身份证号：{faker.ssn()}，手机 {faker.phone_number()}，"
+             f"银行卡号：{CARD}，住址：章贡区红旗大道{i}号{i}栋，邮箱 a{i}@qq.com，"
+             f"家庭电话 0797-812345{i % 10}，护照号码：E1234567{i % 10}" for i in range(50)]
+    lines.append("身份证号 36070219900307****，电话 1390797*234")
+    text = "\n".join(lines)
+    masked, items = mask_text(text, today=FIXED_TODAY)
+    assert len(items) == 50 * 7 + 2
+    assert scan(masked, FIXED_TODAY) == []
+    assert masked.count("\n") == text.count("\n")
