@@ -86,6 +86,8 @@ P_CLOSERS = frozenset("""address article aside blockquote center details dialog 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SCOPE = frozenset({"table", "td", "th", "caption", "marquee", "object", "applet", "template",
                    "html", "button"})
+IMPLIES_END = P_CLOSERS | HEADINGS | {"li", "dd", "dt", "a", "td", "th", "tr", "tbody", "thead", "tfoot",
+                                      "option", "optgroup"}
 TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "caption"})
 NOT_SHOWN = frozenset({"html", "head", "meta", "link", "style", "script", "base", "title",
                        "noscript", "template"})
@@ -102,6 +104,8 @@ COMMENT = "HTML注释"
 HIDDEN_ROW = "隐藏行："
 MAX_SPAN = 1000            # colspan/rowspan are clamped to this (as browsers clamp colspan)
 MAX_GRID = 1_000_000       # grid positions a page's tables may cover before spans are ignored
+MAX_LINK_PARTS = 64        # text nodes that name one link
+MAX_LINK_TEXT = 200        # characters of a link's text
 
 _NONE, _SPACE, _NL_SPACE, _BREAK = 0, 1, 2, 3
 Attr = tuple[str, int, int]  # decoded value, start and end of the raw value in the source
@@ -268,8 +272,8 @@ class _Reader:
         src = self.src
         end = src.rfind(">") + 1  # no markup can end after the last ">"
         search = _MARKUP.search
-        pos = 0
-        while pos < len(src):
+        pos, size = 0, len(src)
+        while pos < size:
             m = search(src, pos, end) if pos < end else None
             if m is None:
                 rest = src.find("<!--", pos)
@@ -282,29 +286,28 @@ class _Reader:
                 break
             start = m.start()
             if start > pos:
-                self.text(src[pos:start], pos)
+                raw = src[pos:start]
+                # white space between tags matters only inside a block or a link
+                if self.blocks or self.open_link >= 0 or raw.strip(_WS):
+                    self.text(raw, pos)
             pos = m.end()
-            tag = m.group("start")
-            if tag is not None:
-                pos = self.start_tag(tag.lower(), m.group("attrs"), m.start("attrs"), start, pos)
-                continue
-            tag = m.group("end")
-            if tag is not None:
-                self.end_tag(tag.lower(), start)
-                continue
-            body = m.group("comment")
-            if body is not None:
-                self.comment(body, m.start("comment"))
-            elif m.group("open_comment") is not None:
+            kind = m.lastgroup
+            if kind == "attrs":
+                pos = self.start_tag(m.group("start").lower(), m.group("attrs"), m.start("attrs"), start, pos)
+            elif kind == "end":
+                self.end_tag(m.group("end").lower(), start)
+            elif kind == "comment":
+                self.comment(m.group("comment"), m.start("comment"))
+            elif kind == "open_comment":
                 self.comment(src[m.start("open_comment"):], m.start("open_comment"))
                 break
-            # <!DOCTYPE>, <?xml?>, <![CDATA[: nothing to read
+            # else <!DOCTYPE>, <?xml?>, <![CDATA[, <!-->: nothing to read
         self.pop_to(0)
         self.flush()
         while self.table_stack:  # tables opened past the depth limit
             self.end_table()
         self.tables.sort(key=lambda t: int(t.ref[2:]))
-        links = tuple(Link(url, clean_text("".join(parts)) or fallback, loc, tag, hidden)
+        links = tuple(Link(url, clean_text("".join(parts))[:MAX_LINK_TEXT] or fallback, loc, tag, hidden)
                       for url, parts, loc, tag, hidden, fallback in self.links)
         return Document(path, "html", tuple(self.segments), self.meta, tuple(self.tables), links,
                         encoding=encoding, anchors=frozenset(self.anchors))
@@ -319,7 +322,9 @@ class _Reader:
 
     def text(self, raw: str, pos: int) -> None:
         if self.open_link >= 0:
-            self.links[self.open_link][1].append(raw)
+            parts = self.links[self.open_link][1]
+            if len(parts) < MAX_LINK_PARTS:  # an <a> never closed does not swallow the page
+                parts.append(raw)
         if not raw.strip(_WS):
             buf = self.blocks.get(self.state.reason)
             if buf is not None:
@@ -405,13 +410,13 @@ class _Reader:
             name = m.group(1).lower()
             if name in attrs:
                 continue
-            for g in (2, 3, 4):
-                value = m.group(g)
-                if value is not None:
-                    attrs[name] = (unescape_attr(value), offset + m.start(g), offset + m.end(g))
-                    break
-            else:
+            g = m.lastindex
+            if g == 1:
                 attrs[name] = ("", offset + m.end(1), offset + m.end(1))
+            else:
+                value = m.group(g)
+                start, end = m.span(g)
+                attrs[name] = (unescape_attr(value), offset + start, offset + end)
         return attrs
 
     def start_tag(self, tag: str, raw_attrs: str, attrs_at: int, start: int, pos: int) -> int:
@@ -421,7 +426,8 @@ class _Reader:
             for key in ("id", "name"):
                 if key in attrs and (key == "id" or tag in ("a", "map")) and attrs[key][0]:
                     self.anchors.add(attrs[key][0])
-        self.implied_end(tag)
+        if tag in IMPLIES_END:
+            self.implied_end(tag)
         parent = self.state
         state = parent
         if tag in STYLE_TAGS or (attrs and not STYLE_ATTRS.isdisjoint(attrs)) or tag in self.sheet:
@@ -438,7 +444,8 @@ class _Reader:
             state = self.table_tag(tag, attrs, parent, state)
         link = -1
         if attrs:
-            self.attr_segments(tag, attrs, state)
+            if "alt" in attrs or "title" in attrs:
+                self.attr_segments(tag, attrs, state)
             if tag in LINK_ATTRS or tag == "option":
                 link = self.link_tag(tag, attrs, state)
         if tag in VOID:
@@ -471,6 +478,10 @@ class _Reader:
             for buf in self.blocks.values():
                 buf.brk(start)
             return
+        stack = self.stack
+        if stack and stack[-1][0] == tag:
+            self.pop_to(len(stack) - 1)
+            return
         if self.open.get(tag):
             stops = ("table",) if tag in TABLE_PARTS else (() if tag == "table" else SCOPE)
             for i in range(len(self.stack) - 1, -1, -1):
@@ -486,8 +497,6 @@ class _Reader:
     def implied_end(self, tag: str) -> None:
         """Close what a start tag closes implicitly (an open ``<p>`` before a ``<div>`` ...)."""
         open_ = self.open
-        if not open_:
-            return
         if tag in P_CLOSERS and open_.get("p"):
             self.close_open(("p",), SCOPE)
         if tag == "li" and open_.get("li"):
