@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MASK_CHARS = "*＊"
+MASK_CHARS = "*＊×"
 _ADMIN = re.compile(r".*(?:省|自治区|市|自治州|地区|区|县|镇|乡|街道|办事处)")
 
 
@@ -57,11 +57,11 @@ def _guess_kind(value: str) -> str | None:
     if "@" in value:
         return "email"
     compact = re.sub(r"[\s\-+]", "", value)
-    if re.fullmatch(r"[\dXx*＊]{18}|[\d*＊]{15}", compact):
+    if re.fullmatch(r"[\dXx*＊×]{18}|[\d*＊×]{15}", compact):
         return "id"
-    if re.fullmatch(r"(?:0?86)?1[\d*＊]{10}", compact):
+    if re.fullmatch(r"(?:0?86)?1[\d*＊×]{10}", compact):
         return "mobile"
-    if re.fullmatch(r"[\d*＊]{16,19}", compact):
+    if re.fullmatch(r"[\d*＊×]{16,19}", compact):
         return "bank"
     return None
 

@@ -37,7 +37,7 @@ KIND_NAMES = {
     "passport": "护照或通行证号码", "email": "个人电子邮箱", "address": "家庭住址",
     "landline": "个人固定电话",
 }
-MASK_CHARS = "*＊"
+MASK_CHARS = "*＊×"
 WINDOW = 20  # characters of the same line looked at before a candidate
 
 _B = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z][-/.])"   # not inside a longer run or a code like GZ-2024-…
@@ -51,7 +51,7 @@ LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ -]?)[2-9]\d{6,7}(
 CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _E)
 PASSPORT = re.compile(_B + r"[EGDSPCWKHMTL][A-Z0-9]?\d{7,9}" + _E)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-MASKED = re.compile(r"(?<![0-9A-Za-z*＊_])[0-9Xx*＊]{7,19}(?![0-9A-Za-z*＊_])")
+MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,19}(?![0-9A-Za-z*＊×_])")
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
                      r"住址)[ \t]*[:：]?[ \t]*([^\s，,；;。|]{4,60})")
 HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[ \t]*(?:号楼|号院|号|室|栋|幢|单元|弄|户)")
@@ -417,7 +417,7 @@ def cell_candidates(view: TextView, index: int, column: Column, today: date) -> 
     elif column.kind == "bank":
         if re.fullmatch(r"\d{10,25}", v):
             return [Candidate("bank", start, end, value, note=f"列标题为“{column.header}”")]
-        if masked and re.fullmatch(r"[\d*＊]{10,25}", v):
+        if masked and re.fullmatch(r"[\d*＊×]{10,25}", v):
             problem = masked_problem("bank", v)
             if problem:
                 return [Candidate("bank", start, end, value, problem=problem)]
