@@ -121,13 +121,18 @@ def _no_column(offset: int) -> None:
     return None
 
 
+LINE_REACH = 200  # how far a "line" reaches: bounded, so a megabyte on one line stays linear
+
+
 def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
+    lo = max(0, pos - LINE_REACH)
+    return max(text.rfind("\n", lo, pos) + 1, lo)
 
 
 def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
+    hi = min(len(text), pos + LINE_REACH)
+    end = text.find("\n", pos, hi)
+    return hi if end < 0 else end
 
 
 def _before(text: str, start: int, width: int = WINDOW) -> str:
