@@ -112,6 +112,18 @@ def test_malformed_markup_is_text_or_ignored():
     assert texts(doc, hidden="HTML注释") == ["注释没有结束 张三"]
 
 
+@pytest.mark.parametrize("page, expected", [
+    ("<b><p>截止</b>目前</p>", [("截止目前", None)]),                       # formatting end tag: p goes on
+    ("<p>截止</div>目前</p>", [("截止目前", None)]),                         # stray block end tag ignored
+    ("<p>a<div>b</div>c</p>", [("a", None), ("b", None), ("c", None)]),     # <div> closes the open <p>
+    ('<span style="display:none"><p>x</span>y</p>z', [("xy", "display:none"), ("z", "display:none")]),
+    ("<ul><li>一<li>二</ul><dl><dt>甲<dd>乙</dl>", [("一", None), ("二", None), ("甲", None), ("乙", None)]),
+    ("<table><tr><td>a<br>b</td><td> </td><td>c</table>", [("a\nb", None), ("c", None)]),
+])
+def test_misnested_and_implied_tags_group_like_a_browser(page, expected):
+    assert [(s.text, s.base.hidden) for s in doc_of(page).segments] == expected
+
+
 def test_bom_and_crlf(tmp_path):
     page = "\ufeff<p>截止目前</p>\r\n<p>第二行截止目前</p>"
     doc = read(page.encode("utf-8"), "a.html")
@@ -300,6 +312,8 @@ def test_links_with_text_location_tag_and_hidden_reason():
     assert first.location.column == 13                    # where the address is written
     assert doc.links[6].location.hidden == "display:none"
     assert doc.anchors == frozenset({"top"})
+    around = doc_of('<a href="/x"><div>标题</div><p>摘要</p></a><a href="/y"><b>一</p>二</a>三')
+    assert [ln.text for ln in around.links] == ["标题 摘要", "一 二"]   # </p> alone is an empty paragraph
     assert "无脚本版" in texts(doc, hidden=None)           # noscript text is still checked
 
 

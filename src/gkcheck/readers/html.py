@@ -88,6 +88,9 @@ SCOPE = frozenset({"table", "td", "th", "caption", "marquee", "object", "applet"
                    "html", "button"})
 IMPLIES_END = P_CLOSERS | HEADINGS | {"li", "dd", "dt", "a", "td", "th", "tr", "tbody", "thead", "tfoot",
                                       "option", "optgroup"}
+FORMATTING = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
+                        "strong", "tt", "u"})
+SPECIAL = BLOCK | {"applet", "object", "noscript", "template", "image"}
 TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "caption"})
 NOT_SHOWN = frozenset({"html", "head", "meta", "link", "style", "script", "base", "title",
                        "noscript", "template"})
@@ -364,6 +367,8 @@ class _Reader:
 
     def flush(self) -> None:
         """End the current block: its text becomes segments, one per visibility."""
+        if self.open_link >= 0:  # a link around blocks: their texts apart
+            self.links[self.open_link][1].append(" ")
         if not self.blocks:
             return
         cell = self.cell
@@ -483,15 +488,21 @@ class _Reader:
             self.pop_to(len(stack) - 1)
             return
         if self.open.get(tag):
-            stops = ("table",) if tag in TABLE_PARTS else (() if tag == "table" else SCOPE)
-            for i in range(len(self.stack) - 1, -1, -1):
-                name = self.stack[i][0]
+            if tag in FORMATTING:
+                self.close_open((tag,), SCOPE)
+                return
+            # a block's end tag closes what is open inside it; an inline one (</span>) does not
+            # reach past a block: <span><p>x</span>y</p> leaves the span open, as browsers do
+            stops = ("table",) if tag in TABLE_PARTS else (() if tag == "table" else
+                                                           SCOPE if tag in SPECIAL else SPECIAL)
+            for i in range(len(stack) - 1, -1, -1):
+                name = stack[i][0]
                 if name == tag:
                     self.pop_to(i)
                     return
                 if name in stops:
                     break
-        if tag in BLOCK:
+        elif tag == "p":  # </p> with no open <p> is an empty paragraph: a block boundary
             self.flush()
 
     def implied_end(self, tag: str) -> None:
@@ -519,9 +530,11 @@ class _Reader:
             self.close_open(("option", "optgroup"), ("select",))
 
     def close_open(self, names, stops, last: bool = False) -> None:
-        """Pop to the innermost open element named in ``names`` unless one in ``stops`` comes
-        first; with ``last``, to the outermost such element before a stop."""
-        found = -1
+        """Close the innermost open element named in ``names`` unless one in ``stops`` comes
+        first; with ``last``, the outermost such element before a stop. A formatting element
+        (``<b>``, ``<a>`` ...) with a block open inside it is taken off the stack alone, so
+        ``<b><p>截止</b>目前</p>`` stays one paragraph (as the HTML adoption agency does)."""
+        found, block_inside = -1, False
         for i in range(len(self.stack) - 1, -1, -1):
             name = self.stack[i][0]
             if name in names:
@@ -530,8 +543,17 @@ class _Reader:
                     break
             elif name in stops:
                 break
-        if found >= 0:
-            self.pop_to(found)
+            elif name in SPECIAL:
+                block_inside = True
+        if found < 0:
+            return
+        if block_inside and self.stack[found][0] in FORMATTING:
+            tag, _, link = self.stack.pop(found)
+            self.open[tag] -= 1
+            if tag == "a":
+                self.open_link = link
+            return
+        self.pop_to(found)
 
     def pop_to(self, index: int) -> None:
         stack = self.stack
