@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gkcheck import Checker
 from gkcheck.readers import Limits, ReadError, read
@@ -412,6 +414,32 @@ def test_check_text_with_an_html_file_name():
     assert [(f.rule, f.match, f.location.line, f.location.column) for f in findings] == [("T001", "截止目前", 1, 9)]
     plain = Checker().check_text("<p>本县<b>截止</b>目前已完成</p>")
     assert not [f for f in plain if f.match == "截止目前"]
+
+
+PIECES = ["<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<span style='display:none'>", "</span>", "<td>",
+          "<tr>", "<table>", "</table>", "截止", "目前", "\n  ", " ", "&nbsp;", "&amp;", "&#x5F00;", "&copy2024",
+          "<br>", "<!-- 注释 -->", "<a href='x'>", "</a>", "<pre>", "</pre>", "<script>x<y</script>",
+          "<title>标题&lt;</title>", "<img alt='图 片' title=\"t&amp;t\">", "<", ">", "&", "a b", "\t", "<li>",
+          "<!--", "\xa0", "\r\n", "<meta name=Keywords content='关键 词'>", "<textarea>文本\n框</textarea>",
+          "<font color=white><div style='background:#fff'>", "<marquee height=1>", "\ufeff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_every_character_points_at_its_source(pieces):
+    """Whatever the markup, each character of each segment is located where it is written (a
+    reference at its "&", white space at white space)."""
+    page = "".join(pieces)
+    doc = read(page.encode("utf-8"), "f.html")
+    src = page[1:] if page.startswith("\ufeff") else page
+    lines = src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for seg in doc.segments:
+        for offset, char in enumerate(seg.text):
+            loc = seg.locate(offset)
+            line = lines[loc.line - 1] + "\n"
+            assert 1 <= loc.column <= len(line)
+            written = line[loc.column - 1]
+            assert written in (char, "&") or char in " \n" or (written, char) == ("\xa0", " ")
 
 
 # -- helpers and examples -----------------------------------------------------------------------

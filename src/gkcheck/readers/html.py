@@ -350,7 +350,16 @@ class _Reader:
                 buf.emit(raw[i:s], pos + i)
             piece = m.group()
             if piece[0] == "&":
-                buf.emit(html.unescape(piece), pos + s)
+                decoded = html.unescape(piece)
+                # "&copy2024" is "©" + "2024": the digits keep their own columns
+                k, n = 0, min(len(decoded), len(piece)) - 1
+                while k < n and decoded[-1 - k] == piece[-1 - k]:
+                    k += 1
+                if k:
+                    buf.emit(decoded[:-k], pos + s)
+                    buf.emit(decoded[-k:], pos + e - k)
+                else:
+                    buf.emit(decoded, pos + s)
             elif self.pre:
                 at = pos + s
                 for k, part in enumerate(piece.split("\n")):
