@@ -431,7 +431,9 @@ def test_every_character_points_at_its_source(pieces):
     reference at its "&", white space at white space)."""
     page = "".join(pieces)
     doc = read(page.encode("utf-8"), "f.html")
-    src = page[1:] if page.startswith("\ufeff") else page
+    src = page
+    for _ in range(2):  # the byte-order mark, then a U+FEFF the decoder left (dropped as the masker does)
+        src = src[1:] if src.startswith("\ufeff") else src
     lines = src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for seg in doc.segments:
         for offset, char in enumerate(seg.text):

@@ -111,6 +111,9 @@ MAX_LINK_PARTS = 64        # text nodes that name one link
 MAX_LINK_TEXT = 200        # characters of a link's text
 
 _NONE, _SPACE, _NL_SPACE, _BREAK = 0, 1, 2, 3
+_LINK, _CELL, _TABLE, _PRE = 1, 2, 3, 4
+_ON_CLOSE = {"a": _LINK, "option": _LINK, "td": _CELL, "th": _CELL, "table": _TABLE, "pre": _PRE,
+             "listing": _PRE}
 Attr = tuple[str, int, int]  # decoded value, start and end of the raw value in the source
 
 
@@ -296,9 +299,10 @@ class _Reader:
             pos = m.end()
             kind = m.lastgroup
             if kind == "attrs":
-                pos = self.start_tag(m.group("start").lower(), m.group("attrs"), m.start("attrs"), start, pos)
+                tag, attrs = m.group(4, 5)
+                pos = self.start_tag(tag.lower(), attrs, m.start(5), start, pos)
             elif kind == "end":
-                self.end_tag(m.group("end").lower(), start)
+                self.end_tag(m.group(3).lower(), start)
             elif kind == "comment":
                 self.comment(m.group("comment"), m.start("comment"))
             elif kind == "open_comment":
@@ -569,15 +573,18 @@ class _Reader:
         while len(stack) > index:
             tag, _, link = stack.pop()
             self.open[tag] -= 1
-            if tag in BLOCK:
+            if tag in BLOCK and (self.blocks or self.open_link >= 0):
                 self.flush()
-            if tag == "a" or tag == "option":
+            action = _ON_CLOSE.get(tag)
+            if action is None:
+                continue
+            if action == _LINK:
                 self.open_link = link
-            elif tag == "td" or tag == "th":
+            elif action == _CELL:
                 self.end_cell()
-            elif tag == "table":
+            elif action == _TABLE:
                 self.end_table()
-            elif tag == "pre" or tag == "listing":
+            else:
                 self.pre -= 1
         self.state = stack[-1][1] if stack else VISIBLE
 
