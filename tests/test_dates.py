@@ -242,3 +242,33 @@ def test_own_doc_number_in_parentheses_under_the_title(dates):
     text = ("关于推进政务新媒体健康有序发展的实施意见\n（赣府厅发〔2019〕8号）\n各市、县（区）人民政府：\n"
             "现提出如下意见。\n江西省人民政府办公厅\n2018年11月1日")
     assert found(dates, text) == [("D006", "赣府厅发〔2019〕8号")]
+
+
+def _html(head: str, body: str) -> bytes:
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_pubdate_meta_through_html(dates):
+    page = _html('<meta name="PubDate" content="2026-12-01 09:00">', "<p>通知正文。</p>")
+    (f,) = dates.check_bytes(page, "p.html").findings
+    assert (f.rule, f.match, f.location.line) == ("D003", "2026-12-01 09:00", 1)
+    assert "PubDate" in f.message
+    page = _html('<meta name="PubDate" content="2026-11-20">', "<p>通知正文。</p>")
+    assert dates.check_bytes(page, "p.html").findings == ()
+
+
+def test_signature_against_html_pubdate(dates):
+    body = "<p>请按要求做好年报发布工作。</p><p>信丰县人民政府办公室</p><p>2024年3月1日</p>"
+    late = dates.check_bytes(_html('<meta name="PubDate" content="2024-02-20">', body), "n.html")
+    assert [(f.rule, f.match) for f in late.findings] == [("D004", "2024年3月1日")]
+    on_time = dates.check_bytes(_html('<meta name="PubDate" content="2024-03-01">', body), "n.html")
+    assert on_time.findings == ()
+    # the caller's publication date wins over the page's
+    assert dates.check_bytes(_html('<meta name="PubDate" content="2024-02-20">', body), "n.html",
+                             publish_date="2024-03-02").findings == ()
+
+
+def test_past_event_against_html_pubdate(dates):
+    body = "<p>2024年3月5日，县林业局召开了新闻发布会。</p><p>县林业局将于2024年3月8日召开座谈会。</p>"
+    result = dates.check_bytes(_html('<meta name="PubDate" content="2024-03-01">', body), "n.html")
+    assert [(f.rule, f.match) for f in result.findings] == [("D005", "2024年3月5日")]

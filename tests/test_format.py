@@ -132,16 +132,12 @@ def _page(meta: dict[str, str], body: str = ARTICLE, kind: str = "html") -> Docu
 
 
 def _f005(checker, doc):
-    # F005 is enabled once its rule (with HTML examples) is in rules/format.toml
-    from gkcheck.detectors.format import FormatDetector
-    from gkcheck.textview import Context, TextView
-    det = FormatDetector(config=Config(), rules=checker.rules, enabled=set())
-    det.codes = {"F005"}
-    return list(det.detect(TextView.of(doc), Context(today=TODAY, doc_date=TODAY)))
+    return [f for f in checker.check_document(doc) if f.rule == "F005"]
 
 
 def test_missing_meta(fmt):
     (hit,) = _f005(fmt, _page({"SiteName": "信丰县人民政府", "PubDate": "2024-01-12"}))
+    assert hit.severity == "info"
     assert hit.match == "SiteDomain、SiteIDCode、ColumnName、ColumnType、ArticleTitle、ContentSource"
     full = {k: "x" for k in REQUIRED_META}
     assert _f005(fmt, _page(full)) == []
@@ -178,3 +174,22 @@ def test_one_pass_over_a_large_document(fmt):
 def test_pair_split_by_inline_elements(fmt):
     doc = Document("p.html", "html", tuple(Segment(t) for t in ("学习", "《", "条例", "》", "精神。")))
     assert [f.rule for f in fmt.check_document(doc) if f.rule == "F002"] == []
+
+
+def _html(head: str, body: str) -> str:
+    return f"<html><head><title>通知</title>{head}</head><body>{body}</body></html>"
+
+
+def test_missing_meta_through_html(fmt):
+    metas = "".join(f'<meta name="{k}" content="x">' for k in REQUIRED_META if k != "ContentSource")
+    result = fmt.check_bytes(_html(metas, f"<p>{ARTICLE}</p>").encode(), "a.html")
+    assert [(f.rule, f.match) for f in result.findings] == [("F005", "ContentSource")]
+    metas += '<meta name="ContentSource" content="县政府办">'
+    assert fmt.check_bytes(_html(metas, f"<p>{ARTICLE}</p>").encode(), "a.html").findings == ()
+
+
+def test_html_pairs_across_inline_elements_and_meta(fmt):
+    page = _html('<meta name="Description" content="学习《关于印发某某的通">',
+                 "<p>学习<a href='x.html'>《条例》</a>精神，<b>“</b>两个维护<b>”</b>。</p>")
+    result = fmt.check_bytes(page.encode(), "a.html")
+    assert [f.rule for f in result.findings if f.rule == "F002"] == []

@@ -136,7 +136,9 @@ class DateDetector:
 # -- publication date ---------------------------------------------------------------------------
 
 def _meta_pubdate(meta: dict[str, str]) -> tuple[str | None, str | None, date | None]:
-    by_lower = {k.lower(): k for k in meta}
+    by_lower: dict[str, str] = {}
+    for k in meta:
+        by_lower.setdefault(k.lower(), k)  # the name as written before a reader's lower-case copy
     for key in PUBDATE_KEYS:
         if key in by_lower:
             name = by_lower[key]
