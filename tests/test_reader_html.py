@@ -319,6 +319,23 @@ def test_links_with_text_location_tag_and_hidden_reason():
     assert "无脚本版" in texts(doc, hidden=None)           # noscript text is still checked
 
 
+def test_links_written_by_a_script():
+    page = ("<style>.yc{position:absolute;left:-5000px}</style>\n"
+            "<script>document.write('<div style=\"display:none\"><a href=\"http://www.xpj888.com/\">真人<b>百家乐<\\/b><\\/a></div>');"
+            "</script>\n<script>document.writeln(\"<p class=\\\"yc\\\"><a href='http://www.bet-cn.com'>bet</a></p>\");</script>\n"
+            "<script>menu.innerHTML = '<a href=\"/xxgk/\">信息公开</a>';</script>"
+            "<script>var a = '<a href=\"/never-written\">x</a>';</script>")
+    got = [(ln.url, ln.text, ln.hidden, ln.location.line) for ln in doc_of(page).links]
+    assert got == [("http://www.xpj888.com/", "真人百家乐", "脚本写入的隐藏内容（display:none）", 2),
+                   ("http://www.bet-cn.com", "bet", "脚本写入的隐藏内容（left:-5000px（移出可视区域））", 3),
+                   ("/xxgk/", "信息公开", None, 4)]
+
+
+def test_commented_out_style_does_not_hide():
+    doc = doc_of("<!-- <style>.z{display:none}</style> --><p class=z>可见</p>")
+    assert texts(doc, hidden=None) == ["可见"]
+
+
 def test_real_link_findings_from_a_page(tmp_path):
     page = tmp_path / "p.html"
     page.write_text('<p id="a">正文</p><div style="display:none"><a href="http://www.xpj888.com/">真人百家乐</a></div>'

@@ -70,6 +70,10 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
 _STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style[\t\n\f\r ]*>", re.I | re.S)
 _MEDIA = re.compile(r"""media\s*=\s*["']?\s*([^"'>]*)""", re.I)
 _REFRESH_URL = re.compile(r"""url\s*=\s*['"]?\s*([^'"\s][^'"]*)""", re.I)
+_WRITES_HTML = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(|\.innerHTML\s*\+?=|insertAdjacentHTML", re.I)
+_SCRIPT_LINK = re.compile(r"""<a\b[^<>]*?\bhref\s*=\s*\\?["']?([^"'\\\s>]+)[^<>]*>(.*?)<\\?/a\s*>""", re.I | re.S)
+_SCRIPT_HIDING = re.compile(r"""\b(style|class)\s*=\s*\\?["']([^"'\\]*)""", re.I)
+_TAG = re.compile(r"<[^<>]*>")
 _CONDITIONAL = re.compile(r"\s*\[if\b|\s*<!\[endif\]|.*<!\[endif\]\s*$", re.S)
 
 VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
@@ -257,6 +261,8 @@ class _Reader:
         self.pre = 0
         self.sheet: Sheet = {}
         for m in _STYLE_BLOCK.finditer(text):
+            if text.rfind("<!--", 0, m.start()) > text.rfind("-->", 0, m.start()):
+                continue  # commented out
             media = _MEDIA.search(m.group(1))
             if media and not re.search(r"\b(?:all|screen)\b", media.group(1), re.I):
                 continue
@@ -598,7 +604,9 @@ class _Reader:
             m = _raw_end(tag).search(src, pos)
             close, after = (m.start(), m.end()) if m else (len(src), len(src))
         body = src[pos:close]
-        if tag in RCDATA and body.strip(_WS):
+        if tag == "script" and _WRITES_HTML.search(body):
+            self.script_links(body, pos, state)
+        elif tag in RCDATA and body.strip(_WS):
             if tag == "title":
                 self.lone_segment(body, pos, part="title")
             else:  # textarea, xmp, plaintext: a block of its own
@@ -606,6 +614,22 @@ class _Reader:
                 self.feed(self.buffer(state.reason), body, pos, entities)
                 self.flush()
         return after
+
+    def script_links(self, body: str, pos: int, state: State) -> None:
+        """Links a script writes into the page (``document.write('<a href=...>')``), a common way
+        to plant 暗链; hidden when the written markup hides them (or the script sits hidden)."""
+        reason = link_reason(state)
+        if reason is None:
+            for m in _SCRIPT_HIDING.finditer(body):
+                name = "style" if m.group(1).lower() == "style" else "class"
+                found = element_state(VISIBLE, "div", {name: m.group(2)}, self.sheet).reason
+                if found:
+                    reason = f"脚本写入的隐藏内容（{found}）"
+                    break
+        for m in _SCRIPT_LINK.finditer(body):
+            url = m.group(1).replace("\\/", "/")
+            text = clean_text(_TAG.sub("", m.group(2).replace("\\/", "/")))[:MAX_LINK_TEXT]
+            self.links.append([url, [text], self.location(pos + m.start(1), hidden=reason), "a", reason, ""])
 
     # -- attributes, metadata, links ---------------------------------------------------------
 
