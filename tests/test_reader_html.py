@@ -413,6 +413,8 @@ def test_deep_nesting_is_read_in_bounded_time(page):
 @pytest.mark.parametrize("page", [
     "<p>" + "<a " * 100_000, '<a x="' * 50_000 + ">", "<!x" * 100_000, "</a" * 100_000 + ">",
     "<!--" * 100_000, "&" * 300_000, "x<br>" * 50_000, "<style>" + ".a{" * 50_000 + "</style>",
+    "<style>" * 100_000, "<!--x-->" * 20_000 + "<style>.a{}</style>" * 20_000, "<title>" * 100_000,
+    "<script>document.write('" + "<a href=x>" * 30_000 + "')</script>",
 ])
 def test_hostile_markup_is_read_in_bounded_time(page):
     start = time.perf_counter()

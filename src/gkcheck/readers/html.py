@@ -67,11 +67,13 @@ _ATTR_ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9
 # East Asian wide characters: a line break between two of them is not a space (CSS Text 3)
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                    r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
-_STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style[\t\n\f\r ]*>", re.I | re.S)
+_STYLE_OPEN = re.compile(r"<style\b([^>]*)>", re.I)
+_STYLE_CLOSE = re.compile(r"</style[\t\n\f\r ]*>", re.I)
+_COMMENT_SPAN = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _MEDIA = re.compile(r"""media\s*=\s*["']?\s*([^"'>]*)""", re.I)
 _REFRESH_URL = re.compile(r"""url\s*=\s*['"]?\s*([^'"\s][^'"]*)""", re.I)
 _WRITES_HTML = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(|\.innerHTML\s*\+?=|insertAdjacentHTML", re.I)
-_SCRIPT_LINK = re.compile(r"""<a\b[^<>]*?\bhref\s*=\s*\\?["']?([^"'\\\s>]+)[^<>]*>(.*?)<\\?/a\s*>""", re.I | re.S)
+_SCRIPT_LINK = re.compile(r"""<a\b[^<>]*?\bhref\s*=\s*\\?["']?([^"'\\\s>]+)[^<>]*>(.{0,500}?)<\\?/a\s*>""", re.I | re.S)
 _SCRIPT_HIDING = re.compile(r"""\b(style|class)\s*=\s*\\?["']([^"'\\]*)""", re.I)
 _TAG = re.compile(r"<[^<>]*>")
 _CONDITIONAL = re.compile(r"\s*\[if\b|\s*<!\[endif\]|.*<!\[endif\]\s*$", re.S)
@@ -260,13 +262,30 @@ class _Reader:
         self.open_link = -1
         self.pre = 0
         self.sheet: Sheet = {}
-        for m in _STYLE_BLOCK.finditer(text):
-            if text.rfind("<!--", 0, m.start()) > text.rfind("-->", 0, m.start()):
-                continue  # commented out
+        self.read_style_sheets()
+
+    def read_style_sheets(self) -> None:
+        """Every ``<style>`` block, wherever it stands (CSS applies to the whole page), except
+        commented-out ones and ones for print media."""
+        text = self.src
+        comments: list[int] = []  # start, end, start, end ... of comments, in order
+        if "<!--" in text:
+            for m in _COMMENT_SPAN.finditer(text):
+                comments += m.span()
+        pos = 0
+        while True:
+            m = _STYLE_OPEN.search(text, pos)
+            if m is None:
+                return
+            close = _STYLE_CLOSE.search(text, m.end())
+            end = close.start() if close else len(text)
             media = _MEDIA.search(m.group(1))
-            if media and not re.search(r"\b(?:all|screen)\b", media.group(1), re.I):
-                continue
-            parse_stylesheet(m.group(2), self.sheet)
+            if bisect_right(comments, m.start()) % 2 == 0 and not (
+                    media and not re.search(r"\b(?:all|screen)\b", media.group(1), re.I)):
+                parse_stylesheet(text[m.end():end], self.sheet)
+            if close is None:
+                return
+            pos = close.end()
 
     # -- positions --------------------------------------------------------------------------
 
