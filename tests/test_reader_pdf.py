@@ -1,0 +1,95 @@
+"""The PDF reader on PDFs made with reportlab (CJK text in the STSong-Light CID font)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("reportlab")
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+from gkcheck.readers import Limits, ReadError  # noqa: E402
+from gkcheck.readers.pdf import SCANNED, join_lines, read_pdf  # noqa: E402
+
+pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+
+def make_pdf(pages: list[list[str]], *, encrypt: str | None = None, link: str | None = None,
+             author: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt=encrypt)
+    for lines in pages:
+        c.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            c.drawString(72, 750 - 15 * i, line)
+        if link:
+            c.linkURL(link, (70, 745 - 15 * len(lines), 200, 760 - 15 * len(lines)), relative=0)
+            c.drawString(72, 750 - 15 * len(lines), "链接文字")
+        c.showPage()
+    if author:
+        c.setAuthor(author)
+    c.save()
+    return buf.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(72, 600, 300, 100, fill=1)  # a page with marks but no text, as a scan looks to a reader
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_cjk_line_wrap_is_joined_and_located():
+    data = make_pdf([["第一行文字，截止目", "前已完成。", "二、English line"], ["第二页内容"]])
+    doc = read_pdf(data, "a.pdf", Limits())
+    first, second = doc.segments
+    assert first.text == "第一行文字，截止目前已完成。\n二、English line"
+    at = first.text.index("截止目前")
+    assert first.locate(at) == first.locate(at).__class__(page=1, line=1, column=7)
+    after = first.locate(first.text.index("已完成"))
+    assert (after.page, after.line, after.column) == (1, 2, 2)
+    assert (second.base.page, second.text) == (2, "第二页内容")
+
+
+def test_join_lines_rules():
+    assert join_lines(["截止目", "前"])[0] == "截止目前"
+    assert join_lines(["完成。", "二、"])[0] == "完成。\n二、"     # a sentence end keeps its break
+    assert join_lines(["gov.", "cn"])[0] == "gov.\ncn"
+    assert join_lines(["abc", "", "中文"])[0] == "abc\n\n中文"
+
+
+def test_links_and_author():
+    doc = read_pdf(make_pdf([["正文"]], link="http://www.Example.gov.cn/a b", author="张三"), "a.pdf", Limits())
+    (link,) = doc.links
+    assert link.url == "http://www.Example.gov.cn/a b" and link.text == "链接文字"
+    assert link.location.page == 1
+    assert {f.kind: f.value for f in doc.facts}["creator"] == "张三"
+
+
+def test_scanned_pdf_is_an_error():
+    with pytest.raises(ReadError) as err:
+        read_pdf(scanned_pdf(), "scan.pdf", Limits())
+    assert str(err.value) == SCANNED
+
+
+def test_encrypted_pdf_is_an_error():
+    with pytest.raises(ReadError, match="已加密"):
+        read_pdf(make_pdf([["机密内容"]], encrypt="secret"), "enc.pdf", Limits())
+
+
+def test_page_limit():
+    with pytest.raises(ReadError, match="超过上限"):
+        read_pdf(make_pdf([["一"], ["二"], ["三"]]), "a.pdf", Limits(max_pages=2))
+
+
+def test_checker_finds_typo_over_a_line_wrap(checker):
+    result = checker.check_bytes(make_pdf([["说明", "数据截止目", "前已汇总。"]]), "a.pdf")
+    assert result.status == "ok" and result.type == "pdf"
+    (typo,) = [f for f in result.findings if f.rule == "T001"]
+    assert typo.match == "截止目前"
+    assert (typo.location.page, typo.location.line, typo.location.column) == (1, 2, 3)
