@@ -250,7 +250,7 @@ class _Reader:
         self.meta: dict[str, str] = {}
         self.anchors: set[str] = set()
         self.tables: list[Table] = []
-        self.stack: list[tuple[str, State, int]] = []  # tag, state, link record of an <a> or -1
+        self.stack: list[tuple[str, State, int]] = []  # tag, state, open link to restore on close
         self.open: dict[str, int] = {}  # tag → how many are on the stack
         self.state = VISIBLE
         self.overflow = 0  # start tags past max_depth, not on the stack
