@@ -183,6 +183,17 @@ def test_streaming_read_stops_at_the_limit_whatever_the_header_says(hostile):
         Package(hostile["bomb.docx"], tight, "docx").read("word/document.xml")
 
 
+@pytest.mark.parametrize("doc", [
+    BILLION_LAUGHS.replace(b"<!DOCTYPE", b"<!--" + b"x" * 70_000 + b"--><!DOCTYPE", 1),
+    b'<!--' + b"x" * 70_000 + b'--><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>',
+])
+def test_doctype_after_a_long_prolog_is_refused(doc):
+    from gkcheck.readers.ooxml import parse_xml
+
+    with pytest.raises(ReadError):
+        parse_xml(doc, "word/document.xml")
+
+
 def test_too_many_entries():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
