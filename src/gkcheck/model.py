@@ -9,7 +9,7 @@ Everything here is a plain frozen dataclass.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden")
@@ -47,8 +47,12 @@ class Location:
     def describe(self) -> str:
         """Short human-readable form, e.g. ``第3行第5列`` or ``名单!C12``."""
         bits: list[str] = []
-        if self.sheet is not None or self.cell is not None:
-            bits.append(f"{self.sheet}!{self.cell}" if self.sheet else str(self.cell))
+        if self.sheet is not None and self.cell is not None:
+            bits.append(f"{self.sheet}!{self.cell}")
+        elif self.cell is not None:
+            bits.append(self.cell)
+        elif self.sheet is not None:
+            bits.append(f"工作表“{self.sheet}”")
         if self.page is not None:
             bits.append(f"第{self.page}页")
         if self.part and self.part not in ("body", "text"):
@@ -97,9 +101,7 @@ class Segment:
 
 
 def _replace(loc: Location, **changes: Any) -> Location:
-    d = asdict(loc)
-    d.update(changes)
-    return Location(**d)
+    return replace(loc, **changes)   # dataclasses.replace: no deep copy of the fields
 
 
 @dataclass(frozen=True)
