@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from datetime import date
 
@@ -231,11 +230,10 @@ def test_samples_have_no_date_findings(dates, name, published):
         assert [(f.rule, f.match) for f in result.findings] == []
 
 
-def test_one_pass_over_a_large_document(dates):
+def test_a_large_document_is_clean_where_each_line_is(dates):
+    # correct dates repeated 20,000 times stay silent (speed is measured in benchmarks/, not here)
     text = "2024年1月8日（星期一），县政府召开了会议，国办发〔2017〕47号文件已于3月5日印发。\n" * 20000
-    started = time.perf_counter()
-    dates.check_text(text, publish_date="2024-12-31")
-    assert time.perf_counter() - started < 10
+    assert dates.check_text(text, publish_date="2024-12-31") == []
 
 
 def test_own_doc_number_in_parentheses_under_the_title(dates):
