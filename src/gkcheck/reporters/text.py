@@ -27,7 +27,7 @@ def render(report: Report, **_: object) -> str:
                 out.append(f"      “{match}” → 建议改为 “{f.suggestion}”")
             elif f.suggestion == "":
                 out.append(f"      “{match}” → 建议删除")
-            else:
+            elif match:
                 out.append(f"      “{match}”")
             context = shown_context(f)
             if context and context != match:
