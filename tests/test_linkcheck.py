@@ -38,34 +38,38 @@ class Handler(BaseHTTPRequestHandler):
             server.max_active = max(server.max_active, server.active)
             server.starts.append(time.monotonic())
             hits = server.counts[path] = server.counts.get(path, 0) + 1
+        # the request counts as active until its answer is decided; it is sent after the
+        # count drops, so a client that starts its next request on the answer never sees
+        # the server count two at once for one slot
         try:
             if path == "/slow":
                 time.sleep(1.5)
-                self._send(200)
+                reply = (200,)
             elif path == "/held":
                 time.sleep(0.15)
-                self._send(200)
+                reply = (200,)
             elif path == "/missing":
-                self._send(404)
+                reply = (404,)
             elif path == "/error":
-                self._send(500)
+                reply = (500,)
             elif path == "/forbidden":
-                self._send(403)
+                reply = (403,)
             elif path == "/redirect":
-                self._send(302, {"Location": "/ok"})
+                reply = (302, {"Location": "/ok"})
             elif path == "/redirect-missing":
-                self._send(301, {"Location": "http://127.0.0.1:%d/missing" % server.server_address[1]})
+                reply = (301, {"Location": "http://127.0.0.1:%d/missing" % server.server_address[1]})
             elif path == "/loop":
-                self._send(302, {"Location": "/loop"})
+                reply = (302, {"Location": "/loop"})
             elif path == "/no-head":
-                self._send(405 if head else 200)
+                reply = (405 if head else 200,)
             elif path == "/flaky":
-                self._send(503 if hits <= 2 else 200)  # HEAD and GET of the first attempt
+                reply = (503 if hits <= 2 else 200,)  # HEAD and GET of the first attempt
             else:
-                self._send(200)
+                reply = (200,)
         finally:
             with server.lock:
                 server.active -= 1
+        self._send(*reply)
 
     def _send(self, status: int, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -163,12 +167,14 @@ def test_politeness_per_host(server):
     urls = [f"{server.base}/held?n={i}" for i in range(6)]
     checker(workers=6, per_host=2).check_all(urls)
     assert server.max_active <= 2
-    server.starts.clear()
+    # four workers free to run together, yet the delay spaces the starts: at least 3 x 0.1 s.
+    # (A lower bound only: a loaded machine makes it slower, never faster. Arrival gaps seen by
+    # the server are not asserted; a late first request makes them shrink.)
     start = time.monotonic()
-    checker(workers=4, per_host=4, delay=0.1).check_all([f"{server.base}/ok?n={i}" for i in range(4)])
+    statuses = checker(workers=4, per_host=4, delay=0.1).check_all(
+        [f"{server.base}/ok?n={i}" for i in range(4)])
     assert time.monotonic() - start >= 0.3
-    gaps = [b - a for a, b in zip(server.starts, server.starts[1:])]
-    assert all(g >= 0.08 for g in gaps), gaps
+    assert all(s.ok for s in statuses.values()) and len(statuses) == 4
 
 
 def test_detector_reports_online_results(server):
