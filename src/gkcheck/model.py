@@ -224,6 +224,9 @@ class FileResult:
         }
 
 
+REPORT_SCHEMA_VERSION = 1  # bumped only when a field changes meaning or goes away (docs/json-report.md)
+
+
 @dataclass(frozen=True)
 class Report:
     files: tuple[FileResult, ...]
@@ -247,6 +250,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": REPORT_SCHEMA_VERSION,
             "tool": {"name": "gkcheck", "version": self.version},
             "files": [f.to_dict() for f in self.files],
             "summary": self.summary(),
