@@ -1,0 +1,52 @@
+"""The installed package carries its data: a built wheel holds the dictionaries and rule packs
+under gkcheck/_data and, unpacked on its own, finds and uses them (not the source checkout's)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    (path,) = out.glob("gkcheck-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_wheel_ships_every_dictionary_and_rule_pack(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("dictionaries", "rules"):
+        for source in (REPO / folder).iterdir():
+            if source.is_file():
+                assert f"gkcheck/_data/{folder}/{source.name}" in names, source
+    assert not any(n.startswith(("tests/", "gkcheck/tests/")) for n in names)
+
+
+@pytest.mark.slow
+def test_unpacked_wheel_checks_with_its_own_data(wheel, tmp_path):
+    zipfile.ZipFile(wheel).extractall(tmp_path)
+    code = ("import json, gkcheck, gkcheck.resources as r\n"
+            "from gkcheck import Checker\n"
+            "fs = Checker().check_text('截止目前，全县已完成改造。')\n"
+            "print(json.dumps([gkcheck.__file__, str(r.data_dir('rules')), str(r.data_dir('dictionaries')),"
+            " [f.rule for f in fs]]))\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    module, rules, dictionaries, found = json.loads(proc.stdout)
+    assert module.startswith(str(tmp_path))
+    assert rules == str(tmp_path / "gkcheck" / "_data" / "rules")
+    assert dictionaries == str(tmp_path / "gkcheck" / "_data" / "dictionaries")
+    assert "T001" in found
