@@ -341,8 +341,9 @@ class LinkDetector:
         navigable = link.tag.lower() not in RESOURCE_TAGS
         # 暗链 is a web page trick; hidden text in office files (tracked deletions, comments,
         # vanished runs) is the hidden-content detector's business
-        if (link.hidden and doc.type == "html" and navigable and target.kind != "anchor"
-                and link.tag.lower() != "script"):
+        hidden = (link.hidden and doc.type == "html" and navigable and target.kind != "anchor"
+                  and link.tag.lower() != "script")
+        if hidden:
             yield self._hidden(link, target)
         if target.kind == "local":
             yield _hit(LOCAL, link, message=f"链接指向本地文件，公众无法打开：{target.reason}")
@@ -356,7 +357,8 @@ class LinkDetector:
         elif target.kind == "relative":
             yield from self._relative(doc, link, target)
         else:
-            yield from self._web(link, target, navigable)
+            # a 暗链 is one finding: its L001 already says where it points, so no L006 beside it
+            yield from self._web(link, target, navigable, external=not hidden)
 
     def _hidden(self, link: Link, target: Target) -> Hit:
         spam = self._spam_reason(link, target)
@@ -430,7 +432,7 @@ class LinkDetector:
                 return None
         return path
 
-    def _web(self, link: Link, target: Target, navigable: bool) -> Iterator[Hit]:
+    def _web(self, link: Link, target: Target, navigable: bool, external: bool = True) -> Iterator[Hit]:
         private = nonpublic_reason(target.host)
         if private:
             yield _hit(PRIVATE, link, message=f"链接指向内网或本机地址，公众无法访问：{private}")
@@ -443,7 +445,7 @@ class LinkDetector:
             yield _hit(UNREACHABLE, link, severity="error",
                        message=f"链接指向示例或保留域名（{target.host}），是未替换的占位地址")
             return
-        if navigable and not domain_allowed(target.host, self.allowed):
+        if external and navigable and not domain_allowed(target.host, self.allowed):
             spam = self._spam_reason(link, target)
             if spam:
                 yield _hit(EXTERNAL, link, severity="error", message=f"链接指向外部网站，且{spam}")
