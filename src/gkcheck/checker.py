@@ -117,7 +117,11 @@ class Checker:
                 if hit.rule in self.enabled:
                     findings.append(((hit.start, len(findings)), self._finding(hit, view)))
         findings.sort(key=lambda item: item[0])
-        return [f for _, f in findings]
+        ordered = [f for _, f in findings]
+        if all(f.location.line is not None for f in ordered):
+            # line-based files (web pages, text, PDF): links and facts in reading order too
+            ordered.sort(key=lambda f: (f.location.page or 0, f.location.line, f.location.column or 0))
+        return ordered
 
     def scan(self, paths: Sequence[str | os.PathLike[str]], *, jobs: int | None = None,
              publish_date: date | str | None = None,
