@@ -95,6 +95,18 @@ _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dic
           "allow", "allowlists", "severity", "options", "max-file-mb"}
 
 
+OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
+
+
+def _known_options_table(name: str) -> bool:
+    """A built-in table, or one named after a detector plugin (looked up only then)."""
+    if name in OPTION_TABLES:
+        return True
+    from importlib.metadata import entry_points
+
+    return any(ep.name == name for ep in entry_points(group="gkcheck.detectors"))
+
+
 def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     unknown = set(raw) - _KNOWN
     if unknown:
@@ -111,8 +123,12 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     if not isinstance(jobs, int) or jobs < 1:
         raise GkcheckError(f"{where}: jobs 应为正整数")
     options = raw.get("options", {})
-    if not isinstance(options, dict):
-        raise GkcheckError(f"{where}: options 应为表")
+    if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+        raise GkcheckError(f"{where}: options 应为表，如 [options.links]")
+    unknown_tables = [name for name in options if not _known_options_table(name)]
+    if unknown_tables:
+        raise GkcheckError(f"{where}: 未知的选项表 {', '.join(f'[options.{n}]' for n in unknown_tables)}"
+                           f"（可用 {', '.join(f'[options.{n}]' for n in OPTION_TABLES)}）")
     return Config(
         select=_strings(raw, "select", where),
         ignore=_strings(raw, "ignore", where),

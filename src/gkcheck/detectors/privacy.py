@@ -19,7 +19,7 @@ from datetime import date
 from typing import Callable, Iterator
 
 from ..config import Config
-from ..model import Hit, Location, Table
+from ..model import GkcheckError, Hit, Location, Table
 from ..rules import Rule
 from ..textview import Context, TextView
 from .idcard import (PROVINCES, card_issuer, division_status, id15_problem, id18_problem, is_uscc,
@@ -442,7 +442,13 @@ class PrivacyDetector:
     def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
         self.rules = rules
         options = config.detector_options("privacy")
-        self.summary_min = int(options.get("column-summary-min", 2))
+        unknown = set(options) - {"column-summary-min"}
+        if unknown:
+            raise GkcheckError(f"[options.privacy] 中有未知选项：{', '.join(sorted(unknown))}（可用 column-summary-min）")
+        summary_min = options.get("column-summary-min", 2)
+        if not isinstance(summary_min, int) or isinstance(summary_min, bool) or summary_min < 1:
+            raise GkcheckError(f"[options.privacy] column-summary-min 应为正整数：{summary_min!r}")
+        self.summary_min = summary_min
         self.summarise = COLUMN in enabled  # without the summary, cells keep their own severity
 
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
