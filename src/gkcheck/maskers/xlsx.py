@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..model import Location
 from ..readers.ooxml import R_NS
+from ..readers.text import column_name
 from . import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
 from .package import open_package, read_part, rewrite, serialize
 
@@ -37,15 +38,6 @@ CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
 _COMMENT_PARTS = re.compile(r"xl/(?:[^/]+/)*(?:comments?|threadedComments?)[^/]*\.xml", re.I)
-
-
-def col_name(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def col_index(name: str) -> int:
@@ -144,7 +136,7 @@ class Xlsx:
                 for c in row.iter(_C):
                     m = _REF.fullmatch(c.get("r") or "")
                     col = col_index(m.group(1)) if m else col + 1
-                    ref = f"{col_name(col)}{row_no}"
+                    ref = f"{column_name(col)}{row_no}"
                     cells[ref] = Cell(name, ref, c)
             self.cells[part] = cells
         return self.cells[part]
