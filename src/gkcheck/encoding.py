@@ -1,7 +1,7 @@
 """Turning the bytes of a text-like file into ``str``, without guessing silently wrong.
 
 Order: byte-order mark → the charset the document declares (HTML) → strict UTF-8 → UTF-16
-by its NUL pattern → charset-normalizer on the first 64 KB, limited to the encodings Chinese
+by its NUL bytes → charset-normalizer on the first 64 KB, limited to the encodings Chinese
 government files use (GB18030 covers GB2312 and GBK, Big5) → strict GB18030. A file that none
 of these decodes is an error, never a page of replacement characters.
 """
@@ -16,7 +16,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
             "cp936": "gb18030", "big5-hkscs": "big5hkscs", "utf8": "utf-8", "unicode": "utf-16"}
-_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+# UTF-16 is recognised by its NUL bytes (above), never guessed: a short GBK text of an even
+# number of bytes is valid UTF-16 too, and charset-normalizer then prefers UTF-16.
+_CANDIDATES = ["gb18030", "big5"]
 
 
 class EncodingError(GkcheckError):
@@ -49,9 +51,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     sample = data[:4096]
-    if sample and sample.count(0) > len(sample) // 8:
-        even_nuls = sample[0::2].count(0)
-        odd_nuls = sample[1::2].count(0)
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    if sample and (even_nuls + odd_nuls > len(sample) // 8 or (even_nuls == 0) != (odd_nuls == 0)):
+        # GB18030/Big5 text has no NUL bytes; UTF-16 has them on one side (ASCII, line ends)
         name = "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
         return _strict(data, name), name
     guess = _detect(data[:65536])
