@@ -18,7 +18,7 @@ NON_DOCUMENT_EXTENSIONS = {
     ".css", ".js", ".mjs", ".map", ".json", ".woff", ".woff2", ".ttf", ".otf", ".eot",
     ".mp3", ".mp4", ".avi", ".mov", ".flv", ".wmv", ".swf", ".zip", ".rar", ".7z", ".gz",
     ".exe", ".dll", ".so", ".pyc", ".db", ".sqlite", ".lock", ".log", ".xml", ".yml", ".yaml",
-    ".toml", ".ini", ".cfg", ".pptx", ".ppt",
+    ".toml", ".ini", ".cfg", ".pptx", ".ppt", ".py", ".sh", ".bat", ".ps1",
 }
 
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00")
