@@ -76,10 +76,13 @@ def format_names() -> list[str]:
               help="--check-links 同时访问的链接数（默认 8；同一网站最多 2 个）。")
 @click.option("--site-root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="网站根目录：据此检查以 / 开头的站内链接是否存在。")
+@click.option("--progress/--no-progress", default=None,
+              help="在标准错误上显示进度（默认：标准错误是终端、不在 CI 中且多于一个文件时显示）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
-         link_timeout: float | None, link_workers: int | None, site_root: Path | None) -> None:
+         link_timeout: float | None, link_workers: int | None, site_root: Path | None,
+         progress: bool | None) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from .checker import Checker
     from .config import load_config, parse_date
@@ -102,7 +105,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         checker = Checker(config)
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
-    report = checker.scan(list(paths))
+    report = _scan_with_progress(checker, paths, progress)
     rendered = render(report, fmt)
     if output is not None:
         try:
@@ -119,6 +122,26 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         if result.status == "error":
             click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
     sys.exit(exit_code(report, config.fail_on))
+
+
+def _scan_with_progress(checker, paths: tuple[Path, ...], choice: bool | None):  # type: ignore[no-untyped-def]
+    """``checker.scan`` with the progress line on standard error when wanted (progress.py)."""
+    import os
+
+    from .progress import Progress, wanted
+
+    if not wanted(choice, sys.stderr, os.environ):
+        return checker.scan(list(paths))
+    from .walk import iter_files
+
+    total = sum(1 for _ in iter_files(list(paths), checker.config.exclude))
+    if choice is None and total < 2:
+        return checker.scan(list(paths))
+    bar = Progress(total, sys.stderr)
+    try:
+        return checker.scan(list(paths), progress=bar.update)
+    finally:
+        bar.close()
 
 
 def _with_link_options(config: Config, changes: dict[str, Any]) -> Config:
