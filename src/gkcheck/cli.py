@@ -87,8 +87,10 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     from .checker import Checker
     from .config import load_config, parse_date
     from .output import write_atomic
-    from .reporters import render
+    from .reporters import BINARY_FORMATS, render
 
+    if fmt in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
     try:
         config = load_config(config_path)
         config = config.with_overrides(

@@ -4,7 +4,7 @@ what to write instead, in Chinese. Personal data is masked."""
 from __future__ import annotations
 
 from ..model import Report
-from . import shown_context, shown_match
+from . import private_values, shown_context, shown_match
 
 LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -19,17 +19,18 @@ def render(report: Report, **_: object) -> str:
         if not result.findings:
             continue
         out.append(f"{result.path}（{len(result.findings)} 处问题）")
+        private = private_values(result)
         for f in result.findings:
             head = f"  {f.location.describe()}  {LABEL[f.severity]} {f.rule} {f.message}"
             out.append(head)
-            match = shown_match(f)
+            match = shown_match(f, private)
             if f.suggestion:
                 out.append(f"      “{match}” → 建议改为 “{f.suggestion}”")
             elif f.suggestion == "":
                 out.append(f"      “{match}” → 建议删除")
             elif match:
                 out.append(f"      “{match}”")
-            context = shown_context(f)
+            context = shown_context(f, private)
             if context and context != match:
                 out.append(f"      上下文：…{context}…")
             if f.note:
