@@ -9,8 +9,9 @@ Everything here is a plain frozen dataclass.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator, Protocol, overload
 
 CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden")
 SEVERITIES = ("error", "warning", "info")
@@ -89,19 +90,126 @@ class Segment:
     name: str | None = None
 
     def locate(self, offset: int) -> Location:
+        base = self.base
         if self.anchors:
             i = bisect_right(self.anchors, (offset, 1 << 62, 0)) - 1
             if i < 0:
                 i = 0
             off, line, col = self.anchors[i]
-            return _replace(self.base, line=line, column=col + (offset - off))
-        if self.base.line is not None:
-            return _replace(self.base, column=(self.base.column or 1) + offset)
-        return _replace(self.base, column=offset + 1)
+            return _moved(base, line, col + (offset - off))
+        if base.line is not None:
+            return _moved(base, base.line, (base.column or 1) + offset)
+        return _moved(base, None, offset + 1)
 
 
-def _replace(loc: Location, **changes: Any) -> Location:
-    return replace(loc, **changes)   # dataclasses.replace: no deep copy of the fields
+def _moved(loc: Location, line: int | None, column: int) -> Location:
+    """``loc`` at another line/column. Built positionally (the field order is the model's
+    contract): dataclasses.replace costs 4x as much, and a spreadsheet may have 300k findings."""
+    return Location(line, column, loc.sheet, loc.cell, loc.page, loc.part, loc.paragraph, loc.row,
+                    loc.col, loc.hidden)
+
+
+
+class Block(Protocol):
+    """A run of segments ``start`` ≤ i < ``stop`` in :class:`LazySegments` that makes each
+    :class:`Segment` (and its Location) only when asked; ``i`` is always the document-wide index."""
+
+    start: int
+    stop: int
+
+    def segment(self, i: int) -> Segment: ...
+    def kind(self, i: int) -> str: ...
+    def hidden(self, i: int) -> str | None: ...
+    def locate(self, i: int, offset: int) -> Location: ...
+    def hidden_items(self) -> Iterator[tuple[int, str]]: ...
+
+
+class SegmentBlock:
+    """A :class:`Block` of ready-made segments (a spreadsheet's comments between its sheets)."""
+
+    def __init__(self, start: int, segments: Sequence[Segment]):
+        self.start, self.stop, self._segments = start, start + len(segments), tuple(segments)
+
+    def segment(self, i: int) -> Segment:
+        return self._segments[i - self.start]
+
+    def kind(self, i: int) -> str:
+        return self.segment(i).kind
+
+    def hidden(self, i: int) -> str | None:
+        return self.segment(i).base.hidden
+
+    def locate(self, i: int, offset: int) -> Location:
+        return self.segment(i).locate(offset)
+
+    def hidden_items(self) -> Iterator[tuple[int, str]]:
+        for i, seg in enumerate(self._segments, self.start):
+            if seg.base.hidden:
+                yield i, seg.base.hidden
+
+
+class LazySegments(Sequence[Segment]):
+    """``Document.segments`` for a reader with very many small segments (spreadsheet cells).
+
+    The texts sit in one list and a :class:`Segment` is made only when someone asks for it, so a
+    sheet of 800k cells costs a list of strings, not 1.6 million objects (3 s and 500 MB). It is
+    a sequence like the tuple other readers give; hot paths ask ``texts[i]``, :meth:`kind`,
+    :meth:`hidden`, :meth:`locate` and :meth:`hidden_items` instead (:class:`~gkcheck.textview.TextView`
+    does it for detectors)."""
+
+    def __init__(self, texts: list[str], blocks: Sequence[Block]):
+        self.texts = texts
+        self._blocks = tuple(blocks)
+        self._starts = [b.start for b in self._blocks]
+        if sum(b.stop - b.start for b in self._blocks) != len(texts):
+            raise ValueError("blocks do not cover the texts")
+
+    def _block(self, i: int) -> Block:
+        return self._blocks[bisect_right(self._starts, i) - 1]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, i: int) -> Segment: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Segment, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Segment | tuple[Segment, ...]:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self.texts)
+        if not 0 <= i < len(self.texts):
+            raise IndexError("segment index out of range")
+        return self._block(i).segment(i)
+
+    def __iter__(self) -> Iterator[Segment]:
+        for block in self._blocks:
+            for i in range(block.start, block.stop):
+                yield block.segment(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (tuple, LazySegments)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def kind(self, i: int) -> str:
+        return self._block(i).kind(i)
+
+    def hidden(self, i: int) -> str | None:
+        return self._block(i).hidden(i)
+
+    def locate(self, i: int, offset: int) -> Location:
+        """The location of ``offset`` in segment ``i`` (``self[i].locate(offset)``)."""
+        return self._block(i).locate(i, offset)
+
+    def hidden_items(self) -> Iterator[tuple[int, str]]:
+        """``(index, reason)`` of every segment whose ``base.hidden`` is set, in order."""
+        for block in self._blocks:
+            yield from block.hidden_items()
 
 
 @dataclass(frozen=True)
@@ -145,7 +253,7 @@ class Document:
 
     path: str
     type: str
-    segments: tuple[Segment, ...]
+    segments: Sequence[Segment]  # a tuple, or LazySegments for a spreadsheet's cells
     meta: dict[str, str] = field(default_factory=dict)
     tables: tuple[Table, ...] = ()
     links: tuple[Link, ...] = ()

@@ -10,26 +10,32 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
+from typing import Iterator
 
-from .model import Document, Location, Segment
+from .model import Document, LazySegments, Location, Segment
 
 SEP = "\n"
 
 
 @dataclass(frozen=True)
 class TextView:
+    """``text`` is every segment's text joined with SEP; segment ``i`` starts at ``starts[i]``.
+
+    Detectors ask the view (not ``document.segments``) for what they need per segment:
+    :meth:`kind`, :meth:`hidden`, :meth:`locate`, :meth:`hidden_segments`. For a spreadsheet's
+    :class:`~gkcheck.model.LazySegments` these answer without making a Segment per cell."""
+
     document: Document
     text: str
     starts: tuple[int, ...]
 
     @classmethod
     def of(cls, document: Document) -> "TextView":
-        starts: list[int] = []
-        pos = 0
-        for seg in document.segments:
-            starts.append(pos)
-            pos += len(seg.text) + 1
-        return cls(document, SEP.join(s.text for s in document.segments), tuple(starts))
+        segments = document.segments
+        texts = segments.texts if isinstance(segments, LazySegments) else [s.text for s in segments]
+        starts = tuple(accumulate([len(t) + 1 for t in texts[:-1]], initial=0)) if texts else ()
+        return cls(document, SEP.join(texts), starts)
 
     def segment_index(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -40,12 +46,42 @@ class TextView:
         return self.document.segments[i], offset - self.starts[i]
 
     def locate(self, offset: int) -> Location:
-        seg, local = self.segment_at(offset)
-        return seg.locate(local)
+        i = self.segment_index(offset)
+        segments = self.document.segments
+        if isinstance(segments, LazySegments):
+            return segments.locate(i, offset - self.starts[i])
+        return segments[i].locate(offset - self.starts[i])
 
     def segment_span(self, index: int) -> tuple[int, int]:
         start = self.starts[index]
-        return start, start + len(self.document.segments[index].text)
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return start, end
+
+    def segment_text(self, index: int) -> str:
+        start, end = self.segment_span(index)
+        return self.text[start:end]
+
+    def kind(self, index: int) -> str:
+        """``document.segments[index].kind``."""
+        segments = self.document.segments
+        return segments.kind(index) if isinstance(segments, LazySegments) else segments[index].kind
+
+    def hidden(self, index: int) -> str | None:
+        """``document.segments[index].base.hidden``: why that text is not seen, or None."""
+        segments = self.document.segments
+        if isinstance(segments, LazySegments):
+            return segments.hidden(index)
+        return segments[index].base.hidden
+
+    def hidden_segments(self) -> Iterator[tuple[int, str]]:
+        """``(index, reason)`` of every segment whose text is hidden, in order."""
+        segments = self.document.segments
+        if isinstance(segments, LazySegments):
+            yield from segments.hidden_items()
+            return
+        for i, seg in enumerate(segments):
+            if seg.base.hidden:
+                yield i, seg.base.hidden
 
 
 @dataclass(frozen=True)

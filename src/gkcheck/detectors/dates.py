@@ -71,7 +71,6 @@ class DateDetector:
         if not self.codes:
             return
         text = view.text
-        segments = view.document.segments
         mentions = list(find_dates(text))
         meta_key, meta_value, meta_date = _meta_pubdate(view.document.meta)
 
@@ -93,7 +92,7 @@ class DateDetector:
                       if m.kind != "md" and m.day is not None and d is not None]
 
         for m, when in zip(mentions, resolved):
-            kind = segments[view.segment_index(m.start)].kind
+            kind = view.kind(view.segment_index(m.start))
             if not _possible(m):
                 if "D001" in self.codes:
                     yield Hit("D001", m.start, m.end, message=_impossible_message(m))
@@ -149,8 +148,8 @@ def _meta_pubdate(meta: dict[str, str]) -> tuple[str | None, str | None, date | 
 
 
 def _meta_segment(view: TextView, key: str) -> tuple[int, int] | None:
-    for i, seg in enumerate(view.document.segments):
-        if seg.kind == "meta" and (seg.name or "").lower() == key.lower():
+    for i in range(len(view.starts)):
+        if view.kind(i) == "meta" and (view.document.segments[i].name or "").lower() == key.lower():
             start, end = view.segment_span(i)
             return start, end
     return None
@@ -221,7 +220,6 @@ def _signatures(view: TextView, mentions: list[DateMention],
     (or with 印发 after them), or labelled 成文日期：."""
     out: list[_Signature] = []
     text = view.text
-    segments = view.document.segments
     for m, when in zip(mentions, resolved):
         if when is None or m.kind not in ("ymd", "cn"):
             continue
@@ -230,7 +228,7 @@ def _signatures(view: TextView, mentions: list[DateMention],
         if _LABEL_SIGN.search(text, max(seg_start, m.start - 12), m.start):
             out.append(_Signature(m, when, index))
             continue
-        if segments[index].kind != "text":
+        if view.kind(index) != "text":
             continue
         before = text[seg_start:m.start].strip(" \t\u3000\u00a0")
         after = text[m.full_end:seg_end].strip(" \t\u3000\u00a0")
@@ -242,9 +240,8 @@ def _signatures(view: TextView, mentions: list[DateMention],
 
 
 def _org_before(view: TextView, index: int) -> bool:
-    segments = view.document.segments
     for i in range(index - 1, max(-1, index - 4), -1):
-        line = segments[i].text.strip(" \t\u3000\u00a0")
+        line = view.segment_text(i).strip(" \t\u3000\u00a0")
         if line:
             return bool(_ORG_LINE.match(line)) and len(line) <= 60
     return False
@@ -279,7 +276,6 @@ def _doc_number_year(view: TextView, signatures: list[_Signature]) -> Iterator[H
     """A document's own 发文字号 (alone on its line, or labelled 发文字号：) whose year is not the
     year of the next signature date after it (labelled pairs: the 成文日期 nearest to it)."""
     text = view.text
-    segments = view.document.segments
     numbers: list[tuple[int, int, int, int, bool]] = []  # start, end, year, segment, labelled
     for n in DOC_NUMBER_RE.finditer(text):
         index = view.segment_index(n.start())
@@ -288,7 +284,7 @@ def _doc_number_year(view: TextView, signatures: list[_Signature]) -> Iterator[H
         labelled = bool(_LABEL_DOCNUM.search(text, max(seg_start, start - 12), start))
         alone = (not text[seg_start:start].strip(_BLANK_OR_PAREN)
                  and not text[n.end():seg_end].strip(_BLANK_OR_PAREN) and start < n.start())
-        if (labelled or alone) and segments[index].kind != "meta":
+        if (labelled or alone) and view.kind(index) != "meta":
             numbers.append((start, n.end(), int(n.group("year")), index, labelled))
     for k, (start, end, year, index, labelled) in enumerate(numbers):
         following = [s for s in signatures if s.segment > index]

@@ -101,14 +101,13 @@ def _doc_numbers(text: str) -> Iterator[Hit]:
 
 def _unpaired(view: TextView) -> Iterator[Hit]:
     text = view.text
-    segments = view.document.segments
     # per segment: unmatched openers (positions) and closers (positions) of each kind
     opens: dict[int, dict[str, list[int]]] = {}
     closes: dict[int, dict[str, list[int]]] = {}
     for m in _PAIR_RE.finditer(text):
         ch, pos = m.group(0), m.start()
         index = view.segment_index(pos)
-        if segments[index].kind in ("meta", "attr"):
+        if view.kind(index) in ("meta", "attr"):
             continue
         if ch in PAIRS:
             opens.setdefault(index, {}).setdefault(ch, []).append(pos)
@@ -121,7 +120,7 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
             closes.setdefault(index, {}).setdefault(opener, []).append(pos)
     touched = sorted(set(opens) | set(closes))
     for index in touched:
-        seg = segments[index].text
+        seg = view.segment_text(index)
         seg_start = view.starts[index]
         for opener, positions in list(closes.get(index, {}).items()):
             positions[:] = [p for p in positions if not _excused_closer(seg, p - seg_start, opener)]
@@ -134,7 +133,7 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
             if positions and positions[0] == head:
                 del positions[0]  # a paragraph of a quotation over several paragraphs
     for index in touched:
-        following = _next_nonblank(segments, index)
+        following = _next_nonblank(view, index)
         for opener, positions in opens.get(index, {}).items():
             for nxt in following:
                 if not positions:
@@ -145,7 +144,7 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
                     del positions[len(positions) - n:]
                     del later[:n]
             if positions and opener in "“‘" and following and \
-                    segments[following[0]].text.lstrip(" \t\u3000").startswith(opener):
+                    view.segment_text(following[0]).lstrip(" \t\u3000").startswith(opener):
                 positions.clear()  # a quotation over several paragraphs
     for index in touched:
         for opener, positions in opens.get(index, {}).items():
@@ -171,11 +170,11 @@ def _excused_closer(seg: str, local: int, opener: str) -> bool:
     return False
 
 
-def _next_nonblank(segments, index: int, count: int = 3) -> list[int]:
+def _next_nonblank(view: TextView, index: int, count: int = 3) -> list[int]:
     """The next ``count`` non-empty segments (within a few lines: blank lines are skipped)."""
     out: list[int] = []
-    for i in range(index + 1, min(len(segments), index + 2 * count + 2)):
-        if segments[i].text.strip(" \t\u3000\u00a0"):
+    for i in range(index + 1, min(len(view.starts), index + 2 * count + 2)):
+        if view.segment_text(i).strip(" \t\u3000\u00a0"):
             out.append(i)
             if len(out) == count:
                 break
@@ -189,7 +188,7 @@ def _half_width(view: TextView) -> Iterator[Hit]:
     or an attribute is not prose). A document typed throughout in half-width mode is one finding
     with every place in its note: the fix is one replace-all, and 70 warnings would bury the rest."""
     hits = sorted((h for h in _half_width_hits(view)
-                   if view.segment_at(h.start)[0].kind not in ("meta", "attr")),
+                   if view.kind(view.segment_index(h.start)) not in ("meta", "attr")),
                   key=lambda h: h.start)
     if len(hits) <= HALF_WIDTH_EACH:
         yield from hits

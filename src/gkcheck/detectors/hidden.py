@@ -26,7 +26,7 @@ import re
 from typing import Iterator
 
 from ..config import Config
-from ..model import Hit, Location
+from ..model import Hit, LazySegments, Location
 from ..rules import Rule
 from ..textview import Context, TextView
 
@@ -135,18 +135,17 @@ class HiddenDetector:
     def _hidden_segments(self, view: TextView, covered: set[str], tables_say: bool) -> Iterator[Hit]:
         groups: dict[str, list[int]] = {}
         web = view.document.type == "html"
-        for i, seg in enumerate(view.document.segments):
-            reason = seg.base.hidden
-            if reason and seg.text.strip() and (not web or substantive(seg.text)):
+        for i, reason in view.hidden_segments():
+            text = view.segment_text(i)
+            if text.strip() and (not web or substantive(text)):
                 groups.setdefault(reason, []).append(i)
         for reason, indices in groups.items():
             place = reason_place(reason)
             if place in covered or (place == ROWS_COLS and tables_say):
                 continue  # a fact said it already; rows/columns come from the tables
             rule = RULE_OF_PLACE[place]
-            first = view.document.segments[indices[0]]
             yield Hit(rule, -1, -1, message=f"{self._message(rule)}：{reason}中有 {len(indices)} 处文字",
-                      match=reason, location=first.locate(0))
+                      match=reason, location=view.locate(view.starts[indices[0]]))
 
     def _hidden_rows_cols(self, view: TextView) -> Iterator[Hit]:
         segs = view.document.segments
@@ -154,7 +153,8 @@ class HiddenDetector:
             if not table.hidden_rows and not table.hidden_cols:
                 continue
             cells = [(r, c, i) for r, row in enumerate(table.cells) for c, i in enumerate(row)
-                     if i >= 0 and (r in table.hidden_rows or c in table.hidden_cols) and segs[i].text.strip()]
+                     if i >= 0 and (r in table.hidden_rows or c in table.hidden_cols)
+                     and view.segment_text(i).strip()]
             if not cells:
                 continue
             rows = sorted({r for r, _, _ in cells if r in table.hidden_rows})
@@ -197,8 +197,13 @@ def _filled_cells(view: TextView, sheet: str | None) -> int | None:
     if not sheet:
         return None
     seen, filled = False, 0
-    for seg in view.document.segments:
-        if seg.base.sheet == sheet:
+    segments = view.document.segments
+    # a spreadsheet's cells are made on demand: look only at the hidden ones (the reader marks
+    # every segment of a hidden sheet hidden, its cells with the sheet and its comments as such)
+    indices = ((i for i, _ in view.hidden_segments()) if isinstance(segments, LazySegments)
+               else range(len(segments)))
+    for i in indices:
+        if segments[i].base.sheet == sheet:
             seen = True
-            filled += bool(seg.text.strip())
+            filled += bool(view.segment_text(i).strip())
     return filled if seen else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator
 
@@ -363,11 +363,10 @@ def column_kind(header: str) -> str | None:
 def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
     """Segment index → the column it sits in, for every data cell under a recognised header;
     and segment index → its row (0-based, in its table)."""
-    segs = view.document.segments
     out: dict[int, Column] = {}
     rows: dict[int, int] = {}
     for t, table in enumerate(view.document.tables):
-        header_row, headers, kinds = _header(table, segs)
+        header_row, headers, kinds = _header(table, view)
         if header_row < 0:
             continue
         short = [re.sub(r"\s", "", h) for h in headers if len(h) <= 20]
@@ -389,12 +388,12 @@ def table_columns(view: TextView) -> tuple[dict[int, Column], dict[int, int]]:
 HEADER_ROWS = 5  # a header is looked for in the first rows: titles and notes often come first
 
 
-def _header(table: Table, segs) -> tuple[int, list[str], list[str | None]]:
+def _header(table: Table, view: TextView) -> tuple[int, list[str], list[str | None]]:
     """The first of the table's first rows that has a recognised column header (-1 if none)."""
     for r, row in enumerate(table.cells[:HEADER_ROWS]):
         if r + 1 >= len(table.cells):
             break
-        headers = [segs[i].text if i >= 0 else "" for i in row]
+        headers = [view.segment_text(i) if i >= 0 else "" for i in row]
         kinds = [column_kind(h) for h in headers]
         if any(kinds) and sum(bool(h.strip()) for h in headers) >= 2:
             return r, headers, kinds
@@ -404,7 +403,7 @@ def _header(table: Table, segs) -> tuple[int, list[str], list[str | None]]:
 def cell_candidates(view: TextView, index: int, column: Column, today: date) -> list[Candidate]:
     """What a cell under a recognised header holds that the running-text scan cannot know."""
     start, _ = view.segment_span(index)
-    raw = view.document.segments[index].text
+    raw = view.segment_text(index)
     value = raw.strip()
     if not value:
         return []
@@ -458,10 +457,8 @@ class PrivacyDetector:
         def column_at(offset: int) -> Column | None:
             return columns.get(segment_index(offset)) if columns else None
 
-        segments = view.document.segments
-
         def hidden_at(offset: int) -> str | None:
-            return segments[segment_index(offset)].base.hidden
+            return view.hidden(segment_index(offset))
 
         found = scan(view.text, ctx.today, column_at, hidden_at)
         if columns:
@@ -471,29 +468,29 @@ class PrivacyDetector:
                     found.extend(cell_candidates(view, index, column, ctx.today))
             found.sort(key=lambda c: c.start)
 
+        placed = [(cand, segment_index(cand.start)) for cand in found]  # a list may have 300k
         by_column: dict[tuple[int, int], list[Candidate]] = {}
-        for cand in found:
-            column = column_at(cand.start)
-            if column is not None and RULES[cand.kind] in _column_rules(column.kind):
-                by_column.setdefault((column.table, column.col), []).append(cand)
+        if columns:
+            for cand, index in placed:
+                column = columns.get(index)
+                if column is not None and RULES[cand.kind] in COLUMN_RULES[column.kind]:
+                    by_column.setdefault((column.table, column.col), []).append(cand)
         if not self.summarise:
             by_column = {}
         summarised = {id(c) for group in by_column.values() if len(group) >= self.summary_min for c in group}
 
-        for cand in found:
-            hit = self._hit(view, cand, column_at(cand.start), rows)
-            if id(cand) in summarised and self._severity(hit) == "error":
-                hit = replace(hit, severity="warning")
-            yield hit
+        for cand, index in placed:
+            yield self._hit(view, cand, index, columns.get(index) if columns else None, rows,
+                            id(cand) in summarised)
         for (t, c), group in by_column.items():
             if len(group) >= self.summary_min:
                 yield self._summary(view, view.document.tables[t], column_at(group[0].start), group, rows)
 
-    def _severity(self, hit: Hit) -> str:
-        return hit.severity or self.rules[hit.rule].severity
-
-    def _hit(self, view: TextView, cand: Candidate, column: Column | None, rows: dict[int, int]) -> Hit:
-        where = _hidden_where(view, cand.start, column, rows)
+    def _hit(self, view: TextView, cand: Candidate, index: int, column: Column | None,
+             rows: dict[int, int], summarised: bool) -> Hit:
+        """The hit for one candidate in segment ``index``; one of a summarised column is at most
+        a warning (the column's summary carries the error)."""
+        where = _hidden_where(view, index, column, rows)
         if cand.problem:
             message = f"{KIND_NAMES[cand.kind]}脱敏不足：{cand.problem}"
             rule = UNDER_MASKED
@@ -504,9 +501,12 @@ class PrivacyDetector:
                 message = "15 位身份证号码未脱敏"
         if where:
             message += f"（位于{where}）"
+        severity = cand.severity
+        if summarised and (severity or self.rules[rule].severity) == "error":
+            severity = "warning"
         # No suggestion: people-facing reports already show the match masked, and the masked
         # form is what `gkcheck mask` / masking.mask_text produce.
-        return Hit(rule, cand.start, cand.end, message=message, severity=cand.severity,
+        return Hit(rule, cand.start, cand.end, message=message, severity=severity,
                    match=cand.value, note=cand.note)
 
     def _summary(self, view: TextView, table: Table, column: Column, group: list[Candidate],
@@ -531,7 +531,7 @@ class PrivacyDetector:
         if under:
             parts.append(f"{len(under)} 个脱敏不足的{KIND_NAMES[kind]}")
         message = f"{where}：" + "，".join(parts)
-        hidden = _hidden_where(view, group[0].start, None, rows) or (
+        hidden = _hidden_where(view, view.segment_index(group[0].start), None, rows) or (
             "隐藏列" if col in table.hidden_cols else None)
         if hidden:
             message += f"（位于{hidden}）"
@@ -541,14 +541,13 @@ class PrivacyDetector:
                    note="整列按同一方式处理：删除该列，或按“前6后4”等规则统一脱敏后再发布")
 
 
-def _column_rules(kind: str) -> set[str]:
-    return {"id": {"P001", "P008"}, "phone": {"P002", "P007", "P008"}, "bank": {"P003", "P008"},
-            "address": {"P006", "P008"}, "passport": {"P004"}, "email": {"P005"}}[kind]
+# the rules a column of each kind summarises
+COLUMN_RULES = {"id": {"P001", "P008"}, "phone": {"P002", "P007", "P008"}, "bank": {"P003", "P008"},
+                "address": {"P006", "P008"}, "passport": {"P004"}, "email": {"P005"}}
 
 
-def _hidden_where(view: TextView, offset: int, column: Column | None, rows: dict[int, int]) -> str | None:
-    index = view.segment_index(offset)
-    hidden = view.document.segments[index].base.hidden
+def _hidden_where(view: TextView, index: int, column: Column | None, rows: dict[int, int]) -> str | None:
+    hidden = view.hidden(index)
     if hidden:
         return hidden
     if column is not None:

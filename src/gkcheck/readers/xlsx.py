@@ -18,12 +18,14 @@ from __future__ import annotations
 import gc
 import io
 import re
+from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Iterator
 
 from lxml import etree
 
-from ..model import Document, Fact, Link, Location, Segment, Table
+from ..model import Document, Fact, LazySegments, Link, Location, Segment, SegmentBlock, Table
 from . import Limits, ReadError
 from .ooxml import Package, parse_xml, properties
 from .text import column_name
@@ -265,7 +267,8 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
     except Exception as exc:  # calamine's errors: zip, XML, password, unsupported
         raise ReadError(f"XLSX 工作簿无法读取（文件可能已损坏或加密）：{exc}") from None
 
-    segments: list[Segment] = []
+    texts: list[str] = []           # every segment's text; cells are located lazily by their block
+    blocks: list[SegmentBlock | SheetCells] = []
     tables: list[Table] = []
     links: list[Link] = []
     facts: list[Fact] = []
@@ -307,12 +310,12 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
             facts.append(Fact("hidden_sheet", f"工作表“{sheet_name}”已{where}",
                               Location(sheet=sheet_name, hidden=sheet_reason), sheet_name))
         row0, col0 = start if start else (0, 0)
+        cells: SheetCells | None = None
         if start is not None and height and width:
-            rows = sheet.to_python()
-            table = _cells(rows, sheet_name, row0, col0, width, sheet_reason, layout, segments)
-            tables.append(table)
-        else:
-            table = None
+            cells = SheetCells(sheet_name, row0, col0, width, sheet_reason, layout, len(texts))
+            cells.read(sheet.to_python(), texts)
+            blocks.append(cells)
+            tables.append(cells.table())
         for label, hidden, kind in (("行", layout.hidden_rows, "hidden_rows"),
                                     ("列", layout.hidden_cols, "hidden_cols")):
             if not hidden:
@@ -329,8 +332,10 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
                               Location(sheet=sheet_name, hidden=HIDDEN_ROW if label == "行" else HIDDEN_COL),
                               str(count)))
         comments, authors = _comments(pkg, rels)
-        for ref, text in comments.items():
-            segments.append(Segment(text, Location(sheet=sheet_name, cell=ref, hidden=COMMENT)))
+        if comments:
+            blocks.append(SegmentBlock(len(texts), [Segment(text, Location(sheet=sheet_name, cell=ref, hidden=COMMENT))
+                                                    for ref, text in comments.items()]))
+            texts.extend(comments.values())
         comments_total += len(comments)
         all_authors.extend(a for a in authors if a not in all_authors)
         for ref, rid, location, display in layout.hyperlinks:
@@ -338,9 +343,9 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
                 continue  # a link to a place inside the workbook
             url = rels[rid][1] + ("#" + location if location else "")
             first = ref.split(":")[0]
-            index = _table_index(table, row0, col0, first)
-            text = segments[index].text if index is not None else (display or "")
-            hidden = segments[index].base.hidden if index is not None else sheet_reason
+            index = cells.index(first) if cells is not None else None
+            text = texts[index] if index is not None else (display or "")
+            hidden = cells.hidden(index) if cells is not None and index is not None else sheet_reason
             links.append(Link(url, text, Location(sheet=sheet_name, cell=first, hidden=hidden), "a", hidden))
 
     if comments_total:
@@ -349,55 +354,120 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
                           Location(hidden=COMMENT), str(comments_total)))
     meta, props = properties(pkg)
     facts.extend(props)
-    return Document(path, "xlsx", tuple(segments), meta=meta, tables=tuple(tables), links=tuple(links),
-                    facts=tuple(facts))
+    return Document(path, "xlsx", LazySegments(texts, blocks), meta=meta, tables=tuple(tables),
+                    links=tuple(links), facts=tuple(facts))
 
 
-def _table_index(table: Table | None, row0: int, col0: int, ref: str) -> int | None:
-    m = _CELL_REF.match(ref.upper())
-    if table is None or m is None:
+class SheetCells:
+    """One sheet's non-empty cells as a block of :class:`~gkcheck.model.LazySegments`: segment
+    ``i`` is a cell (``kind="cell"``, ``Location(sheet=..., cell="C12")``), made only when asked.
+
+    The grid (``Table.cells``) holds each cell's segment index row by row, so the row of segment
+    ``i`` is found by bisecting the index of each row's first cell, and its column in that row."""
+
+    def __init__(self, sheet: str, row0: int, col0: int, width: int, sheet_reason: str | None,
+                 layout: SheetLayout, start: int):
+        self.sheet, self.row0, self.col0, self.width = sheet, row0, col0, width
+        self.sheet_reason = sheet_reason
+        self.hidden_rows = layout.hidden_rows
+        self.hidden_cols = layout.hidden_cols
+        self.start = self.stop = start
+        self.texts: list[str] = []  # the document's texts, filled by read()
+        self.grid: list[tuple[int, ...]] = []
+        self.row_starts: list[int] = []  # segment index of each row's first cell (or of the next row's)
+        self.refs = [column_name(col0 + c) for c in range(width)]
+        self.col_reason = [HIDDEN_COL if col0 + c + 1 in layout.hidden_cols else None for c in range(width)]
+
+    def read(self, rows: list[list[object]], texts: list[str]) -> None:
+        """The hot loop: each cell's text as the user sees it into ``texts``, its index into the
+        grid. A row with no empty cell (most rows of a list) takes the fast path."""
+        self.texts = texts
+        append, extend = texts.append, texts.extend
+        grid, row_starts, width = self.grid, self.row_starts, self.width
+        n = self.start
+        empty = [-1] * width
+        for row in rows:
+            row_starts.append(n)
+            if "" not in row:
+                if all(type(v) is str for v in row):
+                    extend(row)
+                else:
+                    extend([v if type(v) is str else cell_text(v) for v in row])
+                grid.append(tuple(range(n, n + len(row))) + tuple(empty[len(row):]))
+                n += len(row)
+                continue
+            out = empty[:]
+            for c, value in enumerate(row):
+                if type(value) is str:
+                    if not value:
+                        continue
+                    append(value)
+                else:
+                    append(cell_text(value))
+                out[c] = n
+                n += 1
+            grid.append(tuple(out))
+        self.stop = n
+
+    def table(self) -> Table:
+        height = len(self.grid)
+        hidden_rows = frozenset(n - self.row0 - 1 for n in self.hidden_rows if 0 <= n - self.row0 - 1 < height)
+        hidden_cols = frozenset(c for c in range(self.width) if self.col_reason[c])
+        ref = f"{self.sheet}!{self.refs[0]}{self.row0 + 1}:{self.refs[-1]}{self.row0 + height}"
+        return Table(ref, tuple(self.grid), hidden_cols, hidden_rows)
+
+    # -- the Block protocol of LazySegments ----------------------------------------------------
+
+    def _where(self, i: int) -> tuple[int, int]:
+        r = bisect_right(self.row_starts, i) - 1
+        return r, self.grid[r].index(i)
+
+    def _reason(self, r: int, c: int) -> str | None:
+        return self.sheet_reason or (HIDDEN_ROW if self.row0 + r + 1 in self.hidden_rows else None) \
+            or self.col_reason[c]
+
+    def kind(self, i: int) -> str:
+        return "cell"
+
+    def hidden(self, i: int) -> str | None:
+        return self._reason(*self._where(i))
+
+    def locate(self, i: int, offset: int) -> Location:
+        r, c = self._where(i)
+        return Location(None, offset + 1, self.sheet, f"{self.refs[c]}{self.row0 + r + 1}", None, None, None,
+                        None, None, self._reason(r, c))
+
+    def segment(self, i: int) -> Segment:
+        r, c = self._where(i)
+        return Segment(self.texts[i],
+                       Location(sheet=self.sheet, cell=f"{self.refs[c]}{self.row0 + r + 1}", hidden=self._reason(r, c)),
+                       (), "cell")
+
+    def hidden_items(self) -> Iterator[tuple[int, str]]:
+        if not (self.sheet_reason or self.hidden_rows or any(self.col_reason)):
+            return
+        for r, row in enumerate(self.grid):
+            for c, i in enumerate(row):
+                if i >= 0:
+                    reason = self._reason(r, c)
+                    if reason:
+                        yield i, reason
+
+    def index(self, ref: str) -> int | None:
+        """The segment index of the cell ``ref`` (``B3``, ``$B$3``), None for an empty one."""
+        m = _CELL_REF.match(ref.upper())
+        if m is None:
+            return None
+        letters, digits = m.groups()
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        r, c = int(digits) - 1 - self.row0, col - 1 - self.col0
+        if 0 <= r < len(self.grid) and 0 <= c < self.width and self.grid[r][c] >= 0:
+            return self.grid[r][c]
         return None
-    letters, digits = m.groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    r, c = int(digits) - 1 - row0, col - 1 - col0
-    if 0 <= r < len(table.cells) and 0 <= c < len(table.cells[r]) and table.cells[r][c] >= 0:
-        return table.cells[r][c]
-    return None
 
 
-def _cells(rows: list[list[object]], sheet: str, row0: int, col0: int, width: int, sheet_reason: str | None,
-           layout: SheetLayout, segments: list[Segment]) -> Table:
-    """The hot loop: one segment per non-empty cell. Location and Segment are built positionally
-    (their field order is part of the model's contract) because keyword calls cost ~25% here."""
-    refs = [column_name(col0 + c) for c in range(width)]
-    col_reason = [HIDDEN_COL if col0 + c + 1 in layout.hidden_cols else None for c in range(width)]
-    hidden_rows = layout.hidden_rows
-    append = segments.append
-    grid: list[tuple[int, ...]] = []
-    n = len(segments)
-    for r, row in enumerate(rows):
-        number = row0 + r + 1
-        rs = str(number)
-        row_reason = sheet_reason or (HIDDEN_ROW if number in hidden_rows else None)
-        out = [-1] * width
-        for c, value in enumerate(row):
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    continue
-                text = value
-            elif kind is float:
-                text = number_text(value)  # type: ignore[arg-type]
-            else:
-                text = value_text(value)
-            out[c] = n
-            n += 1
-            append(Segment(text, Location(None, None, sheet, refs[c] + rs, None, None, None, None, None,
-                                          row_reason or col_reason[c]), (), "cell"))
-        grid.append(tuple(out))
-    hidden_rows_rel = frozenset(n - row0 - 1 for n in hidden_rows if 0 <= n - row0 - 1 < len(rows))
-    hidden_cols_rel = frozenset(c for c in range(width) if col_reason[c])
-    ref = f"{sheet}!{refs[0]}{row0 + 1}:{refs[-1]}{row0 + len(rows)}"
-    return Table(ref, tuple(grid), hidden_cols_rel, hidden_rows_rel)
+def cell_text(value: object) -> str:
+    """A cell value that is not a string as the user sees it."""
+    return number_text(value) if type(value) is float else value_text(value)  # type: ignore[arg-type]
