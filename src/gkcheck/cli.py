@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.mask:mask",
     "watch": "gkcheck.watch:watch",
+    "serve": "gkcheck.serve:serve",
 }
 
 
