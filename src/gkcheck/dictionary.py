@@ -19,9 +19,11 @@ documents dated on or after), ``severity=error|warning|info``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .model import SEVERITIES, GkcheckError
@@ -29,14 +31,49 @@ from .model import SEVERITIES, GkcheckError
 _REGEX_KEYS = ("before", "before!", "after", "after!", "near", "near!")
 
 
+class LazyPattern:
+    """A condition's regular expression, compiled when first used. The bundled dictionaries hold
+    ~160 distinct ones; compiling them all took 45-85 ms of every start, and a page meets a few.
+    (Their syntax is checked by tests/test_dictionaries.py; a user's file is compiled at load.)"""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, string: str) -> re.Match[str] | None:
+        return self.compiled().search(string)
+
+    def match(self, string: str) -> re.Match[str] | None:
+        return self.compiled().match(string)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyPattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
+Pattern = re.Pattern[str] | LazyPattern
+
+
 @dataclass(frozen=True)
 class Conditions:
-    before: re.Pattern[str] | None = None
-    not_before: re.Pattern[str] | None = None
-    after: re.Pattern[str] | None = None
-    not_after: re.Pattern[str] | None = None
-    near: re.Pattern[str] | None = None
-    not_near: re.Pattern[str] | None = None
+    before: Pattern | None = None
+    not_before: Pattern | None = None
+    after: Pattern | None = None
+    not_after: Pattern | None = None
+    near: Pattern | None = None
+    not_near: Pattern | None = None
     word: bool = False
     since: date | None = None
     severity: str | None = None
@@ -70,7 +107,10 @@ class DictionaryFile:
     allowed: tuple[str, ...]
 
 
-def parse_conditions(spec: str, where: str, inherited: dict[str, str] | None = None) -> Conditions:
+def parse_conditions(spec: str, where: str, inherited: dict[str, str] | None = None, *,
+                     compile_now: bool = True) -> Conditions:
+    """``compile_now=False`` (bundled dictionaries) leaves the regular expressions to be
+    compiled when first used."""
     items = dict(inherited or {})
     for part in filter(None, (p.strip() for p in spec.split(";"))):
         if part == "word":
@@ -83,13 +123,14 @@ def parse_conditions(spec: str, where: str, inherited: dict[str, str] | None = N
     kwargs: dict[str, object] = {}
     for key, value in items.items():
         if key in _REGEX_KEYS:
+            if key.startswith("before"):
+                source = f"(?:{value})$"
+            elif key.startswith("after"):
+                source = f"(?:{value})"
+            else:
+                source = value
             try:
-                if key.startswith("before"):
-                    pattern = re.compile(f"(?:{value})$")
-                elif key.startswith("after"):
-                    pattern = re.compile(f"(?:{value})")
-                else:
-                    pattern = re.compile(value)
+                pattern: Pattern = re.compile(source) if compile_now else LazyPattern(source)
             except re.error as exc:
                 raise GkcheckError(f"{where}: 条件 {key} 的正则表达式有误：{exc}") from None
             field = {"before": "before", "before!": "not_before", "after": "after",
@@ -119,8 +160,22 @@ def _default_items(spec: str) -> dict[str, str]:
     return items
 
 
-def load_dictionary(path: Path, rule: str | None = None) -> DictionaryFile:
-    """Parse one dictionary file. ``rule`` overrides the file's ``# rule:`` header (user files)."""
+def load_dictionary(path: Path, rule: str | None = None, *, bundled: bool = False) -> DictionaryFile:
+    """Parse one dictionary file. ``rule`` overrides the file's ``# rule:`` header (user files);
+    a ``bundled`` file's condition patterns are compiled when first used.
+
+    A file is parsed once per process while it is unchanged (two detectors read the sensitive
+    dictionaries, and a server builds a Checker per configuration)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise GkcheckError(f"无法读取词典 {path}：{exc.strerror}") from None
+    return _load_dictionary(path, os.path.abspath(path), rule, bundled, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_dictionary(path: Path, where: str, rule: str | None, bundled: bool, mtime_ns: int,
+                     size: int) -> DictionaryFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -133,8 +188,10 @@ def load_dictionary(path: Path, rule: str | None = None) -> DictionaryFile:
     entries: list[Entry] = []
     allowed: list[str] = []
     defaults: dict[str, str] = {}
+    parsed: dict[str, Conditions] = {}  # condition text → Conditions (entries share a few)
+    shown = str(path)
     for lineno, line in enumerate(text.splitlines(), 1):
-        where = f"{path}:{lineno}"
+        where = f"{shown}:{lineno}"
         stripped = line.strip()
         if not stripped:
             continue
@@ -144,7 +201,7 @@ def load_dictionary(path: Path, rule: str | None = None) -> DictionaryFile:
                 header[key.strip().lower()] = value.strip()
                 if key.strip().lower() == "default":
                     defaults = _default_items(value)
-                    parse_conditions("", where, defaults)  # validate once
+                    parse_conditions("", where, defaults, compile_now=not bundled)  # validate once
             continue
         if stripped.startswith("="):
             word = stripped[1:].strip()
@@ -160,8 +217,10 @@ def load_dictionary(path: Path, rule: str | None = None) -> DictionaryFile:
             raise GkcheckError(f"{where}: 缺少错误写法")
         if wrong == right:
             raise GkcheckError(f"{where}: 错误写法与正确写法相同：{wrong}")
-        entries.append(Entry(wrong, right or "", "", note,
-                             parse_conditions(cond, where, defaults), f"{path.name}:{lineno}"))
+        conditions = parsed.get(cond)
+        if conditions is None:
+            conditions = parsed[cond] = parse_conditions(cond, where, defaults, compile_now=not bundled)
+        entries.append(Entry(wrong, right or "", "", note, conditions, f"{path.name}:{lineno}"))
     rule_code = rule or header.get("rule")
     if not rule_code:
         raise GkcheckError(f"{path}: 缺少 '# rule:' 头，不知道这些词条属于哪条规则")

@@ -11,7 +11,6 @@ group. Modules are imported only when one of their rules is enabled.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import entry_points
 from typing import Any, Callable, Iterable, Protocol
 
 from ..model import GkcheckError, Hit
@@ -42,6 +41,8 @@ def _load(target: str) -> Factory:
 def factory(name: str) -> Factory:
     if name in BUILTIN:
         return _load(BUILTIN[name])
+    from importlib.metadata import entry_points  # 50-100 ms: only for a third-party detector
+
     for ep in entry_points(group="gkcheck.detectors"):
         if ep.name == name:
             return ep.load()

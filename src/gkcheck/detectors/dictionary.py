@@ -29,10 +29,10 @@ def load_entries(config: Config, enabled: set[str]) -> tuple[list[Entry], list[s
     """Entries of enabled rules (later files override earlier ones) and allowed words."""
     by_match: dict[str, Entry] = {}
     allowed: list[str] = list(config.allow)
-    files = [(p, None) for p in bundled_dictionaries(data_dir("dictionaries"))]
-    files += [(Path(p), None) for p in config.dictionaries]
-    for path, rule in files:
-        dic = load_dictionary(path, rule)
+    files = [(p, True) for p in bundled_dictionaries(data_dir("dictionaries"))]
+    files += [(Path(p), False) for p in config.dictionaries]
+    for path, bundled in files:
+        dic = load_dictionary(path, bundled=bundled)
         allowed.extend(dic.allowed)
         for entry in dic.entries:
             if entry.rule in enabled:

@@ -25,15 +25,17 @@ import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from ..config import Config
-from ..linkcheck import LinkChecker, LinkCheckOptions, LinkStatus
 from ..matcher import compile_matcher
 from ..model import Document, GkcheckError, Hit, Link
 from ..rules import Rule
 from ..textview import Context, TextView
+
+if TYPE_CHECKING:  # linkcheck (http.client, ssl: 40-60 ms) is imported only when links are fetched
+    from ..linkcheck import LinkStatus
 
 HIDDEN, LOCAL, PRIVATE, ADMIN, BROKEN, EXTERNAL, UNREACHABLE, REDIRECT = (
     "L001", "L002", "L003", "L004", "L005", "L006", "L007", "L008")
@@ -45,6 +47,7 @@ RESOURCE_TAGS = frozenset({"img", "image", "link", "source", "video", "audio", "
                            "picture", "style"})
 SPAM_RULES = ("S001", "S002", "S004", "S005")  # gambling, pornography, illegal goods, fraud
 
+FETCH_KEYS = {"check-links", "timeout", "retries", "workers", "per-host", "delay", "max-redirects"}
 OPTION_KEYS = {"allowed-domains", "extend-allowed-domains", "site-root", "check-relative",
                "check-links", "timeout", "retries", "workers", "per-host", "delay",
                "max-redirects", "allow-private"}
@@ -279,9 +282,13 @@ class LinkDetector:
         self.allowed += _domains(opts.get("extend-allowed-domains", ()), "extend-allowed-domains")
         self.site_root = _resolve_dir(opts["site-root"], config) if opts.get("site-root") else None
         self.check_relative = bool(opts.get("check-relative", True))
-        fetch_options = LinkCheckOptions.from_mapping(opts)  # validated even when not fetching
-        wanted = bool(opts.get("check-links")) and bool({UNREACHABLE, REDIRECT} & enabled)
-        self.online = LinkChecker(fetch_options) if wanted else None
+        self.online = None
+        if FETCH_KEYS & set(opts):
+            from ..linkcheck import LinkChecker, LinkCheckOptions
+
+            fetch_options = LinkCheckOptions.from_mapping(opts)  # validated even when not fetching
+            if opts.get("check-links") and {UNREACHABLE, REDIRECT} & enabled:
+                self.online = LinkChecker(fetch_options)
         self.allow_private = bool(opts.get("allow-private", False))
         from .dictionary import load_entries  # the sensitive dictionaries, once per Checker
 
