@@ -12,13 +12,11 @@ from pathlib import Path
 
 from gkcheck.dictionary import bundled_dictionaries, load_dictionary
 from gkcheck.model import CATEGORIES
+from gkcheck.model import CATEGORY_NAMES
 from gkcheck.resources import data_dir
 from gkcheck.rules import Rule, load_rules
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "rules"
-CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression": "严重表述错误",
-                  "privacy": "个人隐私", "date": "日期", "link": "链接", "format": "格式",
-                  "hidden": "隐藏内容"}
 
 
 def pages() -> dict[str, str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable, Iterable
 
-from ..model import FileResult, Finding, Report
+from ..model import CATEGORY_NAMES, SEVERITY_NAMES, FileResult, Finding, Report  # noqa: F401 (re-exported)
 
 REPORTERS: dict[str, str] = {
     "text": "gkcheck.reporters.text:render",
@@ -27,10 +27,6 @@ REPORTERS: dict[str, str] = {
 }
 BINARY_FORMATS = frozenset({"xlsx"})
 
-CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression": "严重表述错误",
-                  "privacy": "个人隐私", "date": "日期", "link": "链接", "format": "格式",
-                  "hidden": "隐藏内容"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # a personal-data value cut by the context window is masked when at least this much of it shows
 MIN_PIECE = 4

@@ -3,10 +3,9 @@ what to write instead, in Chinese. Personal data is masked."""
 
 from __future__ import annotations
 
-from ..model import Report
+from ..model import SEVERITY_NAMES, Report
 from . import private_values, shown_context, shown_match
 
-LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def render(report: Report, **_: object) -> str:
@@ -21,7 +20,7 @@ def render(report: Report, **_: object) -> str:
         out.append(f"{result.path}（{len(result.findings)} 处问题）")
         private = private_values(result)
         for f in result.findings:
-            head = f"  {f.location.describe()}  {LABEL[f.severity]} {f.rule} {f.message}"
+            head = f"  {f.location.describe()}  {SEVERITY_NAMES[f.severity]} {f.rule} {f.message}"
             out.append(head)
             match = shown_match(f, private)
             if f.suggestion:
