@@ -176,3 +176,15 @@ def test_every_command_and_option_is_documented():
 def test_no_traceback_on_help():
     result = CliRunner().invoke(main, ["scan", "--help"])
     assert result.exit_code == 0 and "--fail-on" in result.output
+
+
+def test_an_internal_error_exits_2_not_1(folder):
+    """A crash must never read as "findings" (exit 1) or "clean" (exit 0) to a hook or CI. The
+    crash here is real: a reporter registry entry that fails when called."""
+    code = ("import sys; from gkcheck import reporters, cli; "
+            "reporters.REPORTERS['text'] = 'builtins:divmod'; "   # divmod(report) -> TypeError
+            "sys.argv = ['gkcheck', 'scan', sys.argv[1]]; cli.main()")
+    result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "TypeError" in result.stderr and "内部错误" in result.stderr and result.stdout == ""

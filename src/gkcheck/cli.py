@@ -31,6 +31,20 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """A bug must not look like "findings" (exit 1) to a hook or CI: it exits 2 with the trace."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            click.echo("gkcheck: 内部错误（以上是详细信息，请报告此问题）；本次检查结果无效", err=True)
+            sys.exit(2)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in LAZY_COMMANDS:
             module, _, attr = LAZY_COMMANDS[name].partition(":")
