@@ -99,10 +99,16 @@ def cn_number(s: str) -> int:
     return _CN_DIGITS[s]
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int | None, month: int) -> int:
-    if year is None:
-        return 29 if month == 2 else calendar.monthrange(2001, month)[1]
-    return calendar.monthrange(year, month)[1]
+    """Days in ``month`` of ``year`` (February of an unknown year has 29)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"bad month {month}")
+    if month == 2:
+        return 29 if year is None or calendar.isleap(year) else 28
+    return _MONTH_DAYS[month - 1]
 
 
 def is_valid(year: int | None, month: int, day: int | None) -> bool:
@@ -113,11 +119,40 @@ def is_valid(year: int | None, month: int, day: int | None) -> bool:
 
 _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 
+# Every form has 年 or 月 in it, or a - / . between digits, and no form (nor what the pattern
+# looks at around it) holds a clause break; so the pattern runs only over the clauses that hold
+# one of these, from the break before to the break after: in a spreadsheet of names, IDs and
+# phone numbers that is a few cells in a hundred (0.95 s of 1.1 s on 100k rows).
+_TRIGGER = re.compile(r"[年月\-/.]")
+_BREAKS = "\n，。；！？、"
+_BREAK = re.compile(f"[{_BREAKS}]")
+MERGE_GAP = 64  # clauses this close are scanned as one stretch
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` the date pattern has to look at, in order: each starts after a
+    clause break (or at 0) and ends at one (or at the end)."""
+    spans: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _TRIGGER.search(text, pos)
+        if m is None:
+            break
+        start = max([text.rfind(ch, pos, m.start()) for ch in _BREAKS]) + 1
+        stop = _BREAK.search(text, m.end())
+        end = stop.start() if stop else n
+        if spans and start - spans[-1][1] <= MERGE_GAP:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        pos = end
+    return spans
+
 
 def find_dates(text: str) -> Iterator[DateMention]:
     if any(chr(0xFF10 + i) in text for i in range(10)):
         text = text.translate(_FULLWIDTH_DIGITS)  # same length: offsets stay valid
-    for m in _DATE_RE.finditer(text):
+    for m in (m for start, end in clauses(text) for m in _DATE_RE.finditer(text, start, end)):
         if m.group("y"):
             day = m.group("d")
             kind = "ymd" if day else "ym"
