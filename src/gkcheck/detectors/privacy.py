@@ -150,8 +150,12 @@ def _in_url(text: str, start: int) -> bool:
     return bool(_URL_TAIL.search(text, max(_line_start(text, start), start - 200), start))
 
 
+_SPACE_OR_DASH = re.compile(r"[\s\-]")
+MASK_SET = frozenset(MASK_CHARS)
+
+
 def _compact(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value)
+    return value if value.isalnum() else _SPACE_OR_DASH.sub("", value)  # most values: digits only
 
 
 # -- masked values ------------------------------------------------------------------------------
@@ -207,10 +211,16 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
     why the text there is hidden (None if visible): an office's published number is exempt only
     where it is visible, since nobody publishes a contact number in a comment or a hidden sheet."""
     found: list[Candidate] = []
+    id18_problems: dict[str, str | None] = {}  # an ID is also a 18-digit card candidate: judge it once
+
+    def id18(value: str) -> str | None:
+        if value not in id18_problems:
+            id18_problems[value] = id18_problem(value, today)
+        return id18_problems[value]
 
     for m in ID18.finditer(text):
         value = unicodedata.normalize("NFKC", m.group())
-        if id18_problem(value, today) is not None:
+        if id18(value) is not None:
             continue
         before = _before(text, m.start())
         if USCC_LABEL.search(before):
@@ -263,7 +273,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
         if col is not None and col.kind == "bank":
             found.append(Candidate("bank", m.start(), m.end(), m.group()))
             continue
-        if len(digits) == 18 and (id18_problem(digits, today) is None or is_uscc(digits)):
+        if len(digits) == 18 and (id18(digits) is None or is_uscc(digits)):
             continue  # an ID (reported above) or a credit code
         if not luhn_ok(digits) or card_issuer(digits) is None or ORG_ACCOUNT.search(before):
             continue
@@ -300,7 +310,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
 
     for m in MASKED.finditer(text):
         token = m.group()
-        if not any(c in MASK_CHARS for c in token) or sum(c.isdigit() for c in token) < 2:
+        if MASK_SET.isdisjoint(token) or sum(c.isdigit() for c in token) < 2:
             continue
         kind = _masked_kind(token, text, m.start(), column_at(m.start()))
         if kind is None:
@@ -410,7 +420,7 @@ def cell_candidates(view: TextView, index: int, column: Column, today: date) -> 
     start += raw.index(value)
     end = start + len(value)
     v = _compact(value)
-    masked = any(c in MASK_CHARS for c in v)
+    masked = not MASK_SET.isdisjoint(v)
     if column.kind == "id":
         if re.fullmatch(r"\d{17}[\dXx]|\d{15}", v):
             if masked:
