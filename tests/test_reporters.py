@@ -492,3 +492,26 @@ def test_a_file_name_that_is_not_utf8_does_not_break_a_report(tmp_path, checker)
     assert uri == "%B8%E5%BC%FE.txt"                     # the name's own bytes
     rows = list(openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))["问题清单"].values)
     assert Path(rows[2][1]).name == "????.txt"          # each undecodable byte a "?"
+
+
+def _valid_id(body: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def test_a_long_list_masks_every_neighbour_in_every_format(tmp_path, checker):
+    """Hundreds of values in one file (the tables are built once per file, not per finding):
+    no person-readable report shows any of them whole or a run of 8 of their digits."""
+    ids = [_valid_id(f"3607021985{m:02d}{d:02d}{n:03d}") for m in (1, 5, 9) for d in (3, 17)
+           for n in range(101, 141)]
+    lines = ["姓名,身份证号码,联系电话,备注"]
+    lines += [f"张{n},{i},139{n:08d},截止目前已领取" for n, i in enumerate(ids)]
+    (tmp_path / "名单.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    report = checker.scan([tmp_path / "名单.csv"])
+    findings = report.files[0].findings
+    assert sum(f.rule == "P001" for f in findings) >= len(ids)
+    assert any(f.rule == "T001" for f in findings)
+    for fmt in ("text", "html", "junit", "sarif"):
+        shown = render(report, fmt)
+        leaks = [i for i in ids if any(i[k:k + 8] in shown for k in range(4, 11))]   # past the area code
+        assert not leaks, (fmt, leaks[:3])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, Protocol, overload
 
 CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden")
@@ -48,7 +48,8 @@ class Location:
     hidden: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # not dataclasses.asdict: that deep-copies every field, and reports call this per finding
+        return {name: getattr(self, name) for name in _LOCATION_FIELDS}
 
     def describe(self) -> str:
         """Short human-readable form, e.g. ``第3行第5列`` or ``名单!C12``."""
@@ -74,6 +75,9 @@ class Location:
         if self.hidden:
             bits.append(f"（隐藏：{self.hidden}）")
         return " ".join(bits) or "文件"
+
+
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from ..model import Report
+from . import readable_json
 
 # A file name that is not valid UTF-8 reaches us with lone surrogates (os.fsdecode). They are
 # written as JSON escapes ("\udcd6"), so the report stays valid UTF-8 and a program that
@@ -14,5 +14,5 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def render(report: Report, **_: object) -> str:
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    text = readable_json(report.to_dict(), frozenset({"findings"})) + "\n"
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

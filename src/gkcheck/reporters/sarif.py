@@ -11,7 +11,6 @@ Personal data is masked like in every report a person reads.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from urllib.parse import quote
 
 from ..model import FileResult, Finding, Location, Report
 from ..rules import Rule, load_rules
-from . import CATEGORY_NAMES, one_line, printable, private_values, shown_context, shown_match
+from . import CATEGORY_NAMES, one_line, printable, private_values, readable_json, shown_context, shown_match
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -56,7 +55,7 @@ def render(report: Report, *, base: str | os.PathLike[str] | None = None, **_: o
         "language": "zh-CN",
     }
     sarif = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return printable(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
+    return printable(readable_json(sarif, frozenset({"results", "rules", "artifacts"}))) + "\n"
 
 
 def _uri(path: str, root: Path) -> dict[str, str]:
