@@ -1,6 +1,7 @@
 """Personal information (个人信息): identity numbers, phones, bank cards, passports, e-mail, addresses.
 
-A pattern finds candidates in the joined text, one pass per pattern; a validator
+One pass over the joined text finds the stretches that can hold a number or an e-mail
+(:func:`_windows`); each candidate pattern then runs only inside those stretches. A validator
 (:mod:`.idcard`: check characters, division codes, dates, Luhn) and the words around the
 candidate confirm or reject it. Tables add what running text cannot say: a column headed
 身份证号码 makes a 15-digit number an ID and a 联系电话 column of a list of people makes a
@@ -52,6 +53,13 @@ CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" +
 PASSPORT = re.compile(_B + r"[EGDSPCWKHMTL][A-Z0-9]?\d{7,9}" + _E)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,19}(?![0-9A-Za-z*＊×_])")
+# Every character the number and e-mail patterns above consume, and every character their
+# lookaheads test (_ and . too): a stretch of these bounded by other characters is one
+# candidate patterns can neither leave nor see beyond, so running a pattern inside each stretch
+# (pos/endpos; lookbehinds still see the text before) finds exactly what a pass over the whole
+# text finds. The shortest match is 6 characters (a@b.cn).
+_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \-+()（）转*＊×@%/]{6,}")
+MIN_DIGITS = 7  # every number pattern takes at least 7 \d (a passport: a letter and 7 digits)
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
                      r"住址)[ \t]*[:：]?[ \t]*([^\s，,；;。|]{4,60})")
 HOUSE = re.compile(r"[0-9０-９一二三四五六七八九十百]+[ \t]*(?:号楼|号院|号|室|栋|幢|单元|弄|户)")
@@ -211,6 +219,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
     why the text there is hidden (None if visible): an office's published number is exempt only
     where it is visible, since nobody publishes a contact number in a comment or a hidden sheet."""
     found: list[Candidate] = []
+    numbers, emails, masked = _windows(text)
     id18_problems: dict[str, str | None] = {}  # an ID is also a 18-digit card candidate: judge it once
 
     def id18(value: str) -> str | None:
@@ -218,7 +227,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
             id18_problems[value] = id18_problem(value, today)
         return id18_problems[value]
 
-    for m in ID18.finditer(text):
+    for m in _within(ID18, text, numbers):
         value = unicodedata.normalize("NFKC", m.group())
         if id18(value) is not None:
             continue
@@ -230,19 +239,19 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
             note = f"地址码 {value[:6]} 不在 GB/T 2260 代码表（2019 年以前）中，地级代码 {value[:4]} 存在"
         found.append(Candidate("id", m.start(), m.end(), m.group(), note=note))
 
-    for m in ID_SPACED.finditer(text):
+    for m in _within(ID_SPACED, text, numbers):
         value = _compact(m.group())
         if id18_problem(value, today) is None and not USCC_LABEL.search(_before(text, m.start())):
             found.append(Candidate("id", m.start(), m.end(), m.group()))
 
-    for m in ID15.finditer(text):
+    for m in _within(ID15, text, numbers):
         col = column_at(m.start())
         if not ((col is not None and col.kind == "id") or ID_LABEL.search(_before(text, m.start()))):
             continue
         if id15_problem(m.group(), today) is None:
             found.append(Candidate("id15", m.start(), m.end(), m.group(), note="15 位旧身份证号码"))
 
-    for m in MOBILE.finditer(text):
+    for m in _within(MOBILE, text, numbers):
         if AFTER_AMOUNT.match(text, m.end()) or BEFORE_AMOUNT.search(_before(text, m.start(), 12)):
             continue  # an amount or a count, not a phone
         col = column_at(m.start())
@@ -253,7 +262,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
             continue  # an office's published contact number
         found.append(Candidate("mobile", m.start(), m.end(), m.group()))
 
-    for m in LANDLINE.finditer(text):
+    for m in _within(LANDLINE, text, numbers):
         col = column_at(m.start())
         before = _before(text, m.start(), 24)
         if col is not None and col.kind == "phone":
@@ -264,7 +273,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
         if private:
             found.append(Candidate("landline", m.start(), m.end(), m.group()))
 
-    for m in CARD.finditer(text):
+    for m in _within(CARD, text, numbers):
         digits = _compact(m.group())
         if not 16 <= len(digits) <= 19:
             continue
@@ -284,12 +293,12 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
                                    note="符合银联卡号规则（62 开头、Luhn 校验通过），但附近没有“银行”“卡号”等字样，"
                                         "也可能是订单号或流水号，请核实"))
 
-    for m in PASSPORT.finditer(text):
+    for m in _within(PASSPORT, text, numbers):
         col = column_at(m.start())
         if (col is not None and col.kind in ("passport", "id")) or PASSPORT_LABEL.search(_before(text, m.start())):
             found.append(Candidate("passport", m.start(), m.end(), m.group()))
 
-    for m in EMAIL.finditer(text):
+    for m in _within(EMAIL, text, emails):
         value = m.group()
         if PUBLIC_MAIL.search(value):
             continue
@@ -308,7 +317,7 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
         if cand is not None:
             found.append(cand)
 
-    for m in MASKED.finditer(text):
+    for m in _within(MASKED, text, masked):
         token = m.group()
         if MASK_SET.isdisjoint(token) or sum(c.isdigit() for c in token) < 2:
             continue
@@ -320,6 +329,29 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
             found.append(Candidate(kind, m.start(), m.end(), token, problem=problem))
 
     return _drop_overlaps([c for c in found if not _in_url(text, c.start)])
+
+
+def _windows(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """The stretches of ``text`` (see _WINDOW) worth running the number patterns in (at least
+    MIN_DIGITS digits), the e-mail pattern in (an @) and the masked-value pattern in (a mask
+    character; a masked match without one is skipped anyway)."""
+    numbers, emails, masked = [], [], []
+    for m in _WINDOW.finditer(text):
+        stretch = m.group()
+        span = m.span()
+        if sum(map(str.isdigit, stretch)) >= MIN_DIGITS:  # isdigit: a superset of \d
+            numbers.append(span)
+        if "@" in stretch:
+            emails.append(span)
+        if not MASK_SET.isdisjoint(stretch):
+            masked.append(span)
+    return numbers, emails, masked
+
+
+def _within(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), run only inside ``windows``."""
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
 
 
 def _office_number(text: str, start: int, end: int) -> bool:
