@@ -213,3 +213,43 @@ def test_checker_finds_typo_in_table_cell(checker, rich):
 def test_docx_named_txt_is_read_as_docx(checker, rich):
     result = checker.check_bytes(rich, "notice.txt")
     assert result.type == "docx" and "T001" in rules_of(result.findings)
+
+
+def _styled_hidden() -> bytes:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    secret = d.styles.add_style("秘密字", WD_STYLE_TYPE.CHARACTER)
+    secret.font.hidden = True
+    hidden_para = d.styles.add_style("隐藏段", WD_STYLE_TYPE.PARAGRAPH)
+    hidden_para.font.hidden = True
+    child = d.styles.add_style("继承隐藏段", WD_STYLE_TYPE.PARAGRAPH)
+    child.base_style = hidden_para
+    shown = d.styles.add_style("取消隐藏段", WD_STYLE_TYPE.PARAGRAPH)
+    shown.base_style = hidden_para
+    shown.font.hidden = False
+    para = d.add_paragraph("公开的话")
+    para.add_run("按样式隐藏的字", style="秘密字")
+    d.add_paragraph("整段按样式隐藏", style="隐藏段")
+    d.add_paragraph("样式继承来的隐藏", style="继承隐藏段")
+    d.add_paragraph("样式又取消了隐藏", style="取消隐藏段")
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("styles_as_written", [True, False], ids=["scanned", "parsed-whole"])
+def test_text_hidden_by_style_and_based_on(styles_as_written):
+    data = _styled_hidden()
+    if not styles_as_written:  # a comment in styles.xml: the part is parsed whole, same answer
+        styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml")
+        head = styles.index(b"?>") + 2
+        data = patch(data, {"word/styles.xml": styles[:head] + b"<!-- x -->" + styles[head:]})
+    doc = read_docx(data, "样式.docx", Limits())
+    hidden = {s.text: s.base.hidden for s in doc.segments}
+    assert hidden["公开的话"] is None
+    assert hidden["按样式隐藏的字"] == "隐藏文字"
+    assert hidden["整段按样式隐藏"] == "隐藏文字"
+    assert hidden["样式继承来的隐藏"] == "隐藏文字"
+    assert hidden["样式又取消了隐藏"] is None
+    assert {f.kind: f.value for f in doc.facts}["hidden_text"] == "3"
