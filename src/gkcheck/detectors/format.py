@@ -11,7 +11,10 @@
   or in English text: both neighbours must be Chinese).
 - F005 an HTML article page without the metadata the 政府网站发展指引 makes mandatory.
 
-Every check is a regular expression over the whole text, run once per document.
+Every check is a regular expression over the whole text, run once per document. A pattern that
+must look behind its first character starts with that character instead and looks behind it
+afterwards: Python's engine skips quickly to a possible first character, but tries a leading
+lookbehind at every position of the text (0.3 s a pass on a 20 MB text against 0.07 s).
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from ..rules import Rule
 from ..textview import Context, TextView
 from .datefind import DOC_NUMBER_RE, HAN, doc_number_prefix
 
+# -- F001 发文字号 -------------------------------------------------------------------------------------
+# DOC_NUMBER_RE with its lookbehind (a Chinese character before the bracket) moved behind the
+# bracket: the same matches and groups.
+_OPENERS = "[〔\\[【（(［﹝〖「]"
+_HAN_BEFORE = f"(?<=[{HAN}])(?P<open>{_OPENERS})"
+assert DOC_NUMBER_RE.pattern.startswith(_HAN_BEFORE)
+_DOC_NUMBER = re.compile(f"(?P<open>{_OPENERS})(?<=[{HAN}]{_OPENERS})" + DOC_NUMBER_RE.pattern[len(_HAN_BEFORE):])
+
 # -- F002 paired punctuation ---------------------------------------------------------------------
 PAIRS = {"《": "》", "“": "”", "‘": "’", "（": "）", "【": "】"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
@@ -35,10 +46,10 @@ _LIST_MARK = re.compile(r"^[ \t\u3000]*[0-9０-９一二三四五六七八九十
 _TRUNCATED = ("…", "...", "⋯")
 
 # -- F003 stacked pause marks ----------------------------------------------------------------------
-_STACKED = re.compile(r"[，。；：、]{2,}")
+_STACKED = re.compile(r"[，。；：、][，。；：、]+")  # = {2,}, but a third faster in Python's engine
 
 # -- F004 half-width punctuation between Chinese characters ----------------------------------------
-_HALF_SIMPLE = re.compile(rf"(?<=[{HAN}])[,;:?!](?= ?[{HAN}])")
+_HALF_SIMPLE = re.compile(rf"[,;:?!](?<=[{HAN}][,;:?!])(?= ?[{HAN}])")  # a Chinese character before
 _HALF_PARENS = re.compile(r"\((?P<body>[^()\n]{1,40})\)")
 _HAN_RE = re.compile(rf"[{HAN}]")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -78,7 +89,7 @@ class FormatDetector:
 # -- F001 ---------------------------------------------------------------------------------------------
 
 def _doc_numbers(text: str) -> Iterator[Hit]:
-    for m in DOC_NUMBER_RE.finditer(text):
+    for m in _DOC_NUMBER.finditer(text):
         problems = []
         if m.group("open") != "〔" or m.group("close") != "〕":
             problems.append(f"年份应使用六角括号〔〕，不用“{m.group('open')}{m.group('close')}”")
@@ -104,10 +115,16 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
     # per segment: unmatched openers (positions) and closers (positions) of each kind
     opens: dict[int, dict[str, list[int]]] = {}
     closes: dict[int, dict[str, list[int]]] = {}
+    starts = view.starts
+    index, next_start, skip = -1, -1, False  # the segment of the last mark: matches come in order
     for m in _PAIR_RE.finditer(text):
-        ch, pos = m.group(0), m.start()
-        index = view.segment_index(pos)
-        if view.kind(index) in ("meta", "attr"):
+        pos = m.start()
+        ch = text[pos]
+        if pos >= next_start:
+            index = view.segment_index(pos)
+            next_start = starts[index + 1] if index + 1 < len(starts) else len(text) + 1
+            skip = view.kind(index) in ("meta", "attr")
+        if skip:
             continue
         if ch in PAIRS:
             opens.setdefault(index, {}).setdefault(ch, []).append(pos)
@@ -133,8 +150,10 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
             if positions and positions[0] == head:
                 del positions[0]  # a paragraph of a quotation over several paragraphs
     for index in touched:
+        if not any(opens.get(index, {}).values()):
+            continue  # nothing left open here to pair with what follows
         following = _next_nonblank(view, index)
-        for opener, positions in opens.get(index, {}).items():
+        for opener, positions in opens[index].items():
             for nxt in following:
                 if not positions:
                     break
