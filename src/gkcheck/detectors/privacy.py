@@ -59,6 +59,7 @@ MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,19}(?![0-9A-Za-z*�
 # (pos/endpos; lookbehinds still see the text before) finds exactly what a pass over the whole
 # text finds. The shortest match is 6 characters (a@b.cn).
 _WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \-+()（）转*＊×@%/]{6,}")
+MERGE_GAP = 16  # stretches this close are scanned as one (fewer calls, a few more characters)
 MIN_DIGITS = 7  # every number pattern takes at least 7 \d (a passport: a letter and 7 digits)
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
                      r"住址)[ \t]*[:：]?[ \t]*([^\s，,；;。|]{4,60})")
@@ -334,18 +335,24 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
 def _windows(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """The stretches of ``text`` (see _WINDOW) worth running the number patterns in (at least
     MIN_DIGITS digits), the e-mail pattern in (an @) and the masked-value pattern in (a mask
-    character; a masked match without one is skipped anyway)."""
-    numbers, emails, masked = [], [], []
+    character; a masked match without one is skipped anyway). Stretches a few characters apart
+    (table cells) are joined: what lies between cannot be part of a match either, and scanning it
+    costs less than starting the patterns once more."""
+    numbers: list[list[int]] = []
+    emails: list[list[int]] = []
+    masked: list[list[int]] = []
     for m in _WINDOW.finditer(text):
         stretch = m.group()
-        span = m.span()
-        if sum(map(str.isdigit, stretch)) >= MIN_DIGITS:  # isdigit: a superset of \d
-            numbers.append(span)
-        if "@" in stretch:
-            emails.append(span)
-        if not MASK_SET.isdisjoint(stretch):
-            masked.append(span)
-    return numbers, emails, masked
+        start, end = m.span()
+        for keep, windows in ((sum(map(str.isdigit, stretch)) >= MIN_DIGITS, numbers),  # isdigit ⊇ \d
+                              ("@" in stretch, emails), (not MASK_SET.isdisjoint(stretch), masked)):
+            if not keep:
+                continue
+            if windows and start - windows[-1][1] <= MERGE_GAP:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+    return ([(a, b) for a, b in numbers], [(a, b) for a, b in emails], [(a, b) for a, b in masked])
 
 
 def _within(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
