@@ -166,12 +166,12 @@ def _styles_that_matter(data: bytes) -> bytes | None:
     """
     head = re.match(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>)?\s*<([A-Za-z_][\w.-]*):styles(?=[\s/>])"
                     + _ATTRS + rb"(/?)>", data)
-    if head is None or head.group(2) or b"<!" in data:
+    if head is None or head.group(2):
         return None
-    if b"vanish" not in data:
+    if b"vanish" not in data:  # no DOCTYPE either: the head has none, and it comes first
         return b""
     prefix = re.escape(head.group(1))
-    if data.find(b"<?", head.end()) >= 0 or data.count(_W_URI) != 1 \
+    if b"<!" in data or data.find(b"<?", head.end()) >= 0 or data.count(_W_URI) != 1 \
             or len(re.findall(rb"xmlns:" + prefix + rb"\s*=", data)) != 1 \
             or not re.search(rb"xmlns:" + prefix + rb"""\s*=\s*["']""" + re.escape(_W_URI),
                              data[:head.end()]):
@@ -322,6 +322,16 @@ class _Part:
                         hidden=self.hidden or hidden)
 
     def emit_paragraph(self, p: etree._Element) -> None:
+        plain = self.plain
+        if plain is not None and p not in plain.rich and not self.fields and not self.active:
+            if self.fixed is None:
+                self.count += 1
+            pieces = plain.texts.get(p)
+            if pieces:
+                n = self.count if self.fixed is None else self.fixed
+                where = Location(part=self.label, paragraph=n, hidden=self.hidden or None)
+                self.b.segments.append(Segment("".join(pieces), where))
+            return
         n, frags, boxes = self.paragraph(p)
         visible = "".join(text for reason, text in frags if reason is None)
         if visible:
