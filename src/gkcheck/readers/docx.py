@@ -239,9 +239,11 @@ class _Plain:
                 CUSTOMXML, SDT, SDTCONTENT, W + "bdo", W + "dir", ALTERNATE, COMMENT_START,
                 COMMENT_REF, DRAWING, PICT, OBJECT, VANISH, TXBX)
 
-    def __init__(self, root: etree._Element, hidden_styles: frozenset[str]) -> None:
+    def __init__(self, root: etree._Element, b: _Builder) -> None:
         rich: set[etree._Element] = set()
-        special = self._SPECIAL + ((PSTYLE, RSTYLE) if hidden_styles else ())
+        special = self._SPECIAL
+        if next(root.iter(PSTYLE, RSTYLE), None) is not None and b.hidden_styles:
+            special += (PSTYLE, RSTYLE)
         for el in root.iter(*special):
             for p in el.iterancestors(P):
                 if p in rich:
@@ -266,9 +268,10 @@ class _Plain:
 class _Builder:
     """Everything read so far from one DOCX."""
 
-    def __init__(self, pkg: Package, styles: frozenset[str]) -> None:
+    def __init__(self, pkg: Package, styles_part: str) -> None:
         self.pkg = pkg
-        self.hidden_styles = styles
+        self.styles_part = styles_part
+        self._hidden_styles: frozenset[str] | None = None
         self.segments: list[Segment] = []
         self.tables: list[Table] = []
         self.links: list[Link] = []
@@ -278,6 +281,14 @@ class _Builder:
         self.hidden_count = 0
         self.first_hidden: Location | None = None
         self.table_count = 0
+
+    @property
+    def hidden_styles(self) -> frozenset[str]:
+        """Read on first use: only a document that names a paragraph or run style needs the
+        styles part (a template's is ~350 KB; none of a python-docx notice's paragraphs do)."""
+        if self._hidden_styles is None:
+            self._hidden_styles = _hidden_styles(self.pkg, self.styles_part)
+        return self._hidden_styles
 
 
 class _Part:
@@ -518,7 +529,7 @@ class _Part:
                     hidden = VANISHED
             elif style_hidden:
                 hidden = VANISHED
-            elif rpr is not None and self.b.hidden_styles:
+            elif rpr is not None:
                 rs = rpr.find(RSTYLE)
                 if rs is not None and rs.get(VAL) in self.b.hidden_styles:
                     hidden = VANISHED
@@ -648,9 +659,9 @@ def read_docx(data: bytes, path: str, limits: Limits) -> Document:
     for rid, (kind, _, target) in rels.items():
         by_type.setdefault(kind.rsplit("/", 1)[-1], []).append((rid, target))
     styles = next((t for _, t in by_type.get("styles", [])), "")
-    b = _Builder(pkg, _hidden_styles(pkg, styles))
+    b = _Builder(pkg, styles)
 
-    _Part(b, BODY, rels, plain=_Plain(body, b.hidden_styles)).blocks(body)
+    _Part(b, BODY, rels, plain=_Plain(body, b)).blocks(body)
 
     labels = _section_labels(body)
     seen: set[str] = set()
@@ -662,14 +673,14 @@ def read_docx(data: bytes, path: str, limits: Limits) -> Document:
             part = pkg.xml(target)
             if part is not None:
                 _Part(b, labels.get(rid, default), pkg.rels(target),
-                      plain=_Plain(part, b.hidden_styles)).blocks(part)
+                      plain=_Plain(part, b)).blocks(part)
 
     for kind, tag, label in (("footnotes", W + "footnote", "脚注"), ("endnotes", W + "endnote", "尾注")):
         for _, target in by_type.get(kind, []):
             part = pkg.xml(target)
             if part is None:
                 continue
-            reader = _Part(b, label, pkg.rels(target), plain=_Plain(part, b.hidden_styles))
+            reader = _Part(b, label, pkg.rels(target), plain=_Plain(part, b))
             for note in part.iter(tag):
                 if note.get(TYPE) in (None, "normal"):
                     reader.blocks(note)
@@ -681,7 +692,7 @@ def read_docx(data: bytes, path: str, limits: Limits) -> Document:
         if part is None:
             continue
         crels = pkg.rels(target)
-        plain = _Plain(part, b.hidden_styles)
+        plain = _Plain(part, b)
         for comment in part.iter(W + "comment"):
             comments += 1
             author = comment.get(W + "author")
