@@ -253,3 +253,15 @@ def test_text_hidden_by_style_and_based_on(styles_as_written):
     assert hidden["样式继承来的隐藏"] == "隐藏文字"
     assert hidden["样式又取消了隐藏"] is None
     assert {f.kind: f.value for f in doc.facts}["hidden_text"] == "3"
+
+
+def test_styles_remembered_only_for_the_same_bytes():
+    data = _styled_hidden()
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml")
+    shown = patch(data, {"word/styles.xml": styles.replace(b"<w:vanish/>", b"<w:b/>")})
+
+    def hidden(blob):
+        return {s.text: s.base.hidden for s in read_docx(blob, "样式.docx", Limits()).segments}
+
+    for blob, expected in ((data, "隐藏文字"), (shown, None), (data, "隐藏文字"), (shown, None)):
+        assert hidden(blob)["整段按样式隐藏"] == expected

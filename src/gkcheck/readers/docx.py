@@ -117,8 +117,25 @@ def field_url(instr: str) -> str | None:
     return None
 
 
+_STYLES_SEEN: dict[tuple[object, ...], frozenset[str]] = {}  # fingerprint → hidden style ids
+_STYLES_SEEN_MAX = 64
+
+
 def _hidden_styles(pkg: Package, name: str) -> frozenset[str]:
-    """Style ids whose run properties hide text (w:vanish), following w:basedOn."""
+    """Style ids whose run properties hide text (w:vanish), following w:basedOn; remembered per
+    styles part (byte for byte), since a batch of notices from one template shares one."""
+    key = pkg.fingerprint(name) if name else None
+    if key is not None and key in _STYLES_SEEN:
+        return _STYLES_SEEN[key]
+    hidden = _read_hidden_styles(pkg, name)
+    if key is not None:
+        if len(_STYLES_SEEN) >= _STYLES_SEEN_MAX:
+            del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
+        _STYLES_SEEN[key] = hidden
+    return hidden
+
+
+def _read_hidden_styles(pkg: Package, name: str) -> frozenset[str]:
     data = pkg.read(name) if name else None
     if data is None:
         return frozenset()

@@ -10,9 +10,11 @@ never has one, entity bombs always do).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from typing import Iterator
@@ -47,6 +49,7 @@ class Package:
         self.kind = kind
         self.total = 0
         self._parsed: dict[str, etree._Element | None] = {}
+        self._data = data
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
@@ -80,6 +83,26 @@ class Package:
 
     def names(self) -> Iterator[str]:
         return iter(self.infos)
+
+    def fingerprint(self, name: str) -> tuple[object, ...] | None:
+        """A key that is equal for two packages exactly when reading ``name`` gives the same bytes
+        or the same error: a digest of the part's stored (compressed) bytes, its header fields and
+        the limits. None when the part is missing or its local header is not where it should be.
+
+        Lets a reader remember what it computed from a part every file of a template shares
+        (DOCX styles) without inflating it again; nothing here is trusted beyond equality."""
+        info = self.infos.get(name)
+        if info is None:
+            return None
+        data, off = self._data, info.header_offset
+        if data[off:off + 4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = struct.unpack("<HH", data[off + 26:off + 30])
+        start = off + 30 + name_len + extra_len
+        stored = data[start:start + info.compress_size]
+        digest = hashlib.blake2b(stored, digest_size=20).digest()
+        return (digest, data[off:off + 30], info.compress_type, info.flag_bits, info.CRC,
+                info.file_size, info.compress_size, self.limits)
 
     def read(self, name: str) -> bytes | None:
         """The part's bytes, or None if the package has no such part. Bounded streaming read."""
