@@ -135,7 +135,9 @@ def _unpaired(view: TextView) -> Iterator[Hit]:
             stack.pop()
         else:
             closes.setdefault(index, {}).setdefault(opener, []).append(pos)
-    touched = sorted(set(opens) | set(closes))
+    # the segments with a mark left unpaired (most have every mark paired and need no more work)
+    touched = sorted(i for i in set(opens) | set(closes)
+                     if any(opens.get(i, {}).values()) or any(closes.get(i, {}).values()))
     for index in touched:
         seg = view.segment_text(index)
         seg_start = view.starts[index]
