@@ -7,8 +7,9 @@ print a table with the targets of issue 6, and write it as JSON and Markdown.
     .venv/bin/python -m benchmarks --write-doc         also update the results block of docs/performance.md
 
 Every measured thing is a whole process (start-up, reading, decoding, checking, writing the
-report) started here and reaped with ``os.wait4``, which gives its own peak resident memory;
-gkcheck and its floor run interleaved and the median time counts. Corpus generation is cached in
+report) started by the small launcher benchmarks/measure.py, which reaps it with ``os.wait4`` and
+so gets its own peak resident memory; gkcheck and its floor run interleaved and the median time
+counts. Corpus generation is cached in
 ``benchmarks/_corpora/`` and never timed. Exit code 0 when every row was measured, whether or not
 the targets are met (this measures; it does not judge a build); 1 when something failed to run.
 """
@@ -57,6 +58,12 @@ class Run:
     cpu_seconds: float
     peak_mb: float
     stdout: str
+    nice: int = 0
+
+
+# Measured processes cache bytecode as an installed package does (pip compiles it at install time);
+# with PYTHONDONTWRITEBYTECODE set, every start would compile gkcheck's sources again.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_process(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
@@ -65,14 +72,14 @@ def run_process(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(suffix=".json") as usage:
         subprocess.run([sys.executable, str(MEASURE), usage.name, "--", *cmd], cwd=cwd, stdout=out, stderr=err,
-                       stdin=subprocess.DEVNULL, check=True)
+                       stdin=subprocess.DEVNULL, env=CHILD_ENV, check=True)
         stats = json.loads(Path(usage.name).read_text())
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if stats["returncode"] not in ok:
         raise BenchError(f"{' '.join(cmd)} exited {stats['returncode']}:\n{stderr[-2000:]}")
-    return Run(stats["seconds"], stats["cpu_seconds"], stats["peak_mb"], stdout)
+    return Run(stats["seconds"], stats["cpu_seconds"], stats["peak_mb"], stdout, stats.get("nice", 0))
 
 
 @dataclass
@@ -218,19 +225,26 @@ def row_text(ctx: Context) -> dict:
 
 
 def row_linearity(ctx: Context) -> dict:
+    """Judged on CPU time: growth with input size is a property of the algorithms, and CPU time
+    shows it even when other processes share the machine (wall times are shown too)."""
     paths = [ctx.corpus.text, ctx.corpus.text_times(2), ctx.corpus.text_times(4)]
     one, two, four = measure([scan_cmd(ctx, p) for p in paths], ctx.repeat, ctx.work)
+    check_report(ctx, 1)
     size = paths[0].stat().st_size
-    r2, r4 = two.seconds / one.seconds, four.seconds / one.seconds
+    r2, r4 = two.cpu_seconds / one.cpu_seconds, four.cpu_seconds / one.cpu_seconds
+    w2, w4 = two.seconds / one.seconds, four.seconds / one.seconds
     return {
         "title": "线性：1×、2×、4× 文本", "input": {"description": f"{mb(size)}、{mb(2 * size)}、{mb(4 * size)} 文本",
                                               "bytes": 7 * size, "files": 3},
         "gkcheck": four.as_json("gkcheck scan（4×）"), "floor": one.as_json("gkcheck scan（1×）"),
         "metrics": {"seconds_1x": one.seconds, "seconds_2x": two.seconds, "seconds_4x": four.seconds,
-                    "ratio_2x": r2, "ratio_4x": r4, "peak_mb": four.peak_mb, "peak_mb_1x": one.peak_mb},
-        "targets": [Target("4× 输入的耗时倍数", "ratio_4x", "<=", 4.3, "×")],
-        "cells": {"gkcheck": f"1× {one.seconds:.2f} s · 2× {two.seconds:.2f} s · 4× {four.seconds:.2f} s",
-                  "floor": "—", "ratio": f"2× → {r2:.2f}×，4× → {r4:.2f}×"},
+                    "cpu_seconds_1x": one.cpu_seconds, "cpu_seconds_2x": two.cpu_seconds,
+                    "cpu_seconds_4x": four.cpu_seconds, "ratio_2x": r2, "ratio_4x": r4, "wall_ratio_2x": w2,
+                    "wall_ratio_4x": w4, "peak_mb": four.peak_mb, "peak_mb_1x": one.peak_mb},
+        "targets": [Target("4× 输入的耗时倍数（CPU）", "ratio_4x", "<=", 4.3, "×")],
+        "cells": {"gkcheck": f"CPU 1× {one.cpu_seconds:.1f} s · 2× {two.cpu_seconds:.1f} s · 4× {four.cpu_seconds:.1f} s",
+                  "floor": "—",
+                  "ratio": f"2× → {r2:.2f}×，4× → {r4:.2f}×（墙钟 {w2:.2f}×、{w4:.2f}×）"},
     }
 
 
@@ -284,7 +298,7 @@ def _folder_row(ctx: Context, folder: Path, pattern: str, probe_name: str, floor
     ratio = g.seconds / f.seconds
     n = len(files)
     return {
-        "title": title, "input": {"description": f"{n} 个{what}（{mb(size_of(files))}）", "bytes": size_of(files),
+        "title": title, "input": {"description": f"{n} {what}（{mb(size_of(files))}）", "bytes": size_of(files),
                                   "files": n},
         "gkcheck": g.as_json("gkcheck scan"), "floor": f.as_json(floor_name),
         "metrics": {"files_per_s": n / g.seconds, "floor_files_per_s": n / f.seconds, "ratio": ratio,
@@ -297,17 +311,17 @@ def _folder_row(ctx: Context, folder: Path, pattern: str, probe_name: str, floor
 
 def row_docx(ctx: Context) -> dict:
     return _folder_row(ctx, ctx.corpus.docx, "*.docx", "docx", "lxml 解析 word/document.xml 并拼接 w:t",
-                       "DOCX 通知", "DOCX 通知", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
+                       "DOCX 通知", "个 DOCX 通知", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
 
 
 def row_pdf(ctx: Context) -> dict:
     return _folder_row(ctx, ctx.corpus.pdf, "*.pdf", "pdfium", "pypdfium2 逐页 get_text_range()",
-                       "PDF 报告", "PDF", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
+                       "PDF 报告", "个 PDF", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
 
 
 def row_html(ctx: Context) -> dict:
     return _folder_row(ctx, ctx.corpus.html, "*.html", "lxml-html", "lxml.html 解析并取 text_content()",
-                       "HTML 网页（一半 GBK）", "网页", [])
+                       "HTML 网页（一半 GBK）", "个网页", [])
 
 
 def row_cold_start(ctx: Context) -> dict:
@@ -316,15 +330,16 @@ def row_cold_start(ctx: Context) -> dict:
     measure(cmds, 1, ctx.work)  # warm the page cache and the bytecode cache
     g, f = measure(cmds, max(ctx.repeat * 5, 3), ctx.work)
     extra_ms = (g.seconds - f.seconds) * 1000
+    extra_cpu_ms = (g.cpu_seconds - f.cpu_seconds) * 1000
     return {
         "title": "冷启动（检查一个网页）", "input": {"description": f"1 个网页（{mb(page.stat().st_size)}）",
                                               "bytes": page.stat().st_size, "files": 1},
         "gkcheck": g.as_json("gkcheck scan one-page.html"), "floor": f.as_json("python -c pass"),
-        "metrics": {"extra_ms": extra_ms, "seconds": g.seconds, "python_seconds": f.seconds,
+        "metrics": {"extra_ms": extra_ms, "extra_cpu_ms": extra_cpu_ms, "seconds": g.seconds, "python_seconds": f.seconds,
                     "peak_mb": g.peak_mb, "repetitions": len(g.runs)},
         "targets": [Target("比裸 Python 多用的时间", "extra_ms", "<=", 300, "ms")],
         "cells": {"gkcheck": f"{g.seconds * 1000:.0f} ms", "floor": f"{f.seconds * 1000:.0f} ms",
-                  "ratio": f"+{extra_ms:.0f} ms"},
+                  "ratio": f"+{extra_ms:.0f} ms（CPU +{extra_cpu_ms:.0f} ms）"},
     }
 
 
@@ -341,7 +356,8 @@ def row_check_text(ctx: Context) -> dict:
                     "runs": [run.seconds]},
         "floor": None,
         "metrics": {"p50_ms": stats["p50_ms"], "p90_ms": stats["p90_ms"], "p99_ms": stats["p99_ms"],
-                    "max_ms": stats["max_ms"], "calls": stats["calls"], "peak_mb": run.peak_mb},
+                    "max_ms": stats["max_ms"], "calls": stats["calls"], "peak_mb": run.peak_mb,
+                    "cpu_share": run.cpu_seconds / run.seconds},
         "targets": [Target("p50 延迟", "p50_ms", "<=", 5, "ms")],
         "cells": {"gkcheck": f"p50 {stats['p50_ms']:.2f} ms · p99 {stats['p99_ms']:.2f} ms", "floor": "—",
                   "ratio": "—"},
@@ -373,9 +389,17 @@ ROW_FUNCS: dict[str, Callable[[Context], dict]] = {
     "check-text": row_check_text, "jobs": row_jobs}
 
 
+BUSY_SHARE = 0.85  # CPU time / wall time of a single-process run below which the CPU was contended
+
+
 def finish_row(row_id: str, row: dict) -> dict:
     targets = [t.check(row["metrics"][t.metric]) for t in row.pop("targets")]
-    return {"id": row_id, **row, "targets": targets}
+    if "cpu_share" in row["metrics"]:  # the API probe: one process, timed inside
+        share = row["metrics"]["cpu_share"]
+    else:
+        samples = [s for s in (row["gkcheck"], row["floor"]) if s and s["name"] != "gkcheck scan --jobs 2"]
+        share = min(s["cpu_seconds"] / s["seconds"] for s in samples)
+    return {"id": row_id, **row, "targets": targets, "cpu_share": share}
 
 
 # -- the dictionary entries the text floor is built over -------------------------------------------
@@ -461,6 +485,20 @@ def margin_text(t: dict) -> str:
     return f"未达标，差 {factor:.2f} 倍" if t["op"] == "<=" else f"未达标，只有要求的 {value / limit:.0%}"
 
 
+def busy_note(result: dict) -> str:
+    """Whether other processes took CPU from the measured ones: a single-threaded, CPU-bound
+    process on an idle machine gets (nearly) all of its wall time as CPU time."""
+    nice = result.get("nice", 0)
+    text = f"被测进程以 nice {nice} 运行。" if nice else ""
+    busy = [row for row in result["rows"] if row["cpu_share"] < BUSY_SHARE]
+    if not busy:
+        return text + f"测量时机器空闲（各单进程测量的 CPU 时间都不低于墙钟时间的 {BUSY_SHARE:.0%}）。"
+    shares = [row["cpu_share"] for row in busy]
+    return text + (f"**测量时机器不空闲**：{len(result['rows'])} 项中有 {len(busy)} 项的被测进程只得到墙钟时间的 "
+                   f"{min(shares):.0%}–{max(shares):.0%} 作 CPU 时间，别的进程在抢 CPU，墙钟时间偏长、`--jobs` 加速比"
+                   "偏低；CPU 时间之比受影响小得多。应在空闲时重测。")
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [
@@ -468,6 +506,8 @@ def markdown(result: dict) -> str:
         + (f"（{result['commit']}）" if result.get("commit") else "")
         + f"，{'快速模式（--quick，数字不代表性能）' if result['quick'] else '完整模式'}，每项重复 {result['repeat']} 次取中位数（一轮超过 {LONG_ROUND:.0f} 秒的只测一次）；"
         f"机器：{m['cpu']}，{m['cpus']} 核，{m['memory_gb']} GB 内存，Python {m['python']}。",
+        "",
+        busy_note(result),
         "",
         "| 测试 | 输入 | gkcheck | 对照（裸基线） | 比值 | 峰值内存 | 目标 | 结果 |",
         "|---|---|---|---|---|---|---|---|",
@@ -555,8 +595,10 @@ def main(argv: list[str] | None = None) -> int:
     for row_id in args.rows:
         print(f"测量 {row_id} …", flush=True)
         t0 = time.perf_counter()
+        load = os.getloadavg()[0]
         try:
             row = finish_row(row_id, ROW_FUNCS[row_id](ctx))
+            row["load"] = load  # the 1-minute load average as the row started (includes the last row's runs)
         except BenchError as exc:
             failures.append(row_id)
             print(f"  失败：{exc}", file=sys.stderr, flush=True)
@@ -568,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {"schema_version": SCHEMA_VERSION, "gkcheck_version": gkcheck.__version__, "commit": git_commit(),
               "quick": args.quick, "repeat": repeat, "started": started.isoformat(timespec="seconds"),
               "finished": finished.isoformat(timespec="seconds"), "machine": machine(),
-              "sizes": asdict(sizes), "rows": rows, "failed": failures}
+              "sizes": asdict(sizes), "rows": rows, "failed": failures,
+              "nice": run_process([sys.executable, "-c", "pass"], work).nice}
     text = markdown(result)
     (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (args.out / "results.md").write_text(text, "utf-8")
