@@ -349,16 +349,29 @@ class _Part:
         return Location(part=self.label, paragraph=paragraph, row=row, col=col,
                         hidden=self.hidden or hidden)
 
-    def emit_paragraph(self, p: etree._Element) -> None:
+    def number(self) -> int:
+        """The number of the next paragraph (text boxes and comments keep their anchor's)."""
+        if self.fixed is None:
+            self.count += 1
+            return self.count
+        return self.fixed
+
+    def plain_text(self, p: etree._Element) -> str | None:
+        """The text of ``p`` when it is plain here (see :class:`_Plain`; not inside an open
+        field or link), else None: the paragraph needs the full walk."""
         plain = self.plain
-        if plain is not None and p not in plain.rich and not self.fields and not self.active:
-            if self.fixed is None:
-                self.count += 1
-            pieces = plain.texts.get(p)
-            if pieces:
-                n = self.count if self.fixed is None else self.fixed
+        if plain is None or p in plain.rich or self.fields or self.active:
+            return None
+        pieces = plain.texts.get(p)
+        return "".join(pieces) if pieces else ""
+
+    def emit_paragraph(self, p: etree._Element) -> None:
+        text = self.plain_text(p)
+        if text is not None:
+            n = self.number()
+            if text:
                 where = Location(part=self.label, paragraph=n, hidden=self.hidden or None)
-                self.b.segments.append(Segment("".join(pieces), where))
+                self.b.segments.append(Segment(text, where))
             return
         n, frags, boxes = self.paragraph(p)
         visible = "".join(text for reason, text in frags if reason is None)
@@ -421,6 +434,13 @@ class _Part:
         hidden: list[tuple[int, list[tuple[str | None, str]]]] = []
         boxes: list[tuple[int, list[etree._Element]]] = []
         for p in _cell_paragraphs(tc, self):
+            plain = self.plain_text(p)
+            if plain is not None:  # nothing hidden in it: no emit_hidden
+                n = self.number()
+                first = n if first is None else first
+                if plain:
+                    texts.append(plain)
+                continue
             n, frags, tb = self.paragraph(p)
             first = n if first is None else first
             visible = "".join(text for reason, text in frags if reason is None)
@@ -443,15 +463,7 @@ class _Part:
     # -- inside a paragraph --------------------------------------------------------------------
 
     def paragraph(self, p: etree._Element) -> tuple[int, list[tuple[str | None, str]], list[etree._Element]]:
-        if self.fixed is None:
-            self.count += 1
-            n = self.count
-        else:
-            n = self.fixed
-        plain = self.plain
-        if plain is not None and p not in plain.rich and not self.fields and not self.active:
-            pieces = plain.texts.get(p)
-            return n, [(None, "".join(pieces))] if pieces else [], []
+        n = self.number()
         frags: list[tuple[str | None, str]] = []
         boxes: list[etree._Element] = []
         style_hidden = False
