@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 import re
 
-from gkcheck.detectors.datefind import DOC_NUMBER_RE, HAN
-from gkcheck.detectors.format import _DOC_NUMBER, _HALF_SIMPLE, _STACKED
+from gkcheck.detectors.datefind import DOC_NUMBER_PLAIN, DOC_NUMBER_RE, HAN
+from gkcheck.detectors.format import _HALF_SIMPLE, _STACKED
 
 PLAIN = {
-    "F001": (_DOC_NUMBER, DOC_NUMBER_RE),
+    "F001": (DOC_NUMBER_RE, re.compile(DOC_NUMBER_PLAIN)),
     "F003": (_STACKED, re.compile(r"[，。；：、]{2,}")),
     "F004": (_HALF_SIMPLE, re.compile(rf"(?<=[{HAN}])[,;:?!](?= ?[{HAN}])")),
 }

@@ -29,12 +29,6 @@ from ..textview import Context, TextView
 from .datefind import DOC_NUMBER_RE, HAN, doc_number_prefix
 
 # -- F001 发文字号 -------------------------------------------------------------------------------------
-# DOC_NUMBER_RE with its lookbehind (a Chinese character before the bracket) moved behind the
-# bracket: the same matches and groups.
-_OPENERS = "[〔\\[【（(［﹝〖「]"
-_HAN_BEFORE = f"(?<=[{HAN}])(?P<open>{_OPENERS})"
-assert DOC_NUMBER_RE.pattern.startswith(_HAN_BEFORE)
-_DOC_NUMBER = re.compile(f"(?P<open>{_OPENERS})(?<=[{HAN}]{_OPENERS})" + DOC_NUMBER_RE.pattern[len(_HAN_BEFORE):])
 
 # -- F002 paired punctuation ---------------------------------------------------------------------
 PAIRS = {"《": "》", "“": "”", "‘": "’", "（": "）", "【": "】"}
@@ -89,7 +83,7 @@ class FormatDetector:
 # -- F001 ---------------------------------------------------------------------------------------------
 
 def _doc_numbers(text: str) -> Iterator[Hit]:
-    for m in _DOC_NUMBER.finditer(text):
+    for m in DOC_NUMBER_RE.finditer(text):
         problems = []
         if m.group("open") != "〔" or m.group("close") != "〕":
             problems.append(f"年份应使用六角括号〔〕，不用“{m.group('open')}{m.group('close')}”")
