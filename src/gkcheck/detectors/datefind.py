@@ -124,6 +124,7 @@ def is_valid(year: int | None, month: int, day: int | None) -> bool:
 
 
 _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 # Every form has 年 or 月 in it, or a - / . between digits, and no form (nor what the pattern
 # looks at around it) holds a clause break; so the pattern runs only over the clauses that hold
@@ -156,7 +157,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def find_dates(text: str) -> Iterator[DateMention]:
-    if any(chr(0xFF10 + i) in text for i in range(10)):
+    if _FULLWIDTH_DIGIT.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)  # same length: offsets stay valid
     for m in (m for start, end in clauses(text) for m in _DATE_RE.finditer(text, start, end)):
         if m.group("y"):
