@@ -130,7 +130,7 @@ def _hidden_styles(pkg: Package, name: str) -> frozenset[str]:
     hidden = _read_hidden_styles(pkg, name)
     if key is not None:
         if len(_STYLES_SEEN) >= _STYLES_SEEN_MAX:
-            del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
+            _STYLES_SEEN.clear()  # atomic, so safe when the server reads in threads
         _STYLES_SEEN[key] = hidden
     return hidden
 
