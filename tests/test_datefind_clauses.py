@@ -35,3 +35,23 @@ def test_clauses_start_after_a_break_and_end_at_one():
     assert all(e == len(text) or text[e] in "\n，。；！？、" for _, e in spans)
     assert "无关无关" not in "".join(text[s:e] for s, e in spans)
     assert [m.start for m in find_dates(text)] == [text.index("2024"), text.index("3月4日")]
+
+
+def test_nearest_signature_by_bisection_is_the_first_nearest_in_text_order():
+    """D006 pairs a labelled 发文字号 with the nearest signature; found by bisection (a long
+    compilation has thousands of both), it must be exactly what min() over the list gives."""
+    import random
+
+    from gkcheck.detectors.dates import _nearest
+
+    class Sig:
+        def __init__(self, segment: int):
+            self.segment = segment
+
+    rng = random.Random(2012)
+    for _ in range(20000):
+        segments = sorted(rng.randint(0, 30) for _ in range(rng.randint(1, 8)))
+        signatures = [Sig(s) for s in segments]
+        index = rng.randint(0, 35)
+        expected = min(signatures, key=lambda s: abs(s.segment - index))
+        assert _nearest(signatures, segments, index) is expected, (segments, index)

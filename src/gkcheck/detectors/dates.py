@@ -15,7 +15,7 @@ ranges or validity (将于, 拟, 截至, 前, 至, 有效期 ...).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
@@ -239,6 +239,17 @@ def _signatures(view: TextView, mentions: list[DateMention],
     return out
 
 
+def _nearest(signatures: list[_Signature], segments: list[int], index: int) -> _Signature:
+    """The signature whose segment is nearest to ``index`` (the earlier one on a tie), found by
+    bisection: a long compilation has thousands of 发文字号 and of signatures."""
+    i = bisect_left(segments, index)
+    distance = min(abs(segments[j] - index) for j in (i - 1, i) if 0 <= j < len(segments))
+    j = bisect_left(segments, index - distance)
+    if j == len(segments) or segments[j] != index - distance:
+        j = bisect_left(segments, index + distance)
+    return signatures[j]
+
+
 def _org_before(view: TextView, index: int) -> bool:
     for i in range(index - 1, max(-1, index - 4), -1):
         line = view.segment_text(i).strip(" \t\u3000\u00a0")
@@ -286,18 +297,19 @@ def _doc_number_year(view: TextView, signatures: list[_Signature]) -> Iterator[H
                  and not text[n.end():seg_end].strip(_BLANK_OR_PAREN) and start < n.start())
         if (labelled or alone) and view.kind(index) != "meta":
             numbers.append((start, n.end(), int(n.group("year")), index, labelled))
+    segments = [s.segment for s in signatures]   # ascending: signatures are in text order
     for k, (start, end, year, index, labelled) in enumerate(numbers):
-        following = [s for s in signatures if s.segment > index]
         nxt = numbers[k + 1][3] if k + 1 < len(numbers) else None
         if labelled:
             # a metadata block: 发文字号 and 成文日期 within a few lines of each other
-            sig = min(signatures, key=lambda s: abs(s.segment - index))
+            sig = _nearest(signatures, segments, index)
             if abs(sig.segment - index) > 8:
                 continue
         else:
-            if not following:
+            first_after = bisect_right(segments, index)
+            if first_after == len(signatures):
                 continue
-            sig = following[0]
+            sig = signatures[first_after]
             if nxt is not None and nxt < sig.segment:
                 continue  # another 发文字号 before the signature: unclear which it belongs to
         sig_year = sig.date.year
