@@ -188,3 +188,19 @@ def test_an_internal_error_exits_2_not_1(folder):
                             timeout=120)
     assert result.returncode == 2, result.stderr
     assert "TypeError" in result.stderr and "内部错误" in result.stderr and result.stdout == ""
+
+
+def test_report_files_get_the_mode_of_any_new_file_or_keep_the_old_one(folder):
+    """The temporary file is 0600; the report must not be (a web server publishes HTML reports
+    and masked copies), and replacing a report keeps the mode its owner chose."""
+    import os
+    import stat
+
+    out = folder / "report.html"
+    code = ("import os, sys; os.umask(0o027); from gkcheck.cli import main; "
+            "sys.argv = ['gkcheck', 'scan', sys.argv[1], '--format', 'html', '-o', sys.argv[2]]; main()")
+    subprocess.run([sys.executable, "-c", code, str(folder / "bad.txt"), str(out)], timeout=120, check=False)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    os.chmod(out, 0o604)
+    subprocess.run([sys.executable, "-c", code, str(folder / "bad.txt"), str(out)], timeout=120, check=False)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o604

@@ -4,6 +4,7 @@ threads with the same answers as one thread."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -139,7 +140,7 @@ def test_char_offsets_map_back_through_crlf_and_refuse_to_guess(checker):
     spans = char_offsets(text, findings)
     assert [text[s:e] for s, e in spans] == [f.match for f in findings]
     assert {f.rule for f in findings} >= {"T001", "D001", "P002"}
-    moved = [f.__class__(**{**f.__dict__, "match": "别的字"}) for f in findings]
+    moved = [dataclasses.replace(f, match="别的字") for f in findings]
     assert set(char_offsets(text, moved)) == {(None, None)}
 
 

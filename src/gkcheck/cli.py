@@ -102,7 +102,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     from .checker import Checker
     from .config import load_config, parse_date
     from .output import write_atomic
-    from .reporters import BINARY_FORMATS, render
+    from .reporters import BINARY_FORMATS, render_chunks
 
     if fmt in BINARY_FORMATS and output is None:
         raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
@@ -123,18 +123,17 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     report = _scan_with_progress(checker, paths, progress)
-    rendered = render(report, fmt)
+    pieces = render_chunks(report, fmt)   # a large report is written piece by piece
     if output is not None:
         try:
-            write_atomic(output, rendered)
+            write_atomic(output, pieces)
         except OSError as exc:
             click.echo(f"gkcheck: 无法写入报告 {output}：{exc.strerror or exc}", err=True)
             sys.exit(2)
         click.echo(f"报告已写入 {output}", err=True)
-    elif isinstance(rendered, bytes):
-        raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
     else:
-        click.echo(rendered, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
     for result in report.files:
         if result.status == "error":
             click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)

@@ -25,7 +25,7 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a piece of text sits in its file. Unused fields stay None.
 
@@ -273,7 +273,7 @@ class Document:
     anchors: frozenset[str] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a detector reports: a rule and a span of the joined document text.
 
@@ -293,7 +293,7 @@ class Hit:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     name: str
@@ -330,15 +330,17 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     encoding: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, findings: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "path": self.path,
             "type": self.type,
             "status": self.status,
             "error": self.error,
             "encoding": self.encoding,
-            "findings": [f.to_dict() for f in self.findings],
         }
+        if findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
+        return out
 
 
 REPORT_SCHEMA_VERSION = 1  # bumped only when a field changes meaning or goes away (docs/json-report.md)

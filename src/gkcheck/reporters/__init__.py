@@ -13,7 +13,7 @@ report keeps ``match`` whole.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..model import CATEGORY_NAMES, SEVERITY_NAMES, FileResult, Finding, Report  # noqa: F401 (re-exported)
 
@@ -41,6 +41,14 @@ def renderer(name: str) -> Renderer:
 
 def render(report: Report, name: str, **options: object) -> str | bytes:
     return renderer(name)(report, **options)
+
+
+def render_chunks(report: Report, name: str, **options: object) -> Iterable[str | bytes]:
+    """The report in pieces, for writing a large one without holding it whole: a reporter
+    module may offer ``chunks(report)``; the others give their whole output as one piece."""
+    module, _, attr = REPORTERS[name].partition(":")
+    chunks = getattr(import_module(module), "chunks", None)
+    return chunks(report, **options) if chunks else (render(report, name, **options),)
 
 
 class Private(tuple):
@@ -152,28 +160,52 @@ def shown_context(finding: Finding, private: tuple[str, ...] = ()) -> str:
     return _mask_known(context, private) if private else context
 
 
-def readable_json(value: Any, one_per_line: frozenset[str], indent: str = "") -> str:
+def readable_json(value: Any, one_per_line: frozenset[str]) -> str:
     """JSON indented by two spaces, except that the items of a list under a key in
     ``one_per_line`` (findings, results) are written one per line by the C encoder: a report
     with 100,000 findings renders in a second instead of the pure-Python indenting encoder's
     minute, and each finding stays one greppable line."""
+    return "".join(iter_json(value, one_per_line))
+
+
+def iter_json(value: Any, one_per_line: frozenset[str], indent: str = "") -> Iterator[str]:
+    """:func:`readable_json` in pieces; the value under a ``one_per_line`` key may be any
+    iterable (a generator of finding dicts), so a large report is never held whole."""
     import json
 
     inner = indent + "  "
     if isinstance(value, dict) and value:
-        items = []
-        for key, item in value.items():
-            if key in one_per_line and isinstance(item, list) and item:
-                body = (",\n" + inner + "  ").join(
-                    json.dumps(x, ensure_ascii=False, separators=(", ", ": ")) for x in item)
-                text = f"[\n{inner}  {body}\n{inner}]"
+        yield "{"
+        for n, (key, item) in enumerate(value.items()):
+            yield f"{',' if n else ''}\n{inner}{json.dumps(key, ensure_ascii=False)}: "
+            if key in one_per_line and hasattr(item, "__iter__") and not isinstance(item, (dict, str)):
+                yield from _lines(item, inner, json.dumps)
             else:
-                text = readable_json(item, one_per_line, inner)
-            items.append(f"{inner}{json.dumps(key, ensure_ascii=False)}: {text}")
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(inner + readable_json(x, one_per_line, inner) for x in value) + f"\n{indent}]"
-    return json.dumps(value, ensure_ascii=False)
+                yield from iter_json(item, one_per_line, inner)
+        yield f"\n{indent}}}"
+    elif isinstance(value, list) and value:
+        yield "["
+        for n, item in enumerate(value):
+            yield f"{',' if n else ''}\n{inner}"
+            yield from iter_json(item, one_per_line, inner)
+        yield f"\n{indent}]"
+    else:
+        yield json.dumps(value, ensure_ascii=False)
+
+
+def _lines(items: Iterable[Any], indent: str, dumps: Callable[..., str], batch: int = 1000) -> Iterator[str]:
+    lines: list[str] = []
+    sep = ",\n" + indent + "  "
+    empty = True
+    for item in items:
+        lines.append(dumps(item, ensure_ascii=False, separators=(", ", ": ")))
+        if len(lines) == batch:
+            yield ("[\n" + indent + "  " if empty else sep) + sep.join(lines)
+            empty, lines = False, []
+    if lines:
+        yield ("[\n" + indent + "  " if empty else sep) + sep.join(lines)
+        empty = False
+    yield "[]" if empty else f"\n{indent}]"
 
 
 def printable(text: str) -> str:
