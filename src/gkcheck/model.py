@@ -157,6 +157,30 @@ class SegmentBlock:
                 yield i, seg.base.hidden
 
 
+class LineBlock:
+    """A :class:`Block` of the lines of a plain-text file: segment ``i`` is line ``i - start + 1``
+    at column 1. A 20 MB text has 80,000 lines; making a Segment and a Location for each cost
+    more than reading the file."""
+
+    def __init__(self, start: int, lines: Sequence[str], part: str = "text"):
+        self.start, self.stop, self._lines, self._part = start, start + len(lines), lines, part
+
+    def segment(self, i: int) -> Segment:
+        return Segment(self._lines[i - self.start], Location(line=i - self.start + 1, column=1, part=self._part))
+
+    def kind(self, i: int) -> str:
+        return "text"
+
+    def hidden(self, i: int) -> str | None:
+        return None
+
+    def locate(self, i: int, offset: int) -> Location:
+        return Location(line=i - self.start + 1, column=offset + 1, part=self._part)
+
+    def hidden_items(self) -> Iterator[tuple[int, str]]:
+        return iter(())
+
+
 class LazySegments(Sequence[Segment]):
     """``Document.segments`` for a reader with very many small segments (spreadsheet cells).
 

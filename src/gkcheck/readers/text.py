@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..encoding import decode
-from ..model import Document, Location, Segment, Table
+from ..model import Document, LazySegments, LineBlock, Location, Segment, Table
 from . import Limits, ReadError
 
 
@@ -20,10 +20,8 @@ def _lines(data: bytes) -> tuple[list[str], str]:
 
 def read_text(data: bytes, path: str, limits: Limits) -> Document:
     lines, encoding = _lines(data)
-    segments = tuple(Segment(line, Location(line=i, column=1, part="text"))
-                     for i, line in enumerate(lines, 1))
     kind = "markdown" if path.lower().endswith((".md", ".markdown")) else "text"
-    return Document(path, kind, segments, encoding=encoding)
+    return Document(path, kind, LazySegments(lines, [LineBlock(0, lines)]), encoding=encoding)
 
 
 def column_name(index: int) -> str:
