@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import corpora
-from .run import DOC, REPO, BenchError, gkcheck_patterns, probe, run_process
+from .run import DOC, REPO, gkcheck_patterns, probe, run_process, write_doc
 
 MARK_START, MARK_END = "<!-- engines:start -->", "<!-- engines:end -->"
 MB = 2**20
@@ -254,14 +254,6 @@ def markdown(result: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_doc(text: str, doc: Path = DOC) -> None:
-    content = doc.read_text("utf-8")
-    start, end = content.find(MARK_START), content.find(MARK_END)
-    if start < 0 or end < start:
-        raise BenchError(f"{doc} has no {MARK_START} … {MARK_END} block to update")
-    doc.write_text(content[:start + len(MARK_START)] + "\n" + text + content[end:], "utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_engines", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny corpora, one repetition")
@@ -296,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "engines.md").write_text(text_md, "utf-8")
     print(text_md)
     if args.write_doc:
-        write_doc(text_md)
+        write_doc(text_md, DOC, (MARK_START, MARK_END))
         print(f"已更新 {DOC.relative_to(REPO)} 中的依赖比较")
     return 0
 

@@ -532,12 +532,14 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(text: str, doc: Path = DOC) -> None:
+def write_doc(text: str, doc: Path = DOC, marks: tuple[str, str] = (MARK_START, MARK_END)) -> None:
+    """Replace the block between the two marker comments of ``doc`` with ``text``."""
+    mark_start, mark_end = marks
     content = doc.read_text("utf-8")
-    start, end = content.find(MARK_START), content.find(MARK_END)
+    start, end = content.find(mark_start), content.find(mark_end)
     if start < 0 or end < start:
-        raise BenchError(f"{doc} has no {MARK_START} … {MARK_END} block to update")
-    content = content[:start + len(MARK_START)] + "\n" + text + content[end:]
+        raise BenchError(f"{doc} has no {mark_start} … {mark_end} block to update")
+    content = content[:start + len(mark_start)] + "\n" + text + content[end:]
     doc.write_text(content, "utf-8")
 
 
