@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import random
 
-from gkcheck.detectors.datefind import _DATE_RE, clauses, find_dates
+import re
+
+from gkcheck.detectors.datefind import _DATE_PLAIN, _DATE_RE, clauses, find_dates
 
 PIECES = list("2024年1月5日号二〇一十三元-/.。，；！？、\n \t：:（）(星期周abcX3O０") + [
     "2023", "12", "www.", "http://a/b?", "\u3000", "1.2.3", "2024-01-", "十二月", "v2.0"]
 
 
+_PLAIN = re.compile(_DATE_PLAIN)
+
+
 def _everywhere(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _DATE_RE.finditer(text)]
+    """The plain pattern (no first-character test) over the whole text: the reference."""
+    return [m.span() for m in _PLAIN.finditer(text)]
 
 
 def _in_clauses(text: str) -> list[tuple[int, int]]:
@@ -26,6 +32,8 @@ def test_the_clauses_hold_every_match_of_the_whole_text():
     samples += ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
     for text in samples:
         assert _in_clauses(text) == _everywhere(text), text
+        assert ([m.groupdict() for m in _DATE_RE.finditer(text)]
+                == [m.groupdict() for m in _PLAIN.finditer(text)]), text
 
 
 def test_clauses_start_after_a_break_and_end_at_one():

@@ -30,7 +30,7 @@ _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "О": 0, "O": 0, "0": 0, "０": 0, "
 _CN_ZERO = "〇零○ОO0０Ｏ"
 _CN_SMALL = "(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 
-_DATE_RE = re.compile(
+_DATE_PLAIN = (
     # 2023年11月20日, 2023年11月 (the year not glued to a longer number or a word)
     rf"(?<![\dA-Za-z.\-/])(?P<y>(?:19|20)\d\d){SP}年{SP}(?P<m>\d{{1,2}}){SP}月"
     rf"(?:{SP}(?P<d>\d{{1,2}}){SP}[日号])?"
@@ -43,6 +43,10 @@ _DATE_RE = re.compile(
     # 11月20日 (no year)
     rf"|(?<![\dA-Za-z.\-/年])(?P<mm>\d{{1,2}}){SP}月{SP}(?P<md>\d{{1,2}}){SP}[日号]"
 )
+# Every form starts with a digit or a Chinese numeral: testing that first lets the engine pass
+# over all other characters without trying the lookbehinds of each form (3x faster over a long
+# text; tests/test_datefind_clauses.py compares it with the plain form).
+_DATE_RE = re.compile(rf"(?=[\d{_CN_ZERO}一二三四五六七八九])(?:{_DATE_PLAIN})")
 
 _WEEKDAY_RE = re.compile(
     rf"{SP}(?:[（(]{SP}(?:星期|礼拜|周)(?P<a>[一二三四五六日天]){SP}[）)]"
