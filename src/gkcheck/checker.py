@@ -17,8 +17,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import __version__
 from .config import Config, parse_date
 from .detectors import build as build_detectors
-from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, Location,
-                    Report, Segment)
+from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,
+                    LineBlock, Location, Report)
 from .readers import Limits, read
 from .rules import Rule, load_rules, resolve_selector
 from .textview import Context, TextView
@@ -69,9 +69,7 @@ class Checker:
             doc = read(text.encode("utf-8"), filename, self.limits)
         else:
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            doc = Document(filename or "<text>", "text",
-                           tuple(Segment(s, Location(line=i, column=1, part="text"))
-                                 for i, s in enumerate(lines, 1)))
+            doc = Document(filename or "<text>", "text", LazySegments(lines, [LineBlock(0, lines)]))
         return self.check_document(doc, publish_date=publish_date)
 
     def check_bytes(self, data: bytes, filename: str, *,
