@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from gkcheck import Checker, Finding, GkcheckError, load_config
-from gkcheck.mask import mask_bytes
+from gkcheck.masking.files import mask_bytes
 from gkcheck.reporters import shown_match
 
 # Built once when the CMS loads the plugin; shared by every request and thread.

@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from gkcheck.cli import main
+from gkcheck.surfaces.cli import main
 
 from .conftest import REPO
 
@@ -181,7 +181,7 @@ def test_no_traceback_on_help():
 def test_an_internal_error_exits_2_not_1(folder):
     """A crash must never read as "findings" (exit 1) or "clean" (exit 0) to a hook or CI. The
     crash here is real: a reporter registry entry that fails when called."""
-    code = ("import sys; from gkcheck import reporters, cli; "
+    code = ("import sys; from gkcheck import reporters; from gkcheck.surfaces import cli; "
             "reporters.REPORTERS['text'] = 'builtins:divmod'; "   # divmod(report) -> TypeError
             "sys.argv = ['gkcheck', 'scan', sys.argv[1]]; cli.main()")
     result = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True,
@@ -197,7 +197,7 @@ def test_report_files_get_the_mode_of_any_new_file_or_keep_the_old_one(folder):
     import stat
 
     out = folder / "report.html"
-    code = ("import os, sys; os.umask(0o027); from gkcheck.cli import main; "
+    code = ("import os, sys; os.umask(0o027); from gkcheck.surfaces.cli import main; "
             "sys.argv = ['gkcheck', 'scan', sys.argv[1], '--format', 'html', '-o', sys.argv[2]]; main()")
     subprocess.run([sys.executable, "-c", code, str(folder / "bad.txt"), str(out)], timeout=120, check=False)
     assert stat.S_IMODE(out.stat().st_mode) == 0o640

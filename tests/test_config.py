@@ -26,7 +26,7 @@ def test_a_mistyped_setting_is_an_error(tmp_path, toml, message):
     with pytest.raises(GkcheckError, match=message.replace("[", r"\[").replace("]", r"\]")):
         config = load_config_file(path)
         Checker(config)
-        from gkcheck.mask import policy_from
+        from gkcheck.masking.files import policy_from
         policy_from(config.detector_options("mask"))
 
 

@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from faker import Faker
 
 from gkcheck import Config
-from gkcheck.cli import main
-from gkcheck.mask import mask_bytes, policy_from, privacy_checker
-from gkcheck.maskers import Edit, replace_in_pieces
-from gkcheck.maskers.html import mask_html
+from gkcheck.surfaces.cli import main
+from gkcheck.masking.files import mask_bytes, policy_from, privacy_checker
+from gkcheck.masking.edits import Edit, replace_in_pieces
+from gkcheck.masking.html import mask_html
 from gkcheck.masking import MaskPolicy
 from gkcheck.model import Finding, GkcheckError, Location
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gkcheck.model import FileResult
-from gkcheck.progress import CI_VARIABLES, Progress, _fit, _width, running_in_ci, wanted
+from gkcheck.surfaces.progress import CI_VARIABLES, Progress, _fit, _width, running_in_ci, wanted
 
 from .conftest import REPO
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from gkcheck.move import free_name, move_file, temp_name
-from gkcheck.watch import STATE_NAME, is_partial
-from gkcheck.watch_state import State
+from gkcheck.surfaces.move import free_name, move_file, temp_name
+from gkcheck.surfaces.watch import STATE_NAME, is_partial
+from gkcheck.surfaces.watch_state import State
 
 GKCHECK = Path(sys.executable).with_name("gkcheck")
 BAD_HTML = "<html><body><p>截止目前，全县已完成改造。</p></body></html>".encode("utf-8")

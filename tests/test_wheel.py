@@ -37,10 +37,10 @@ def test_wheel_ships_every_dictionary_and_rule_pack(wheel):
 @pytest.mark.slow
 def test_wheel_ships_the_web_page_of_gkcheck_serve(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    web = [p for p in (REPO / "src" / "gkcheck" / "web").iterdir() if p.is_file()]
+    web = [p for p in (REPO / "src" / "gkcheck" / "surfaces" / "web").iterdir() if p.is_file()]
     assert {p.name for p in web} >= {"index.html", "app.js"}
     for source in web:
-        assert f"gkcheck/web/{source.name}" in names, source
+        assert f"gkcheck/surfaces/web/{source.name}" in names, source
 
 
 @pytest.mark.slow

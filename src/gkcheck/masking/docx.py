@@ -18,7 +18,7 @@ from typing import Sequence
 from lxml import etree
 
 from ..model import Location
-from . import Applied, Edit, Outcome, Sweep, nearest, replace_in_pieces
+from .edits import Applied, Edit, Outcome, Sweep, nearest, replace_in_pieces
 from .package import open_package, read_part, rewrite, serialize
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

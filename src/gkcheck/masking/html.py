@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..readers.html import declared_charset  # decoded exactly as the reader decoded it
-from . import Edit, Outcome
+from .edits import Edit, Outcome
 from .text import Source, mask_source
 
 

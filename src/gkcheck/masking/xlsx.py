@@ -26,7 +26,7 @@ from lxml import etree
 from ..model import Location
 from ..readers.ooxml import R_NS
 from ..readers.text import column_name
-from . import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
+from .edits import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
 from .package import open_package, read_part, rewrite, serialize
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -11,7 +11,7 @@ overwritten, deleted or changed; the subfolder path is kept.
 - *Finding files*: watchdog's events say where to look, and the whole inbox is also walked every
   ``--rescan`` seconds, because events get lost in bursts (and never come from network shares).
   ``--once`` only walks.
-- *Remembering*: :mod:`gkcheck.watch_state` keeps a row per upload in SQLite. The target is
+- *Remembering*: :mod:`gkcheck.surfaces.watch_state` keeps a row per upload in SQLite. The target is
   recorded before a file is moved, so a crash at any moment is resumed on the next start
   (:meth:`Gate.recover`): a file that was being checked is checked again, a file already moved
   is not moved twice.
@@ -36,10 +36,10 @@ from typing import Any, Callable, Iterable, Iterator
 
 import click
 
-from .checker import Checker
-from .model import SEVERITY_RANK, FileResult, GkcheckError, Report
+from ..checker import Checker
+from ..model import SEVERITY_RANK, FileResult, GkcheckError, Report
 from .move import free_name, move_file, temp_name
-from .walk import excluded
+from ..walk import excluded
 from .watch_state import Row, State
 
 DEFAULT_SETTLE = 2.0
@@ -292,9 +292,9 @@ class Gate:
         return free_name(folder, name, companions)
 
     def _write_reports(self, target: Path, result: FileResult, reason: str, digest: str | None) -> None:
-        from . import __version__
-        from .output import write_atomic
-        from .reporters import render
+        from .. import __version__
+        from ..output import write_atomic
+        from ..reporters import render
 
         report = Report((result,), __version__)
         write_atomic(target.with_name(target.name + ".gkcheck.json"), render(report, "json"))
@@ -504,7 +504,7 @@ def watch(inbox: Path, pass_dir: Path, hold_dir: Path, fail_on: str | None, once
           state_path: Path | None, settle: float, rescan: float, config_path: Path | None,
           publish_date: str | None, exclude: tuple[str, ...]) -> None:
     """上传目录把关：检查放入 INBOX 的每个文件，无问题的移到 --pass，有问题或无法检查的移到 --hold。"""
-    from .config import load_config, parse_date
+    from ..config import load_config, parse_date
 
     inbox = inbox.resolve()
     folders = Folders(inbox, pass_dir.resolve(), hold_dir.resolve())

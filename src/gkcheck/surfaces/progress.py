@@ -13,7 +13,7 @@ import time
 import unicodedata
 from typing import Mapping, TextIO
 
-from .model import FileResult
+from ..model import FileResult
 
 # variables CI systems set; any of them (with a value other than false/0) means nobody watches
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD",

@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..readers import Limits, ReadError
 from ..readers.ooxml import Package
-from . import MaskError
+from .edits import MaskError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 # unlike the readers' parser, this one keeps comments and processing instructions: the part is written back

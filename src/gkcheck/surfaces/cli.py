@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
-from .model import SEVERITY_RANK, GkcheckError
+from .. import __version__
+from ..model import SEVERITY_RANK, GkcheckError
 
 if TYPE_CHECKING:
-    from .config import Config
+    from ..config import Config
 
 # Commands that live in their own modules, imported only when run (start-up stays fast).
 LAZY_COMMANDS: dict[str, str] = {
-    "mask": "gkcheck.mask:mask",
-    "watch": "gkcheck.watch:watch",
-    "serve": "gkcheck.serve:serve",
+    "mask": "gkcheck.surfaces.mask:mask",
+    "watch": "gkcheck.surfaces.watch:watch",
+    "serve": "gkcheck.surfaces.serve:serve",
 }
 
 
@@ -63,7 +63,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def format_names() -> list[str]:
-    from .reporters import REPORTERS
+    from ..reporters import REPORTERS
 
     return list(REPORTERS)
 
@@ -99,10 +99,10 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
          progress: bool | None) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
-    from .checker import Checker
-    from .config import load_config, parse_date
-    from .output import write_atomic
-    from .reporters import BINARY_FORMATS, render_chunks
+    from ..checker import Checker
+    from ..config import load_config, parse_date
+    from ..output import write_atomic
+    from ..reporters import BINARY_FORMATS, render_chunks
 
     if fmt in BINARY_FORMATS and output is None:
         raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
@@ -148,7 +148,7 @@ def _scan_with_progress(checker, paths: tuple[Path, ...], choice: bool | None): 
 
     if not wanted(choice, sys.stderr, os.environ):
         return checker.scan(list(paths))
-    from .walk import iter_files
+    from ..walk import iter_files
 
     total = sum(1 for _ in iter_files(list(paths), checker.config.exclude))
     if choice is None and total < 2:
@@ -188,7 +188,7 @@ def rules(fmt: str) -> None:
     """列出全部规则：编号、名称、类别、默认级别、提示。"""
     import json
 
-    from .rules import load_rules
+    from ..rules import load_rules
 
     table = load_rules()
     if fmt == "json":
@@ -204,7 +204,7 @@ def rules(fmt: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """显示一条规则的说明文档（编号或名称）。"""
-    from .rules import load_rules
+    from ..rules import load_rules
 
     table = load_rules()
     by_name = {r.name: r for r in table.values()}

@@ -26,10 +26,10 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .checker import Checker
-from .config import Config, load_config_file
-from .model import Finding, Location
-from .offsets import char_offsets
+from ..checker import Checker
+from ..config import Config, load_config_file
+from ..model import Finding, Location
+from ..offsets import char_offsets
 
 SPANS_KEY = "gkcheck"
 

@@ -19,12 +19,12 @@ from typing import Callable, Sequence
 from ..model import Finding, GkcheckError, Location
 
 MASKERS: dict[str, str] = {
-    "text": "gkcheck.maskers.text:mask_text_file",
-    "markdown": "gkcheck.maskers.text:mask_text_file",
-    "csv": "gkcheck.maskers.text:mask_text_file",
-    "html": "gkcheck.maskers.html:mask_html",
-    "docx": "gkcheck.maskers.docx:mask_docx",
-    "xlsx": "gkcheck.maskers.xlsx:mask_xlsx",
+    "text": "gkcheck.masking.text:mask_text_file",
+    "markdown": "gkcheck.masking.text:mask_text_file",
+    "csv": "gkcheck.masking.text:mask_text_file",
+    "html": "gkcheck.masking.html:mask_html",
+    "docx": "gkcheck.masking.docx:mask_docx",
+    "xlsx": "gkcheck.masking.xlsx:mask_xlsx",
 }
 
 

@@ -1,12 +1,12 @@
 """``gkcheck mask``: desensitized (脱敏) copies of documents, and :func:`mask_bytes` for CMS plugins.
 
 Flow for one file: check it with the privacy rules → turn every ``privacy`` finding into an
-:class:`~gkcheck.maskers.Edit` (its match masked by a :class:`~gkcheck.masking.MaskPolicy`) →
+:class:`~gkcheck.masking.edits.Edit` (its match masked by a :class:`~gkcheck.masking.MaskPolicy`) →
 the format's masker writes the masked characters at the finding's location → the copy is
 checked again, and masked again if anything is left (at most :data:`ROUNDS` times). A copy that
 still holds personal data in full is never written.
 
->>> from gkcheck.mask import mask_bytes
+>>> from gkcheck.masking.files import mask_bytes
 >>> result = mask_bytes("联系电话：13907971234（申请人本人）".encode(), "a.txt")
 >>> result.data.decode()
 '联系电话：139****1234（申请人本人）'
@@ -24,13 +24,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import click
-
-from .checker import Checker
-from .config import Config
-from .maskers import Applied, Edit, MaskError, masker_for
-from .masking import DEFAULT_POLICY, MaskPolicy, mask_value
-from .model import FileResult, Finding, GkcheckError, Location
+from ..checker import Checker
+from ..config import Config
+from .edits import Applied, Edit, MaskError, masker_for
+from . import DEFAULT_POLICY, MaskPolicy, mask_value
+from ..model import FileResult, Finding, GkcheckError, Location
 
 ROUNDS = 3
 UNDER_MASKED = "P008"
@@ -127,7 +125,7 @@ def privacy_checker(config: Config | None = None) -> Checker:
 
 
 def _kind(finding: Finding) -> str | None:
-    from .detectors.privacy import RULES
+    from ..detectors.privacy import RULES
 
     for kind, code in RULES.items():
         if code == finding.rule:
@@ -200,7 +198,7 @@ def plan(paths: Sequence[Path], output: Path, exclude: tuple[str, ...] = ()) -> 
     """``(source, target, error)`` for every file: a named file goes to ``output/name``, a file
     found in a folder to ``output/`` + its path relative to that folder. The output folder itself
     is never walked."""
-    from .walk import iter_files
+    from ..walk import iter_files
 
     out_real = output.resolve()
     todo: list[tuple[Path, Path | None, str | None]] = []
@@ -231,7 +229,7 @@ def plan(paths: Sequence[Path], output: Path, exclude: tuple[str, ...] = ()) -> 
 
 def mask_file(source: Path, target: Path, policy: MaskPolicy, checker: Checker, *,
               overwrite: bool = False) -> FileOutcome:
-    from .output import write_atomic
+    from ..output import write_atomic
 
     if not overwrite and target.exists():
         return FileOutcome(source, target, error=f"输出文件已存在：{target}（如需覆盖请加 --overwrite）")
@@ -274,48 +272,6 @@ def report_lines(outcome: FileOutcome) -> list[str]:
     for f in result.remaining:
         lines.append(f"  注意 {outcome.source}:{f.location.describe()} {f.rule} 按当前脱敏规则仍显示过多：{f.message}")
     return lines
-
-
-@click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="脱敏副本写入此目录（目录输入保持相对路径）；原文件不会被修改。")
-@click.option("--overwrite", is_flag=True, help="输出文件已存在时覆盖（默认拒绝并报错）。")
-@click.option("--keep", multiple=True, metavar="KIND=START,END",
-              help="某类信息保留开头和结尾的位数，如 id=6,4、phone=3,4、bank=0,4，可重复。")
-@click.option("--char", "mask_char", default=None, help="遮盖字符（默认 *）。")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="配置文件（默认向上查找 gkcheck.toml 或 pyproject.toml 的 [tool.gkcheck]）。")
-@click.option("--exclude", multiple=True, help="排除匹配此通配符的文件名或相对路径，可重复。")
-def mask(paths: tuple[Path, ...], output: Path, overwrite: bool, keep: tuple[str, ...],
-         mask_char: str | None, config_path: Path | None, exclude: tuple[str, ...]) -> None:
-    """生成脱敏副本（XLSX、DOCX、HTML、TXT、CSV、MD）：隐藏身份证号、手机号、银行卡号等个人信息。"""
-    from .config import load_config
-
-    try:
-        config = load_config(config_path)
-        config = config.with_overrides(exclude=(*config.exclude, *exclude) if exclude else None)
-        policy = policy_from(config.detector_options("mask"), keep, mask_char)
-        if output.exists() and not output.is_dir():
-            raise GkcheckError(f"--output 应为目录：{output}")
-        checker = privacy_checker(config)
-    except GkcheckError as exc:
-        raise click.UsageError(str(exc)) from None
-    failed = masked = written = 0
-    for source, target, err in plan(list(paths), output, config.exclude):
-        outcome = (FileOutcome(source, target, error=err) if err or target is None
-                   else mask_file(source, target, policy, checker, overwrite=overwrite))
-        if outcome.error:
-            failed += 1
-            click.echo(f"gkcheck: {source}: 无法脱敏：{outcome.error}", err=True)
-            continue
-        written += 1
-        masked += len(outcome.result.items)  # type: ignore[union-attr]
-        for line in report_lines(outcome):
-            click.echo(line)
-    click.echo(f"共写出 {written} 个副本，脱敏 {masked} 处" + (f"，{failed} 个文件失败" if failed else ""),
-               err=True)
-    sys.exit(2 if failed else 0)
 
 
 __all__ = ["MaskItem", "MaskResult", "mask_bytes", "policy_from", "privacy_checker"]

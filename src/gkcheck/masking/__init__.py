@@ -127,7 +127,7 @@ def mask_text(text: str, policy: MaskPolicy = DEFAULT_POLICY, *,
               today: date | None = None) -> tuple[str, list[Masked]]:
     """``text`` with every piece of personal data the privacy rules would report masked by
     ``policy`` (under-masked values are masked further), and the list of what was masked."""
-    from .detectors.privacy import scan
+    from ..detectors.privacy import scan
 
     out: list[str] = []
     masked: list[Masked] = []

@@ -31,14 +31,14 @@ from urllib.parse import quote
 
 import click
 
-from . import __version__
-from .config import Config, parse_date
-from .model import FileResult, GkcheckError, Report
+from .. import __version__
+from ..config import Config, parse_date
+from ..model import FileResult, GkcheckError, Report
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
-    from .checker import Checker
+    from ..checker import Checker
 
 DEFAULT_MAX_BYTES = 20 * 2**20
 DEFAULT_TIMEOUT = 60.0
@@ -233,7 +233,7 @@ def check_text(checker: "Checker", text: str, name: str, publish_date: date | No
 def for_people(report: Report) -> Report:
     """The report with personal data masked in ``match`` and ``context``, as every report a person
     reads (the web page asks for this with ``?masked=true``)."""
-    from .reporters import private_values, shown_context, shown_match
+    from ..reporters import private_values, shown_context, shown_match
 
     def shown(result: FileResult) -> FileResult:
         private = private_values(result)
@@ -261,7 +261,7 @@ def _date(value: object) -> date | None:
 
 
 def _web_file(name: str) -> bytes:
-    return resources.files("gkcheck").joinpath("web", name).read_bytes()
+    return resources.files("gkcheck.surfaces").joinpath("web", name).read_bytes()
 
 
 # -- the application ------------------------------------------------------------------------------
@@ -305,10 +305,10 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     from fastapi.responses import JSONResponse, Response
     from starlette.exceptions import HTTPException
 
-    from .checker import Checker
-    from .mask import mask_bytes, policy_from, privacy_checker
-    from .masking import mask_text
-    from .reporters.json import render
+    from ..checker import Checker
+    from ..masking.files import mask_bytes, policy_from, privacy_checker
+    from ..masking import mask_text
+    from ..reporters.json import render
 
     if checker is None:
         checker = Checker(config)
@@ -469,7 +469,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
 def serve(host: str, port: int, config_path: Path | None, token: str | None, max_bytes: int,
           timeout: float, workers: int) -> None:
     """启动 HTTP 服务：检查与脱敏接口（/v1/check、/v1/mask）、接口文档（/docs）和网页（/）。"""
-    from .config import load_config
+    from ..config import load_config
 
     try:
         import fastapi  # noqa: F401  (create_app needs it; say so before building anything)

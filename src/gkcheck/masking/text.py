@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..encoding import decode
 from ..model import GkcheckError, Location
-from . import Applied, Edit, MaskError, Outcome, nearest
+from .edits import Applied, Edit, MaskError, Outcome, nearest
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
