@@ -25,6 +25,7 @@ from .textview import Context, TextView
 from .walk import iter_files
 
 CONTEXT_CHARS = 20
+MARKER_TYPES = frozenset({"html", "text", "csv", "markdown"})  # where suppression markers are read
 PUBDATE_KEYS = ("PubDate", "pubdate", "publishdate", "article:published_time")
 
 
@@ -91,7 +92,12 @@ class Checker:
             return FileResult(filename, None, "error", "文件嵌套层级过深，无法读取")
         except Exception as exc:  # a reader bug or a hostile file: that file's error, never a crash
             return FileResult(filename, None, "error", f"无法读取文件（{type(exc).__name__}：{exc}）")
-        return FileResult(filename, doc.type, "ok", None, tuple(findings), doc.encoding)
+        suppressed = 0
+        if b"gkcheck-" in data and doc.type in MARKER_TYPES:   # in-document markers (ledger/suppress.py)
+            from .ledger.suppress import apply, decode
+
+            findings, suppressed = apply(findings, decode(data, doc.encoding), doc.type)
+        return FileResult(filename, doc.type, "ok", None, tuple(findings), doc.encoding, suppressed)
 
     def check_file(self, path: str | os.PathLike[str], *,
                    publish_date: date | str | None = None, display: str | None = None) -> FileResult:

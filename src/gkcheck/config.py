@@ -12,6 +12,10 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     dictionaries = ["my-typos.tsv"]   # extra dictionary files in the bundled format
     allow = ["某某词"]                 # words never reported
     allowlists = ["allow.txt"]        # files of such words, one a line
+    ledger = "gkcheck-ledger.db"      # the ledger (整改台账): SQLite file or postgresql:// URL
+    site-url = "https://www.example.gov.cn/"   # documents' identity in the ledger: URL + path
+    [units]                           # ledger reports: path or URL prefix = 单位名称
+    "jyj/" = "县教育局"
     [severity]                        # per-rule severity overrides
     E004 = "error"
     [options.<detector>]              # detector options (see docs/configuration.md)
@@ -46,6 +50,9 @@ class Config:
     options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     max_file_bytes: int = MAX_FILE_BYTES
     source: Path | None = None
+    ledger: str | None = None                    # docs/ledger.md
+    site_url: str | None = None
+    units: tuple[tuple[str, str], ...] = ()      # (path or URL prefix, 单位名称)
 
     def with_overrides(self, **changes: Any) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -92,7 +99,7 @@ def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
 
 
 _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
-          "allow", "allowlists", "severity", "options", "max-file-mb"}
+          "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units"}
 
 
 OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
@@ -129,6 +136,15 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     if unknown_tables:
         raise GkcheckError(f"{where}: 未知的选项表 {', '.join(f'[options.{n}]' for n in unknown_tables)}"
                            f"（可用 {', '.join(f'[options.{n}]' for n in OPTION_TABLES)}）")
+    units = raw.get("units", {})
+    if not isinstance(units, dict) or not all(isinstance(v, str) and v.strip() for v in units.values()):
+        raise GkcheckError(f'{where}: units 应为表，每项为 路径或网址前缀 = "单位名称"')
+    for key in ("ledger", "site-url"):
+        if key in raw and not isinstance(raw[key], str):
+            raise GkcheckError(f"{where}: {key} 应为字符串")
+    ledger = raw.get("ledger")
+    if ledger and "://" not in ledger:
+        ledger = str(base / ledger)      # a SQLite file: relative to the config file
     return Config(
         select=_strings(raw, "select", where),
         ignore=_strings(raw, "ignore", where),
@@ -143,6 +159,9 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         options=_freeze(options),
         max_file_bytes=int(raw.get("max-file-mb", MAX_FILE_BYTES // 2**20)) * 2**20,
         source=where,
+        ledger=ledger,
+        site_url=raw.get("site-url"),
+        units=tuple(units.items()),
     )
 
 

@@ -329,9 +329,13 @@ class Finding:
     location: Location
     context: str
     note: str | None = None
+    # set only when a scan runs with a ledger (docs/ledger.md): the finding's fingerprint and
+    # whether the ledger already knew it ("new" | "known" | "ignored" | "reopened")
+    fingerprint: str | None = None
+    ledger_state: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "name": self.name,
             "category": self.category,
@@ -343,6 +347,10 @@ class Finding:
             "context": self.context,
             "note": self.note,
         }
+        if self.fingerprint is not None:
+            out["fingerprint"] = self.fingerprint
+            out["ledger_state"] = self.ledger_state
+        return out
 
 
 @dataclass(frozen=True)
@@ -353,6 +361,8 @@ class FileResult:
     error: str | None = None
     findings: tuple[Finding, ...] = ()
     encoding: str | None = None
+    # findings left out by in-document markers (<!-- gkcheck-disable-next-line T001 -->)
+    suppressed: int = 0
 
     def to_dict(self, findings: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -361,6 +371,7 @@ class FileResult:
             "status": self.status,
             "error": self.error,
             "encoding": self.encoding,
+            "suppressed": self.suppressed,
         }
         if findings:
             out["findings"] = [f.to_dict() for f in self.findings]
@@ -387,6 +398,7 @@ class Report:
             "files_with_findings": sum(1 for f in self.files if f.findings),
             "files_failed": sum(1 for f in self.files if f.status == "error"),
             "findings": sum(by_sev.values()),
+            "suppressed": sum(f.suppressed for f in self.files),
             "by_severity": by_sev,
             "by_category": by_cat,
         }

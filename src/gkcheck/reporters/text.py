@@ -7,6 +7,10 @@ from ..model import SEVERITY_NAMES, Report
 from . import printable, private_values, shown_context, shown_match
 
 
+# a finding's ledger_state (docs/ledger.md) as people read it
+LEDGER_NAMES = {"new": "新问题", "known": "已知", "ignored": "已忽略", "reopened": "重新出现"}
+
+
 def render(report: Report, **_: object) -> str:
     out: list[str] = []
     for result in report.files:
@@ -20,6 +24,8 @@ def render(report: Report, **_: object) -> str:
         private = private_values(result)
         for f in result.findings:
             head = f"  {f.location.describe()}  {SEVERITY_NAMES[f.severity]} {f.rule} {f.message}"
+            if f.ledger_state:
+                head += f"  [台账：{LEDGER_NAMES.get(f.ledger_state, f.ledger_state)} {f.fingerprint}]"
             out.append(head)
             match = shown_match(f, private)
             if f.suggestion:
@@ -37,5 +43,6 @@ def render(report: Report, **_: object) -> str:
     s = report.summary()
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
-               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else ""))
+               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else "")
+               + (f"；文中标记跳过 {s['suppressed']} 处" if s["suppressed"] else ""))
     return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?

@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.surfaces.mask:mask",
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
+    "ledger": "gkcheck.surfaces.ledger:ledger",
 }
 
 
@@ -93,11 +94,15 @@ def format_names() -> list[str]:
               help="网站根目录：据此检查以 / 开头的站内链接是否存在。")
 @click.option("--progress/--no-progress", default=None,
               help="在标准错误上显示进度（默认：标准错误是终端、不在 CI 中且多于一个文件时显示）。")
+@click.option("--ledger", "ledger_target", default=None,
+              help="把本次检查记入整改台账：SQLite 文件或 postgresql://… 地址（docs/ledger.md）。")
+@click.option("--new-only", is_flag=True, default=False,
+              help="与 --ledger 一起用：--fail-on 只针对台账中没有的新问题（已知、已忽略的照常列出并标明）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
-         progress: bool | None) -> None:
+         progress: bool | None, ledger_target: str | None = None, new_only: bool = False) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -123,6 +128,13 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     report = _scan_with_progress(checker, paths, progress)
+    if ledger_target or new_only or config.ledger:   # the ledger (surfaces/ledger.py, docs/ledger.md)
+        from .ledger import record_scan
+
+        try:
+            report = record_scan(report, config, ledger_target, paths, new_only)
+        except GkcheckError as exc:
+            raise click.UsageError(str(exc)) from None
     pieces = render_chunks(report, fmt)   # a large report is written piece by piece
     if output is not None:
         try:
@@ -137,7 +149,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     for result in report.files:
         if result.status == "error":
             click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
-    sys.exit(exit_code(report, config.fail_on))
+    sys.exit(exit_code(report, config.fail_on, new_only=new_only))
 
 
 def _scan_with_progress(checker, paths: tuple[Path, ...], choice: bool | None):  # type: ignore[no-untyped-def]
@@ -170,13 +182,16 @@ def _with_link_options(config: Config, changes: dict[str, Any]) -> Config:
     return config.with_overrides(options=(*others, ("links", tuple(links.items()))))
 
 
-def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
+def exit_code(report, fail_on: str, *, new_only: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """``new_only``: findings the ledger already knows or an editor ignored do not count."""
     if any(f.status == "error" for f in report.files):
         return 2
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[x.severity] >= threshold for f in report.files for x in f.findings):
+    known = ("known", "ignored") if new_only else ()
+    if any(SEVERITY_RANK[x.severity] >= threshold and x.ledger_state not in known
+           for f in report.files for x in f.findings):
         return 1
     return 0
 

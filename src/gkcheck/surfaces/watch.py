@@ -59,13 +59,15 @@ def is_partial(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower().endswith(PARTIAL_SUFFIXES)
 
 
-def verdict(result: FileResult, fail_on: str) -> tuple[bool, str]:
+def verdict(result: FileResult, fail_on: str, new_only: bool = False) -> tuple[bool, str]:
     """``(held, reason)``: held when the file could not be checked (fail closed) or has findings
-    at or above ``fail_on``. The reason names severities and rule codes, never the matched text."""
+    at or above ``fail_on`` (with ``new_only``: that the ledger does not already know or ignore).
+    The reason names severities and rule codes, never the matched text."""
     if result.status != "ok":
         return True, f"无法检查：{result.error}"
     threshold = SEVERITY_RANK.get(fail_on, 99)
-    over = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
+    known = ("known", "ignored") if new_only else ()
+    over = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold and f.ledger_state not in known]
     if not over:
         below = len(result.findings)
         return False, f"{below} 处低于拦截级别的问题" if below else "未发现问题"
@@ -97,7 +99,8 @@ class Gate:
 
     def __init__(self, folders: Folders, state: State, checker: Checker, *, fail_on: str, settle: float,
                  exclude: tuple[str, ...] = (), skip: Iterable[Path] = (),
-                 log: Callable[[str], None] = lambda line: click.echo(line, err=True)):
+                 log: Callable[[str], None] = lambda line: click.echo(line, err=True),
+                 ledger: Any = None, new_only: bool = False):
         self.folders = folders
         self.inbox = folders.inbox
         self.state = state
@@ -108,6 +111,7 @@ class Gate:
         self.skip = {str(p) for p in skip}
         self.log = log
         self.counts = {"passed": 0, "held": 0, "failed": 0}
+        self.ledger, self.new_only = ledger, new_only    # docs/ledger.md
 
     # -- finding files ----------------------------------------------------------------------------
 
@@ -221,6 +225,11 @@ class Gate:
             self.state.update(row.id, now, status="scanning", sha256=digest)
         result = (FileResult(row.path, None, "error", error) if data is None
                   else self.checker.check_bytes(data, row.path))
+        if self.ledger is not None:
+            try:
+                result = self.ledger.record_result(result, row.path, gate=self.new_only, source="watch")
+            except Exception as exc:  # noqa: BLE001 (no ledger: every finding counts as new)
+                self.log(f"gkcheck watch：无法写入台账：{exc}")
         self._place(row, source, st, result, digest)
 
     def _read(self, source: Path, st: os.stat_result) -> tuple[bytes | None, str, str | None]:
@@ -242,7 +251,7 @@ class Gate:
 
     def _place(self, row: Row, source: Path, st: os.stat_result, result: FileResult,
                digest: str | None) -> None:
-        held, reason = verdict(result, self.fail_on)
+        held, reason = verdict(result, self.fail_on, self.new_only)
         status = "held" if held else "passed"
         folder = (self.folders.held if held else self.folders.passed) / Path(row.path).parent
         outcome = json.dumps({"verdict": status, "reason": reason, "error": result.error,
@@ -500,9 +509,14 @@ def _inside(a: Path, b: Path) -> bool:
               help="配置文件（默认向上查找 gkcheck.toml 或 pyproject.toml 的 [tool.gkcheck]）。")
 @click.option("--publish-date", help="日期检查所对照的发布日期，YYYY-MM-DD（默认当天）。")
 @click.option("--exclude", multiple=True, help="不处理匹配此通配符的文件（留在收件目录），可重复。")
+@click.option("--ledger", "ledger_target", default=None,
+              help="把每个文件的检查记入整改台账：SQLite 文件或 postgresql://… 地址（docs/ledger.md）。")
+@click.option("--new-only", is_flag=True, default=False,
+              help="与 --ledger 一起用：只因台账中没有的新问题拦截。")
 def watch(inbox: Path, pass_dir: Path, hold_dir: Path, fail_on: str | None, once: bool,
           state_path: Path | None, settle: float, rescan: float, config_path: Path | None,
-          publish_date: str | None, exclude: tuple[str, ...]) -> None:
+          publish_date: str | None, exclude: tuple[str, ...], ledger_target: str | None = None,
+          new_only: bool = False) -> None:
     """上传目录把关：检查放入 INBOX 的每个文件，无问题的移到 --pass，有问题或无法检查的移到 --hold。"""
     from ..config import load_config, parse_date
 
@@ -525,6 +539,11 @@ def watch(inbox: Path, pass_dir: Path, hold_dir: Path, fail_on: str | None, once
             publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
             exclude=(*config.exclude, *exclude) if exclude else None)
         checker = Checker(config)
+        book = None
+        if ledger_target or new_only or config.ledger:
+            from .ledger import open_ledger
+
+            book = open_ledger(ledger_target, config)
         for folder in (folders.passed, folders.held):
             folder.mkdir(parents=True, exist_ok=True)
         lock = _lock(inbox)
@@ -539,8 +558,10 @@ def watch(inbox: Path, pass_dir: Path, hold_dir: Path, fail_on: str | None, once
         os.close(lock)
         raise click.UsageError(f"无法打开状态数据库 {state_file}：{exc}") from None
     skip = [Path(str(state_file) + s) for s in ("", "-wal", "-shm", "-journal")]
+    if book is not None and "://" not in book.target:   # a ledger inside the inbox is never taken
+        skip += [Path(book.target + s).resolve() for s in ("", "-wal", "-shm", "-journal", ".key")]
     gate = Gate(folders, state, checker, fail_on=config.fail_on, settle=settle, exclude=config.exclude,
-                skip=skip)
+                skip=skip, ledger=book, new_only=new_only)
 
     stop, wake = threading.Event(), threading.Event()
 
