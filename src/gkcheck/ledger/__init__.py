@@ -96,9 +96,10 @@ class Ledger:
             row = tx.one("SELECT value FROM meta WHERE key = 'key_check'")
             if row is None:
                 tx.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?)", (check,))
-            elif row[0] != check:
-                self.store.close()
-                raise GkcheckError(f"台账密钥与台账 {self.target} 不符（密钥文件：{key_path or key_path_for(self.target)}）")
+        if row is not None and row[0] != check:
+            self.store.close()
+            raise GkcheckError(f"台账密钥与台账 {self.target} 不符（密钥文件：{key_path or key_path_for(self.target)}）："
+                               "指纹会对不上，请用建立台账时的密钥")
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], **kwargs: Any) -> "Ledger":

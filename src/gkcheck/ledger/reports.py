@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import CATEGORIES, CATEGORY_NAMES, GkcheckError
-from .lifecycle import OPEN_STATES, STATE_NAMES, state_on
+from .lifecycle import MARKS, OPEN_STATES, STATE_NAMES, state_on
 
 if TYPE_CHECKING:
     from . import Ledger
@@ -79,12 +79,13 @@ def month_table(ledger: "Ledger", month: str) -> MonthTable:
         fixed = since if state in ("fixed", "gone") else ""
         note = ""
         if mark:
-            reason = next((e for e in [entry.mark_reason] if e), "")
-            note = f"{STATE_NAMES[mark]}：{reason}（{entry.mark_user}，{(entry.mark_time or '')[:10]}）"
+            marked_on = max(d for d, s in ev if s in MARKS and d <= last)
+            note = f"{STATE_NAMES[mark]}：{entry.mark_reason or ''}（{entry.mark_user}，{marked_on}）"
         unit = ledger.unit_of(entry.doc)
-        picked.append((unit, entry.doc, entry.first_date, entry.location, fp,
-                       (unit, f"{entry.doc} {entry.location}", CATEGORY_NAMES[entry.category],
-                        _description(entry), entry.first_date, fixed, shown, note)))
+        description = _description(entry)
+        picked.append((unit, entry.doc, entry.first_date, description, fp,
+                       (unit, entry.doc, CATEGORY_NAMES[entry.category], description, entry.first_date,
+                        fixed, shown, note)))
     picked.sort(key=lambda p: p[:5])
     table_rows = tuple((n, *p[5]) for n, p in enumerate(picked, 1))
     counts: dict[str, list[int]] = {}
