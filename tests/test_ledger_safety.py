@@ -72,7 +72,7 @@ def test_no_personal_value_is_stored(ledger_target, tmp_path, request):
         assert any("*" in s for s in shown)
     if ledger_target.startswith("postgresql"):
         cluster = request.getfixturevalue("pg_cluster")
-        blobs = [cluster.dump(ledger_target.split("/")[-1].split("?")[0])]
+        blobs = [cluster.dump(ledger_target.split("?")[0].rsplit("/", 1)[-1])]
     else:
         blobs = [Path(ledger_target + s).read_bytes() for s in ("", "-wal") if Path(ledger_target + s).exists()]
     data = b"".join(blobs)
