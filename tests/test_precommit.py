@@ -9,6 +9,7 @@ environment lives in a PRE_COMMIT_HOME shared by this module, so that happens on
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,3 +110,43 @@ def test_an_unreadable_document_fails_the_commit(project, env):
     (project / "附件.docx").write_bytes(b"PK\x03\x04 not a real document")
     proc = commit(project, env, "附件.docx")
     assert proc.returncode != 0 and "无法检查" in proc.stdout + proc.stderr
+
+
+def test_new_only_fails_a_commit_only_on_new_findings(tmp_path, hook_repo, env):
+    """A legacy page accepted by ``gkcheck ledger baseline`` passes the ``gkcheck-new-only`` hook;
+    a new problem fails it, also on the second try; an ignored one passes."""
+    repo, rev = hook_repo
+    project = tmp_path
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: gkcheck-new-only\n"
+        "        args: [--ledger, gkcheck-ledger.db]\n", encoding="utf-8")
+    git("init", "-q", "-b", "main", cwd=project, env=env)
+    assert subprocess.run([str(PRE_COMMIT), "install"], cwd=project, env=env, capture_output=True,
+                          timeout=120).returncode == 0
+    git("add", ".pre-commit-config.yaml", cwd=project, env=env)
+    (project / "旧页面.html").write_text(BAD_HTML, encoding="utf-8")
+    gkcheck = Path(sys.executable).with_name("gkcheck")
+    base = subprocess.run([str(gkcheck), "ledger", "baseline", ".", "--ledger", "gkcheck-ledger.db"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert base.returncode == 0, base.stdout + base.stderr
+    proc = commit(project, env, "旧页面.html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr          # known: passes
+
+    (project / "新页面.html").write_text("<html><body><p>用户登陆系统后查询。</p></body></html>\n", encoding="utf-8")
+    for _ in range(2):                                               # new: fails, every time
+        proc = commit(project, env, "新页面.html")
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0, out
+        assert "新页面.html" in out and "[台账：新问题" in out
+    # the known page edited elsewhere still passes with its known finding
+    (project / "旧页面.html").write_text(BAD_HTML.replace("</body>", "<p>补充说明。</p></body>"), encoding="utf-8")
+    git("reset", "-q", cwd=project, env=env)
+    proc = commit(project, env, "旧页面.html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    fp = re.search(r"\[台账：新问题 ([0-9a-f]+)\]", out).group(1)
+    ignored = subprocess.run([str(gkcheck), "ledger", "ignore", fp, "--reason", "系统名称",
+                              "--ledger", "gkcheck-ledger.db"], cwd=project, env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert ignored.returncode == 0, ignored.stderr
+    proc = commit(project, env, "新页面.html")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

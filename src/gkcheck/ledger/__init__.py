@@ -121,7 +121,10 @@ class Ledger:
                       publish_date: date | str | None = None, complete: bool | None = None) -> "Report":
         """Record a scan (one transaction) and return the report with each finding's
         ``fingerprint`` and ``ledger_state``. ``roots`` are the scanned paths: a document's
-        identity is its path relative to the folder it was found in. When every root is a folder
+        identity is its path relative to the folder it was found in; a file given by itself is
+        relative to the deepest folder an earlier scan of this ledger was rooted in that holds it
+        (so the pre-commit hook's single files match the monthly scan of the whole site), else
+        to the current folder. When every root is a folder
         (``complete``), a document the ledger knows under one of them that no longer exists on
         disk is 已删除/下线."""
         roots = [str(r) for r in roots]
@@ -129,8 +132,15 @@ class Ledger:
         if complete is None:
             complete = bool(roots) and len(folders) == len(roots)
         documents, annotated_files = [], []
+        known_roots: list[str] | None = None
         for result in report.files:
             root = _root_of(result.path, folders)
+            if root is None:      # a file argument: relative to a folder scanned before, if any
+                if known_roots is None:
+                    with self.store.read() as tx:
+                        known_roots = [r[0] for r in tx.all(
+                            "SELECT DISTINCT root FROM documents WHERE root IS NOT NULL")]
+                root = _root_of(result.path, known_roots)
             doc = self.identity(result.path, root)
             scan, annotated = self._prepare(result, doc)
             documents.append((scan, root))

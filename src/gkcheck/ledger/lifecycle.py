@@ -106,7 +106,7 @@ def _record_document(tx: Tx, scan_id: int, day: str, document: DocumentScan, gat
     tx.execute(
         "INSERT INTO documents (doc, root, first_date, last_date, last_scan, status) "
         "VALUES (?, ?, ?, ?, ?, 'present') ON CONFLICT (doc) DO UPDATE SET "
-        "root = excluded.root, last_date = excluded.last_date, last_scan = excluded.last_scan, "
+        "root = COALESCE(excluded.root, documents.root), last_date = excluded.last_date, last_scan = excluded.last_scan, "
         "status = 'present', gone_date = NULL",
         (document.doc, root, day, day, scan_id))
 
