@@ -150,12 +150,13 @@ def test_rules_and_explain():
     assert run("explain", "Z999").returncode == 2
 
 
-def _all_commands(group: click.Group, ctx: click.Context):
+def _all_commands(group: click.Group, ctx: click.Context, prefix: str = ""):
+    """``(name, command)`` for every command; a group's subcommands as ``ledger list``."""
     for name in group.list_commands(ctx):
         cmd = group.get_command(ctx, name)
-        yield name, cmd
+        yield prefix + name, cmd
         if isinstance(cmd, click.Group):
-            yield from _all_commands(cmd, ctx)
+            yield from _all_commands(cmd, ctx, f"{prefix}{name} ")
 
 
 def test_every_command_and_option_is_documented():
