@@ -124,6 +124,10 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})
         if output is not None and any(output.resolve() == p.resolve() for p in paths):
             raise GkcheckError("--output 不能指向被检查的文件")
+        if ledger_target or new_only or config.ledger:
+            from .ledger import without_ledger_files
+
+            config = without_ledger_files(config, ledger_target)
         checker = Checker(config)
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None

@@ -28,6 +28,16 @@ def open_ledger(target: str | None, config: "Config") -> "Ledger":
     return Ledger(target, site_url=config.site_url, units=config.units)
 
 
+def without_ledger_files(config: "Config", target: str | None) -> "Config":
+    """The config with the ledger's own files (SQLite file, -wal/-shm/-journal, key) excluded from
+    the scan: a ledger kept inside the scanned folder is not a document."""
+    target = target or config.ledger
+    if not target or "://" in target:
+        return config
+    name = Path(target).name
+    return config.with_overrides(exclude=(*config.exclude, name, f"{name}-*", f"{name}.key"))
+
+
 def record_scan(report: "Report", config: "Config", target: str | None, paths: Sequence[Path],
                 new_only: bool) -> "Report":
     """What ``gkcheck scan --ledger`` does after checking: record the scan, return the report
@@ -67,7 +77,7 @@ def baseline(paths: tuple[Path, ...], target: str | None, config_path: Path | No
     from ..config import load_config, parse_date
 
     try:
-        config = load_config(config_path)
+        config = without_ledger_files(load_config(config_path), target)
         checker = Checker(config)
         with open_ledger(target, config) as book:
             report = book.baseline(checker.scan(list(paths)), roots=[str(p) for p in paths],
