@@ -130,3 +130,28 @@ def test_suppression_markers_in_html_and_text_are_counted(tmp_path):
     jsonschema.validate(report, SCHEMA)
     assert report["files"][0]["suppressed"] == 3 and report["summary"]["suppressed"] == 3
     assert "文中标记跳过 3 处" in gk("scan", tmp_path / "a.html").stdout
+
+
+def test_sarif_carries_the_ledger_baseline_state(tmp_path):
+    """SARIF's own baseline fields: baselineState new/unchanged, an accepted suppression for an
+    ignored finding, the ledger fingerprint among the partial fingerprints."""
+    from .conftest import SHARED
+
+    site, db = tmp_path / "s", tmp_path / "l.db"
+    site.mkdir()
+    (site / "a.txt").write_text("截止目前。\n", "utf-8")
+    assert gk("ledger", "baseline", site, "--ledger", db).returncode == 0
+    (site / "a.txt").write_text("截止目前。\n用户登陆系统。\n帐号。\n", "utf-8")
+    first = json.loads(gk("scan", site, "--ledger", db, "--new-only", "--format", "json").stdout)
+    fp = next(f["fingerprint"] for f in first["files"][0]["findings"] if f["rule"] == "T002")
+    assert gk("ledger", "ignore", fp, "--reason", "r", "--ledger", db).returncode == 0
+    proc = gk("scan", site, "--ledger", db, "--new-only", "--format", "sarif")
+    assert proc.returncode == 1                                        # 用户登陆 is new
+    sarif = json.loads(proc.stdout)
+    got = {(r["ruleId"], r["baselineState"], "suppressions" in r) for r in sarif["runs"][0]["results"]}
+    assert got == {("T001", "unchanged", False), ("T001", "new", False), ("T002", "unchanged", True)}
+    assert all("gkcheckLedger/v1" in r["partialFingerprints"] for r in sarif["runs"][0]["results"])
+    schema = next((p for p in (SHARED / "data" / "sarif" / "sarif-schema-2.1.0.json",
+                               Path("/work/shared/data/sarif/sarif-schema-2.1.0.json")) if p.is_file()), None)
+    if schema is not None:
+        jsonschema.validate(sarif, json.loads(schema.read_text("utf-8")))

@@ -116,6 +116,12 @@ def _result(f: Finding, uri: dict[str, str], artifact: int, rule_index: int | No
         result["properties"]["suggestion"] = f.suggestion
     if f.note:
         result["properties"]["note"] = f.note
+    if f.fingerprint:   # scanned with a ledger (docs/ledger.md): SARIF's own baseline fields
+        result["partialFingerprints"]["gkcheckLedger/v1"] = f.fingerprint
+        result["baselineState"] = "unchanged" if f.ledger_state in ("known", "ignored") else "new"
+        if f.ledger_state == "ignored":
+            result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                       "justification": "gkcheck ledger ignore"}]
     return result
 
 
