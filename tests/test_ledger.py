@@ -194,3 +194,18 @@ def test_an_unreadable_file_changes_nothing_in_the_ledger(tmp_path):
     assert report.files[0].status == "error"
     book.record_report(report, roots=[site], day="2024-02-01")
     assert [e.state for e in book.findings()] == ["new"]
+
+
+def test_list_by_prefix_takes_wildcards_literally(ledger_target, tmp_path):
+    checker = Checker(Config(), today=lambda: FIXED_TODAY)
+    site = tmp_path / "site"
+    write(site, "a_b/x.txt", "截止目前。\n")
+    write(site, "axb/x.txt", "截止目前。\n")
+    write(site, "100%/x.txt", "截止目前。\n")
+    book = Ledger(ledger_target, key_path=tmp_path / "k")
+    book.record_report(checker.scan([site]), roots=[site], day="2024-01-01")
+    assert [e.doc for e in book.findings(prefix="a_b/")] == ["a_b/x.txt"]
+    assert [e.doc for e in book.findings(prefix="100%")] == ["100%/x.txt"]
+    assert len(book.findings(prefix="a")) == 2
+    (entry,) = book.open_findings("axb/x.txt")
+    assert entry.shown_state == "新发现" and entry.location == "第1行第1字"

@@ -155,3 +155,13 @@ def test_sarif_carries_the_ledger_baseline_state(tmp_path):
                                Path("/work/shared/data/sarif/sarif-schema-2.1.0.json")) if p.is_file()), None)
     if schema is not None:
         jsonschema.validate(sarif, json.loads(schema.read_text("utf-8")))
+
+
+def test_html_report_marks_known_findings(tmp_path):
+    site, db = tmp_path / "s", tmp_path / "l.db"
+    site.mkdir()
+    (site / "a.txt").write_text("截止目前。\n", "utf-8")
+    assert gk("ledger", "baseline", site, "--ledger", db).returncode == 0
+    (site / "a.txt").write_text("截止目前。\n用户登陆系统。\n", "utf-8")
+    html = gk("scan", site, "--ledger", db, "--format", "html").stdout
+    assert html.count('data-ledger="known"') == 1 and html.count('data-ledger="new"') == 1

@@ -89,6 +89,7 @@ class Ledger:
         self.target = str(target)
         self.site_url = site_url
         self.units = tuple(units)
+        self._rules_version: str | None = None
         self.key = load_key(key_path or key_path_for(self.target))
         self.store = Store(self.target)
         check = key_check(self.key)
@@ -220,7 +221,9 @@ class Ledger:
         from .store import now_text
 
         day_text = str(day or date.today())
-        rules_version = _rules_version()
+        if self._rules_version is None:
+            self._rules_version = _rules_version()
+        rules_version = self._rules_version
         with self.store.write() as tx:
             scan_id = tx.insert_id(
                 "INSERT INTO scans (started, scan_date, source, root, tool_version, rules_version, "
@@ -261,7 +264,8 @@ class Ledger:
         with self.store.read() as tx:
             for p in prefixes:
                 p = p.strip().lower()
-                rows = [r[0] for r in tx.all("SELECT fp FROM findings WHERE fp LIKE ?", (p + "%",))] if len(p) >= 6 else []
+                ok = len(p) >= 6 and all(c in "0123456789abcdef" for c in p)
+                rows = [r[0] for r in tx.all("SELECT fp FROM findings WHERE fp LIKE ?", (p + "%",))] if ok else []
                 if len(rows) != 1:
                     raise GkcheckError(f"台账中{'没有' if not rows else '有多条'}指纹为 {p} 的问题")
                 out.append(rows[0])
@@ -292,9 +296,9 @@ class Ledger:
         if doc is not None:
             sql += " AND doc = ?"
             params.append(doc)
-        if prefix:
-            sql += " AND doc LIKE ?"
-            params.append(prefix.replace("%", "").replace("_", "\\_") + "%")   # no wildcards from users
+        if prefix:      # a plain prefix: the user's % and _ are not wildcards
+            sql += " AND doc LIKE ? ESCAPE '\\'"
+            params.append(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         states = list(states)
         if states:
             sql += f" AND state IN ({','.join('?' * len(states))})"

@@ -166,6 +166,11 @@ def _file(result: FileResult) -> list[str]:
 
 def _row(f: Finding, private: tuple[str, ...]) -> str:
     note = f'<div class="note">说明：{_e(f.note)}</div>' if f.note else ""
+    if f.ledger_state:   # scanned with a ledger (docs/ledger.md)
+        from .text import LEDGER_NAMES
+
+        note += (f'<div class="note ledger" data-ledger="{_e(f.ledger_state)}">台账：'
+                 f'{LEDGER_NAMES.get(f.ledger_state, _e(f.ledger_state))} {_e(f.fingerprint or "")}</div>')
     return (f'<tr class="finding {f.severity}" data-category="{f.category}" data-severity="{f.severity}">'
             f'<td class="where">{_e(f.location.describe())}</td>'
             f'<td class="level">{SEVERITY_NAMES[f.severity]}</td>'
