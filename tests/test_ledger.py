@@ -209,3 +209,37 @@ def test_list_by_prefix_takes_wildcards_literally(ledger_target, tmp_path):
     assert len(book.findings(prefix="a")) == 2
     (entry,) = book.open_findings("axb/x.txt")
     assert entry.shown_state == "新发现" and entry.location == "第1行第1字"
+
+
+def test_cms_api_records_a_page_and_lists_its_open_findings(ledger_target, tmp_path):
+    """What a CMS plugin does on each save: check the page, record it, show its open findings."""
+    checker = Checker(Config(), today=lambda: FIXED_TODAY)
+    book = Ledger(ledger_target, key_path=tmp_path / "k")
+    v1 = page("截止目前，全县已完成改造。", "联系电话：13912345678。")
+    result = book.record_result(checker.check_bytes(v1.encode(), "page.html"), "zwgk/tzgg/123.html", day="2024-05-01")
+    assert {(f.rule, f.ledger_state) for f in result.findings} == {("T001", "new"), ("P002", "new")}
+    opened = book.open_findings("zwgk/tzgg/123.html")
+    assert sorted(e.shown for e in opened) == ["139****5678", "截止目前"]
+    assert all("13912345678" not in str(e.to_dict()) for e in opened)
+    # the editor fixes the phone number; saved again the next day
+    v2 = page("截止目前，全县已完成改造。", "联系电话：请拨打热线。")
+    result = book.record_result(checker.check_bytes(v2.encode(), "page.html"), "zwgk/tzgg/123.html", day="2024-05-02")
+    # recorded before by a save that is not a gate: the ledger knows it now
+    assert [(f.rule, f.ledger_state) for f in result.findings] == [("T001", "known")]
+    assert [e.shown for e in book.open_findings("zwgk/tzgg/123.html")] == ["截止目前"]
+    (fixed,) = book.findings(states=["fixed"])
+    assert (fixed.rule, fixed.fixed_date) == ("P002", "2024-05-02")
+
+
+def test_a_newer_ledger_is_refused(tmp_path):
+    import sqlite3
+
+    from gkcheck.model import GkcheckError
+
+    Ledger(tmp_path / "l.db", key_path=tmp_path / "k").close()
+    conn = sqlite3.connect(tmp_path / "l.db")
+    conn.execute("INSERT INTO schema_migrations VALUES (99, 'x')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(GkcheckError, match="结构版本 99"):
+        Ledger(tmp_path / "l.db", key_path=tmp_path / "k")

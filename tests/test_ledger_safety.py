@@ -136,28 +136,29 @@ def test_a_scan_killed_mid_transaction_leaves_the_ledger_as_it_was(tmp_path):
     assert scans == before[0] + 1 and findings == 1 + 40 * 150
 
 
-def test_two_scans_and_a_watch_at_once_lose_nothing(tmp_path):
-    db = tmp_path / "ledger.db"
-    Ledger(db).close()                            # the key and schema exist before the race
+def test_two_scans_and_a_watch_at_once_lose_nothing(ledger_target, tmp_path):
+    key = tmp_path / "ledger.key"
+    env = {**os.environ, "GKCHECK_LEDGER_KEY": str(key)}
+    Ledger(ledger_target, key_path=key).close()       # the key and schema exist before the race
     big_site(tmp_path / "s1", files=15, lines=60, prefix="a")
     big_site(tmp_path / "s2", files=15, lines=60, prefix="b")
     inbox, passed, held = tmp_path / "inbox", tmp_path / "pass", tmp_path / "hold"
     inbox.mkdir()
     for i in range(10):
         (inbox / f"u{i}.txt").write_text(f"上传{i}：截止目前已完成。\n帐号{i}。\n", encoding="utf-8")
-    procs = [subprocess.Popen([*GKCHECK, "scan", str(tmp_path / s), "--ledger", str(db), "--fail-on", "never"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for s in ("s1", "s2")]
+    procs = [subprocess.Popen([*GKCHECK, "scan", str(tmp_path / s), "--ledger", ledger_target, "--fail-on", "never"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env) for s in ("s1", "s2")]
     procs.append(subprocess.Popen([*GKCHECK, "watch", str(inbox), "--pass", str(passed), "--hold", str(held),
-                                   "--once", "--settle", "0", "--ledger", str(db)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+                                   "--once", "--settle", "0", "--ledger", ledger_target],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env))
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode in (0, 1), err.decode()
-    conn = sqlite3.connect(db)
-    docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    findings = conn.execute("SELECT count(*) FROM findings").fetchone()[0]
-    scans = conn.execute("SELECT source, count(*) FROM scans GROUP BY source ORDER BY source").fetchall()
-    conn.close()
-    assert scans == [("scan", 2), ("watch", 10)]
-    assert docs == 15 + 15 + 10
-    assert findings == 2 * 15 * 60 + 10 * 2
+    assert "无法写入台账" not in err.decode()
+    with Ledger(ledger_target, key_path=key) as book:
+        scans = sorted(s["source"] for s in book.scans())
+        findings = book.findings()
+    assert scans == ["scan", "scan"] + ["watch"] * 10
+    assert len({e.doc for e in findings}) == 15 + 15 + 10
+    assert len(findings) == 2 * 15 * 60 + 10 * 2
+    assert {e.state for e in findings} == {"new"}
