@@ -227,7 +227,8 @@ class Gate:
                   else self.checker.check_bytes(data, row.path))
         if self.ledger is not None:
             try:
-                result = self.ledger.record_result(result, row.path, gate=self.new_only, source="watch")
+                result = self.ledger.record_result(result, self.ledger.identity(row.path, None),
+                                                   gate=self.new_only, source="watch")
             except Exception as exc:  # noqa: BLE001 (no ledger: every finding counts as new)
                 self.log(f"gkcheck watch：无法写入台账：{exc}")
         self._place(row, source, st, result, digest)
