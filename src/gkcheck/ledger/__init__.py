@@ -143,15 +143,15 @@ class Ledger:
                             "SELECT DISTINCT root FROM documents WHERE root IS NOT NULL")]
                 root = _root_of(result.path, known_roots)
             doc = self.identity(result.path, root)
-            scan, annotated = self._prepare(result, doc)
+            scan, fps = self._prepare(result, doc)
             documents.append((scan, root))
-            annotated_files.append(annotated)
+            annotated_files.append((result, fps))
         gone: list[str] = []
         prior = self._commit(documents, day, gate, source, ", ".join(roots) or None, publish_date,
                              report.version, len(report.files),
                              gone_check=[os.path.abspath(f) for f in folders] if complete else [],
                              gone_out=gone)
-        files = tuple(_annotate(r, prior) for r in annotated_files)
+        files = tuple(_annotate(r, fps, prior) for r, fps in annotated_files)
         return replace(report, files=files)
 
     def record_result(self, result: "FileResult", doc: str | None = None, *, day: date | str | None = None,
@@ -161,9 +161,9 @@ class Ledger:
         from .. import __version__
 
         doc = doc or self.identity(result.path, None)
-        scan, annotated = self._prepare(result, doc)
+        scan, fps = self._prepare(result, doc)
         prior = self._commit([(scan, None)], day, gate, source, None, None, __version__, 1)
-        return _annotate(annotated, prior)
+        return _annotate(result, fps, prior)
 
     def baseline(self, report: "Report", *, roots: Sequence[str | os.PathLike[str]] = (),
                  day: date | str | None = None) -> "Report":
@@ -201,7 +201,7 @@ class Ledger:
         from .lifecycle import DocumentScan, Observation
 
         if result.status != "ok":
-            return DocumentScan(doc, False), result
+            return DocumentScan(doc, False), []
         private = private_values(result)
         fps = fingerprints(self.key, doc, result.findings)
         observations = tuple(
@@ -210,9 +210,7 @@ class Ledger:
                         private.mask(f.suggestion) if f.suggestion else f.suggestion,
                         f.location.describe())
             for fp, f in zip(fps, result.findings))
-        annotated = replace(result, findings=tuple(replace(f, fingerprint=fp)
-                                                   for fp, f in zip(fps, result.findings)))
-        return DocumentScan(doc, True, observations), annotated
+        return DocumentScan(doc, True, observations), fps
 
     def _commit(self, documents: list, day: date | str | None, gate: bool, source: str,  # type: ignore[type-arg]
                 root: str | None, publish_date: date | str | None, version: str, files: int,
@@ -353,11 +351,17 @@ def _root_of(path: str, folders: Sequence[str]) -> str | None:
     return best
 
 
-def _annotate(result: "FileResult", prior: dict[str, str]) -> "FileResult":
+def _annotate(result: "FileResult", fps: Sequence[str], prior: dict[str, str]) -> "FileResult":
+    """The result with each finding's fingerprint and ledger state. Findings are built
+    positionally (the model's field order): dataclasses.replace cost more than the database."""
+    from ..model import Finding
+
     if not result.findings:
         return result
-    return replace(result, findings=tuple(replace(f, ledger_state=prior.get(f.fingerprint or "", "new"))
-                                          for f in result.findings))
+    return replace(result, findings=tuple(
+        Finding(f.rule, f.name, f.category, f.severity, f.message, f.match, f.suggestion, f.location,
+                f.context, f.note, fp, prior.get(fp, "new"))
+        for f, fp in zip(result.findings, fps)))
 
 
 def _user() -> str:

@@ -68,12 +68,15 @@ def fingerprints(key: bytes, document: str, findings: Iterable[Finding]) -> list
     """One fingerprint per finding of one document, in the order given."""
     seen: dict[bytes, int] = {}
     out = []
+    matches: dict[str, str] = {}     # many findings share a match: normalise each once
     for f in findings:
-        base = "\x1e".join((document, f.rule, normalise(f.match), near_context(f))).encode("utf-8", "surrogatepass")
+        match = matches.get(f.match)
+        if match is None:
+            match = matches[f.match] = normalise(f.match)
+        base = "\x1e".join((document, f.rule, match, near_context(f))).encode("utf-8", "surrogatepass")
         n = seen.get(base, 0)
         seen[base] = n + 1
-        digest = hmac.new(key, base + b"\x1e" + str(n).encode(), hashlib.sha256).hexdigest()
-        out.append(digest[:FP_HEX])
+        out.append(hmac.digest(key, base + b"\x1e" + str(n).encode(), "sha256").hex()[:FP_HEX])
     return out
 
 
