@@ -253,3 +253,23 @@ def test_a_newer_ledger_is_refused(tmp_path):
     conn.close()
     with pytest.raises(GkcheckError, match="结构版本 99"):
         Ledger(tmp_path / "l.db", key_path=tmp_path / "k")
+
+
+def test_partial_scans_fix_nothing_elsewhere_and_excluded_files_are_not_gone(tmp_path):
+    site = tmp_path / "site"
+    write(site, "a.txt", "截止目前。\n")
+    write(site, "b.txt", "帐号。\n")
+    book = Ledger(tmp_path / "l.db", key_path=tmp_path / "k")
+    book.record_report(Checker(Config()).scan([site]), roots=[site], day="2024-01-01")
+    # one file given alone (a pre-commit run): b.txt is not looked at, so nothing happens to it;
+    # a.txt is identified relative to the folder scanned before
+    write(site, "a.txt", "截至目前。\n")
+    book.record_report(Checker(Config()).scan([site / "a.txt"]), roots=[site / "a.txt"], day="2024-02-01")
+    assert sorted((e.doc, e.state) for e in book.findings()) == [("a.txt", "fixed"), ("b.txt", "new")]
+    # the whole folder with b.txt excluded: b.txt still exists, so it is not 已删除
+    book.record_report(Checker(Config(exclude=("b.txt",))).scan([site]), roots=[site], day="2024-03-01")
+    assert sorted((e.doc, e.state) for e in book.findings()) == [("a.txt", "fixed"), ("b.txt", "new")]
+    (site / "b.txt").unlink()
+    book.record_report(Checker(Config()).scan([site]), roots=[site], day="2024-04-01")
+    assert sorted((e.doc, e.state, e.fixed_date) for e in book.findings()) == [
+        ("a.txt", "fixed", "2024-02-01"), ("b.txt", "gone", "2024-04-01")]
