@@ -4,8 +4,6 @@ XLSX table cell for cell, on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
 import io
-import shutil
-from datetime import date
 from pathlib import Path
 
 import openpyxl

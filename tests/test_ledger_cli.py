@@ -3,7 +3,6 @@ the in-document suppression markers, run as users run them."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys

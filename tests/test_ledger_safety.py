@@ -4,7 +4,6 @@ two scans and a watch write to it at once."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -12,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from gkcheck import Checker, Config
 from gkcheck.ledger import Ledger
