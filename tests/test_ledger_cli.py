@@ -164,3 +164,14 @@ def test_html_report_marks_known_findings(tmp_path):
     (site / "a.txt").write_text("截止目前。\n用户登陆系统。\n", "utf-8")
     html = gk("scan", site, "--ledger", db, "--format", "html").stdout
     assert html.count('data-ledger="known"') == 1 and html.count('data-ledger="new"') == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "gb18030", "utf-8-sig"])
+def test_suppression_markers_in_any_encoding(encoding):
+    checker = Checker(Config())
+    text = "gkcheck-disable-next-line T001 人名\n截止目前。\n截止目前。\n"
+    result = checker.check_bytes(text.encode(encoding), "a.txt")
+    assert [f.location.line for f in result.findings] == [3] and result.suppressed == 1
+    page = "<html><body>\n<!-- gkcheck-disable-next-line T001 -->\n<p>截止目前。</p>\n<p>截止目前。</p></body></html>"
+    result = checker.check_bytes(page.encode(encoding), "a.html")
+    assert [f.location.line for f in result.findings] == [4] and result.suppressed == 1

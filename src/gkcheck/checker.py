@@ -93,7 +93,8 @@ class Checker:
         except Exception as exc:  # a reader bug or a hostile file: that file's error, never a crash
             return FileResult(filename, None, "error", f"无法读取文件（{type(exc).__name__}：{exc}）")
         suppressed = 0
-        if b"gkcheck-" in data and doc.type in MARKER_TYPES:   # in-document markers (ledger/suppress.py)
+        wide = (doc.encoding or "").lower().startswith(("utf-16", "utf-32"))   # ASCII markers not byte-visible
+        if doc.type in MARKER_TYPES and (b"gkcheck-" in data or wide):   # in-document markers (ledger/suppress.py)
             from .ledger.suppress import apply, decode
 
             findings, suppressed = apply(findings, decode(data, doc.encoding), doc.type)

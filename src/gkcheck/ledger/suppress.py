@@ -90,7 +90,10 @@ def apply(findings: Sequence[Finding], text: str, doc_type: str) -> tuple[list[F
 def decode(data: bytes, encoding: str | None) -> str:
     """The document's source as the reader decoded it (markers are ASCII, so a replacement
     character elsewhere does no harm)."""
+    name = (encoding or "utf-8").split()[0]       # the reader's name may carry a note: "utf-16 (BOM)"
+    if name.lower() == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode(encoding or "utf-8", "replace")
+        return data.decode(name, "replace")
     except LookupError:
         return data.decode("utf-8", "replace")
