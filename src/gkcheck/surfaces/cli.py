@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.surfaces.mask:mask",
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
+    "spark-scan": "gkcheck.surfaces.spark_scan:spark_scan",
 }
 
 
