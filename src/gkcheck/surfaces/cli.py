@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
     "ledger": "gkcheck.surfaces.ledger:ledger",
+    "spark-scan": "gkcheck.surfaces.spark_scan:spark_scan",
 }
 
 
