@@ -132,7 +132,8 @@ class Checker:
              publish_date: date | str | None = None,
              progress: Callable[[FileResult], None] | None = None) -> Report:
         """Check files and folders; one unreadable file is that file's error, the batch goes on."""
-        items = list(iter_files([Path(p) for p in paths], self.config.exclude))
+        skipped: dict[str, int] = {}
+        items = list(iter_files([Path(p) for p in paths], self.config.exclude, skipped))
         jobs = jobs or self.config.jobs
         results: list[FileResult] = []
         todo = [(str(p), err) for p, err in items]
@@ -145,7 +146,7 @@ class Checker:
                 results.append(result)
                 if progress:
                     progress(result)
-        return Report(tuple(results), __version__)
+        return Report(tuple(results), __version__, skipped)
 
     # -- helpers ------------------------------------------------------------------------------
 

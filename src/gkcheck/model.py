@@ -370,10 +370,18 @@ class FileResult:
 REPORT_SCHEMA_VERSION = 1  # bumped only when a field changes meaning or goes away (docs/json-report.md)
 
 
+SKIP_KINDS = ("images", "other", "hidden", "excluded", "outside")  # walk.py counts them
+
+
 @dataclass(frozen=True)
 class Report:
+    """``skipped``: what the folder walk passed over without checking, by kind (``images``,
+    ``other`` non-document files, ``hidden`` files and folders, ``excluded`` by a pattern, links
+    ``outside`` the folder); empty when nothing was walked (API calls, single files)."""
+
     files: tuple[FileResult, ...]
     version: str
+    skipped: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s: 0 for s in SEVERITIES}
@@ -389,6 +397,7 @@ class Report:
             "findings": sum(by_sev.values()),
             "by_severity": by_sev,
             "by_category": by_cat,
+            "skipped": {k: int(self.skipped.get(k, 0)) for k in SKIP_KINDS},
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ what to write instead, in Chinese. Personal data is masked."""
 from __future__ import annotations
 
 from ..model import SEVERITY_NAMES, Report
-from . import printable, private_values, shown_context, shown_match
+from . import coverage_line, printable, private_values, shown_context, shown_match
 
 
 def render(report: Report, **_: object) -> str:
@@ -38,4 +38,5 @@ def render(report: Report, **_: object) -> str:
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
                + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else ""))
+    out.append(coverage_line(report))
     return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?

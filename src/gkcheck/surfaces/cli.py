@@ -123,7 +123,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     report = _scan_with_progress(checker, paths, progress)
-    pieces = render_chunks(report, fmt)   # a large report is written piece by piece
+    pieces = render_chunks(report, fmt, units=config.units)   # a large report is written piece by piece
     if output is not None:
         try:
             write_atomic(output, pieces)
