@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..model import Finding, GkcheckError
-from .text import AnnotateError, Note, notes_for, safe_fix
+from .text import AnnotateError, Note, Unsupported, notes_for, safe_fix
 
 if TYPE_CHECKING:
     from ..checker import Checker
@@ -66,7 +66,7 @@ def annotate(data: bytes, filename: str, findings: Sequence[Finding] | None = No
     else:
         kind = sniff(data, filename)
     if kind not in KINDS:
-        raise AnnotateError(f"不支持为 {kind.upper() or '此类'} 文件生成批注副本（支持 DOCX、XLSX、HTML）")
+        raise Unsupported(f"不支持为 {kind.upper() or '此类'} 文件生成批注副本（支持 DOCX、XLSX、HTML）")
     notes = notes_for(list(findings), fix)
     if kind == "docx":
         from .docx import annotate_docx
@@ -103,5 +103,5 @@ def fixed_name(path: Path) -> Path:
     return path.with_name(path.stem + FIXED_SUFFIX + path.suffix)
 
 
-__all__ = ["Annotated", "AnnotateError", "GkcheckError", "Note", "annotate", "annotate_bytes",
+__all__ = ["Annotated", "AnnotateError", "Unsupported", "GkcheckError", "Note", "annotate", "annotate_bytes",
            "fixed_name", "safe_fix"]

@@ -19,6 +19,10 @@ class AnnotateError(GkcheckError):
     """The file cannot be annotated (cannot be parsed, or is of a type without annotations)."""
 
 
+class Unsupported(AnnotateError):
+    """The file is of a type that has no annotated form (text, CSV, PDF)."""
+
+
 @dataclass(frozen=True)
 class Note:
     """A finding and, when it is safe to apply, the text to put in place of its match."""

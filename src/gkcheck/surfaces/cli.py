@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Commands that live in their own modules, imported only when run (start-up stays fast).
 LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.surfaces.mask:mask",
+    "annotate": "gkcheck.surfaces.annotate:annotate",
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
 }
