@@ -169,8 +169,9 @@ class Checker:
             match = hit.match or ""
             location = hit.location or Location()
             context = match
+        advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, hit.note)
+                       match, hit.suggestion, location, context, hit.note, advice)
 
 
 def _meta_date(meta: dict[str, str]) -> date | None:

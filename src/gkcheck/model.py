@@ -315,6 +315,7 @@ class Hit:
     match: str | None = None
     location: Location | None = None
     note: str | None = None
+    advice: str | None = None   # what to do when there is no one replacement (the possible dates ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,9 @@ class Finding:
     location: Location
     context: str
     note: str | None = None
+    # what to do when ``suggestion`` is None: the hit's own advice (the dates that exist, the
+    # nearest existing file) or the rule's 怎么改
+    advice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -342,6 +346,7 @@ class Finding:
             "location": self.location.to_dict(),
             "context": self.context,
             "note": self.note,
+            "advice": self.advice,
         }
 
 

@@ -48,6 +48,8 @@ class Note:
             out.append("建议删除")
         elif self.fix is not None:
             out.append(f"建议改为：{self.fix}" if self.fix else "建议删除")
+        elif f.advice:
+            out.append(f"建议：{f.advice}")
         if f.note:
             out.append(f"说明：{f.note}")
         return out

@@ -222,7 +222,9 @@ def one_line(finding: Finding, match: str) -> str:
     elif finding.suggestion == "":
         text += f"：“{match}” → 建议删除"
     elif match:
-        text += f"：“{match}”"
+        text += f"：“{match}”" + (f" → 建议：{finding.advice}" if finding.advice else "")
+    elif finding.advice:
+        text += f"：建议：{finding.advice}"
     if finding.note:
         text += f"（{finding.note}）"
     return text

@@ -192,7 +192,7 @@ def _suggestion(f: Finding) -> str:
         return f"改为“{_e(f.suggestion)}”"
     if f.suggestion == "":
         return "删除"
-    return ""
+    return _e(f.advice or "")
 
 
 def _e(text: str) -> str:

@@ -27,7 +27,9 @@ def render(report: Report, **_: object) -> str:
             elif f.suggestion == "":
                 out.append(f"      “{match}” → 建议删除")
             elif match:
-                out.append(f"      “{match}”")
+                out.append(f"      “{match}”" + (f" → 建议：{f.advice}" if f.advice else ""))
+            elif f.advice:
+                out.append(f"      建议：{f.advice}")
             context = shown_context(f, private)
             if context and context != match:
                 out.append(f"      上下文：…{context}…")

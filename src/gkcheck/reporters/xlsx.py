@@ -93,7 +93,7 @@ def _findings_sheet(book, report: Report, day: date, fmt: dict,  # type: ignore[
                      (CATEGORY_NAMES[f.category], "center"), (SEVERITY_NAMES[f.severity], level),
                      (f.rule, "center"), (f.message + (f"（说明：{f.note}）" if f.note else ""), "cell"),
                      (shown_match(f, private), "cell"), (shown_context(f, private), "cell"),
-                     (_suggestion(f.suggestion), "cell"), (owner, "cell"))
+                     (_suggestion(f.suggestion, f.advice), "cell"), (owner, "cell"))
             sheet.write_number(row, 0, row - 1, fmt["center"])
             lines = 1
             for col, (value, style) in enumerate(cells, 1):
@@ -168,7 +168,8 @@ def _header(sheet, row: int, columns: tuple[tuple[str, int], ...], fmt: dict) ->
     sheet.set_row(row, 20)
 
 
-def _suggestion(suggestion: str | None) -> str:
+def _suggestion(suggestion: str | None, advice: str | None = None) -> str:
+    """The replacement, 删除, or (no single replacement) what to do instead."""
     if suggestion == "":
         return "删除"
-    return suggestion or ""
+    return suggestion or advice or ""
