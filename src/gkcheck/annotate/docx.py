@@ -172,7 +172,8 @@ class Annotator:
     def __init__(self, data: bytes, when: datetime | None = None):
         self.doc = Docx(data)
         self.when = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.body = self.doc.part(BODY_PART) and self.doc.trees[BODY_PART]
+        self.doc.part(BODY_PART)
+        self.body = self.doc.trees.get(BODY_PART)
         ids = [int(v) for v in self.body.getroot().xpath("//@w:id", namespaces={"w": W})
                if str(v).lstrip("-").isdigit()] if self.body is not None else []
         self.comments_name, self.comments = self._comments_part()

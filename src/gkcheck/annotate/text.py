@@ -12,7 +12,6 @@ from ..model import CATEGORY_NAMES, SEVERITY_NAMES, Finding, GkcheckError
 # suggestion, stacked or half-width punctuation, and the masked form of personal data
 FIX_RULES = frozenset({"T001", "T002", "F003", "F004"})
 _SEVERAL = re.compile(r"[或/／、；;]|\s")
-AUTHOR = "gkcheck"
 
 
 class AnnotateError(GkcheckError):

@@ -130,7 +130,6 @@ class SheetComments:
             while f"xl/comments{k}.xml" in names or f"xl/drawings/vmlDrawing{k}.vml" in names:
                 k += 1
             self.comments_name, self.vml_name = f"xl/comments{k}.xml", f"xl/drawings/vmlDrawing{k}.vml"
-            root = _el("comments")
             root = etree.Element(f"{{{S}}}comments", nsmap={None: S})
             _sub(_sub(root, "authors"), "author").text = AUTHOR
             _sub(root, "commentList")
@@ -224,6 +223,7 @@ def annotate_xlsx(data: bytes, notes: Sequence[Note]) -> tuple[bytes, int, int]:
             listed.append(note)
             continue
         by_cell.setdefault((cell.sheet, cell.ref), []).append(note)
+
     def sheet_comments(sheet: str) -> SheetComments:
         if sheet not in per_sheet:
             per_sheet[sheet] = SheetComments(book, parts[sheet], len(per_sheet) + 1, names)
@@ -261,12 +261,13 @@ def annotate_xlsx(data: bytes, notes: Sequence[Note]) -> tuple[bytes, int, int]:
             ct.append(etree.Element(f"{{{CT_NS}}}Override", {"PartName": "/" + sc.comments_name,
                                                               "ContentType": CT_COMMENTS}))
             rels_name, rels = _sheet_rels(book, part)
-            rid_comments, rid_vml = _add_rel(rels, REL_COMMENTS, _relative(part, sc.comments_name)), \
-                _add_rel(rels, REL_VML, _relative(part, sc.vml_name))
-            del rid_comments
+            _add_rel(rels, REL_COMMENTS, _relative(part, sc.comments_name))
+            rid_vml = _add_rel(rels, REL_VML, _relative(part, sc.vml_name))
             (replaced if rels_name in book.pkg.infos else added)[rels_name] = serialize(rels)
             tree = _sheet_tree(book, part)
             root = tree.getroot()
+            if root.find(f"{{{S}}}legacyDrawing") is not None:
+                raise AnnotateError(f"工作表 {sheet} 已有旧式绘图（表单控件），无法再加批注图形，未生成副本")
             legacy = etree.Element(f"{{{S}}}legacyDrawing", {f"{{{R_NS}}}id": rid_vml})
             after = next((el for el in root if el.tag in _AFTER_LEGACY), None)
             if after is not None:
