@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -216,6 +217,30 @@ def test_libreoffice_reads_the_comments_and_tracked_changes(tmp_path):
     cells = {(f.location.sheet, f.location.cell.split(":")[0]) for f in xlsx_result.findings if f.location.cell}
     cells |= {("名单", "A1"), ("名单", "B3")}      # the list of the others on A1; 王五's comment (B3 has both)
     assert fods.count("<office:annotation") - fods.count("<office:annotation-end") == len(cells)
+
+
+def _validation_errors(path: Path) -> set[str]:
+    from openxml_audit import OpenXmlValidator
+
+    return {str(e) for e in OpenXmlValidator().validate(path).errors}
+
+
+def test_the_copies_pass_the_open_xml_sdk_checks_the_originals_pass(tmp_path):
+    """openxml-audit (a port of the Open XML SDK validator: ECMA-376 schemas, required attributes,
+    element order, references between parts): the annotated DOCX (comments and tracked changes) and
+    XLSX (comments, VML, fills) add no error to what the python-docx/openpyxl originals have."""
+    for name, data in (("a.docx", make_docx()), ("b.xlsx", make_xlsx())):
+        original, copy = tmp_path / f"orig-{name}", tmp_path / name
+        original.write_bytes(data)
+        copy.write_bytes(annotate(data, name, checker=CHECKER, fix=True).data)
+        assert _validation_errors(copy) - _validation_errors(original) == set(), name
+    # and the check can fail: a run property after the text is reported
+    body = zipfile.ZipFile(copy.with_name("a.docx")).read("word/document.xml")
+    broken = body.replace(b"<w:r><w:rPr><w:b/></w:rPr><w:delText>", b"<w:r><w:delText>x</w:delText><w:rPr><w:b/></w:rPr><w:delText>", 1)
+    assert broken != body
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(with_document(copy.with_name("a.docx").read_bytes(), etree.fromstring(broken)))
+    assert any("Unexpected element 'rPr'" in e for e in _validation_errors(bad) - _validation_errors(tmp_path / "a.docx"))
 
 
 # -- XLSX ------------------------------------------------------------------------------------------
