@@ -116,9 +116,10 @@ def test_rows_are_as_high_as_their_wrapped_text():
     from gkcheck.reporters.xlsx import wrapped_lines
 
     assert wrapped_lines("截止目前", 14) == 1
-    assert wrapped_lines("截" * 13, 14) == 2          # 26 columns in 13 usable
+    assert wrapped_lines("截" * 5, 14) == 1
+    assert wrapped_lines("截" * 13, 14) == 3          # 26 columns in 12 usable, a tenth lost to breaks
     assert wrapped_lines("a\nb", 14) == 2
-    assert wrapped_lines("x" * 40, 11) == 4
+    assert wrapped_lines("x" * 40, 11) == 5
 
 
 @pytest.mark.slow
