@@ -54,6 +54,8 @@ def before_save(article: Article) -> Verdict:
             line = f"{where} {f.location.describe()}：{f.message}“{shown_match(f)}”"
             if f.suggestion:
                 line += f"，应为“{f.suggestion}”"
+            elif f.advice:
+                line += f"；{f.advice}"
             (errors if f.severity == "error" else notes).append(line)
 
     sort("标题", CHECKER.check_text(article.title, publish_date=article.publish_date))

@@ -362,7 +362,7 @@ def test_html_filters_in_headless_chromium(report, tmp_path):
 # -- XLSX ---------------------------------------------------------------------------------------
 
 HEADER = ["序号", "文件", "位置", "类别", "级别", "规则", "问题", "原文", "上下文", "修改建议",
-          "发现日期", "整改情况", "整改日期"]
+          "责任单位", "发现日期", "整改情况", "整改日期"]
 
 
 def test_xlsx_rectification_table_read_back_with_openpyxl(report):
@@ -373,14 +373,15 @@ def test_xlsx_rectification_table_read_back_with_openpyxl(report):
     sheet = book["问题清单"]
     assert "整改清单" in sheet["A1"].value
     assert [c.value for c in sheet[2]] == HEADER
-    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:M")
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:N")
     assert sheet.column_dimensions["I"].width > sheet.column_dimensions["A"].width
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     findings = _findings(report)
     assert len(rows) == len(findings)
     for n, (row, (path, f)) in enumerate(zip(rows, findings), 1):
         assert row[0] == n and row[1] == path and row[2] == f.location.describe() and row[5] == f.rule
-        assert row[10] == datetime(2026, 11, 22) and row[11] is None and row[12] is None
+        assert row[11] == datetime(2026, 11, 22) and row[12] is None and row[13] is None
+        assert row[10] == ""
     typo = next(r for r in rows if r[5] == "T001" and r[1].endswith("note.txt"))
     assert typo[3:5] == ("错别字", "错误") and typo[7] == "截止目前" and typo[9] == "截至目前"
     formula_like = next(c for c in sheet["I"] if c.value and str(c.value).startswith("="))
@@ -398,7 +399,7 @@ def test_xlsx_read_back_with_calamine_and_masked(report):
     assert book.sheet_names == ["问题清单", "无法检查的文件"]
     rows = book.get_sheet_by_name("问题清单").to_python()
     assert rows[1] == HEADER and len(rows) - 2 == len(_findings(report))
-    assert rows[2][10] == DAY
+    assert rows[2][11] == DAY
     cells = "\n".join(str(v) for row in rows for v in row)
     _assert_no_personal_data(cells)
     assert "110101********4514" in cells and "138****5678" in cells
@@ -456,7 +457,7 @@ def test_the_examples_in_docs_reports_are_real_output(tmp_path):
     scan("xlsx", "-o", "list.xlsx")
     rows = openpyxl.load_workbook(tmp_path / "list.xlsx")["问题清单"].iter_rows(min_row=3, values_only=True)
     for row in rows:          # (the 发现日期 column is the day the report is made)
-        line = "| " + " | ".join(str(v or "") for v in row[:10]) + " | 2024-01-10 | | |"
+        line = "| " + " | ".join(str(v or "") for v in row[:11]) + " | 2024-01-10 | | |"
         assert line.replace("|  |", "| |") in doc
 
 

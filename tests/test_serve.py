@@ -232,7 +232,7 @@ def test_healthz(server):
 def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     spec = server.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.") and spec["info"]["title"] == "gkcheck"
-    assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/healthz"}
+    assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz"}
     for path in ("/v1/check", "/v1/mask"):
         body = spec["paths"][path]["post"]["requestBody"]["content"]
         assert set(body) == {"application/json", "multipart/form-data"}

@@ -139,7 +139,8 @@ class Checker:
              publish_date: date | str | None = None,
              progress: Callable[[FileResult], None] | None = None) -> Report:
         """Check files and folders; one unreadable file is that file's error, the batch goes on."""
-        items = list(iter_files([Path(p) for p in paths], self.config.exclude))
+        skipped: dict[str, int] = {}
+        items = list(iter_files([Path(p) for p in paths], self.config.exclude, skipped))
         jobs = jobs or self.config.jobs
         results: list[FileResult] = []
         todo = [(str(p), err) for p, err in items]
@@ -152,7 +153,7 @@ class Checker:
                 results.append(result)
                 if progress:
                     progress(result)
-        return Report(tuple(results), __version__)
+        return Report(tuple(results), __version__, skipped)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -175,8 +176,9 @@ class Checker:
             match = hit.match or ""
             location = hit.location or Location()
             context = match
+        advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, hit.note)
+                       match, hit.suggestion, location, context, hit.note, advice)
 
 
 def _meta_date(meta: dict[str, str]) -> date | None:

@@ -19,6 +19,8 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     [severity]                        # per-rule severity overrides
     E004 = "error"
     [options.<detector>]              # detector options (see docs/configuration.md)
+    [units]                           # path or URL prefix → responsible unit (整改清单 责任单位)
+    "site/jyj/" = "县教育局"
 """
 
 from __future__ import annotations
@@ -52,7 +54,10 @@ class Config:
     source: Path | None = None
     ledger: str | None = None                    # docs/ledger.md
     site_url: str | None = None
-    units: tuple[tuple[str, str], ...] = ()      # (path or URL prefix, 单位名称)
+    units: tuple[tuple[str, str], ...] = ()      # (path or URL prefix, 单位名称), see unit_for
+
+    def unit_for(self, path: str) -> str:
+        return unit_for(self.units, path)
 
     def with_overrides(self, **changes: Any) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -79,6 +84,36 @@ def parse_date(value: str | date | datetime, what: str = "日期") -> date:
         return datetime.fromisoformat(text).date()
     except ValueError:
         raise GkcheckError(f"无法识别的{what}：{value}（请用 YYYY-MM-DD）") from None
+
+
+def _norm_prefix(text: str) -> str:
+    text = text.replace("\\", "/")
+    while text.startswith("./"):
+        text = text[2:]
+    return text
+
+
+def unit_for(units: tuple[tuple[str, str], ...], path: str) -> str:
+    """The unit responsible for ``path`` (a file path as reported, or a URL): the one whose prefix
+    is the longest that ``path`` starts with (``\\`` read as ``/``, a leading ``./`` ignored;
+    URLs compared without case in the scheme and host); ``""`` when no prefix matches."""
+    target = _norm_prefix(path)
+    lowered = target.lower()
+    best, best_len = "", -1
+    for prefix, unit in units:
+        p = _norm_prefix(prefix)
+        hit = target.startswith(p) or ("://" in p and lowered.startswith(p.lower()))
+        if hit and len(p) > best_len:
+            best, best_len = unit, len(p)
+    return best
+
+
+def _units(raw: dict[str, Any], where: Path) -> tuple[tuple[str, str], ...]:
+    value = raw.get("units", {})
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str)
+                                              and v.strip() for k, v in value.items()):
+        raise GkcheckError(f'{where}: units 应为表，每项“路径或网址前缀 = 单位名称”，如 [units] "site/jyj/" = "县教育局"')
+    return tuple((k, v.strip()) for k, v in value.items())
 
 
 def _freeze(value: Any) -> Any:
@@ -136,9 +171,6 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     if unknown_tables:
         raise GkcheckError(f"{where}: 未知的选项表 {', '.join(f'[options.{n}]' for n in unknown_tables)}"
                            f"（可用 {', '.join(f'[options.{n}]' for n in OPTION_TABLES)}）")
-    units = raw.get("units", {})
-    if not isinstance(units, dict) or not all(isinstance(v, str) and v.strip() for v in units.values()):
-        raise GkcheckError(f'{where}: units 应为表，每项为 路径或网址前缀 = "单位名称"')
     for key in ("ledger", "site-url"):
         if key in raw and not isinstance(raw[key], str):
             raise GkcheckError(f"{where}: {key} 应为字符串")
@@ -161,7 +193,7 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         source=where,
         ledger=ledger,
         site_url=raw.get("site-url"),
-        units=tuple(units.items()),
+        units=_units(raw, where),
     )
 
 

@@ -315,6 +315,7 @@ class Hit:
     match: str | None = None
     location: Location | None = None
     note: str | None = None
+    advice: str | None = None   # what to do when there is no one replacement (the possible dates ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +334,9 @@ class Finding:
     # whether the ledger already knew it ("new" | "known" | "ignored" | "reopened")
     fingerprint: str | None = None
     ledger_state: str | None = None
+    # what to do when ``suggestion`` is None: the hit's own advice (the dates that exist, the
+    # nearest existing file) or the rule's 怎么改
+    advice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -346,6 +350,7 @@ class Finding:
             "location": self.location.to_dict(),
             "context": self.context,
             "note": self.note,
+            "advice": self.advice,
         }
         if self.fingerprint is not None:
             out["fingerprint"] = self.fingerprint
@@ -381,10 +386,18 @@ class FileResult:
 REPORT_SCHEMA_VERSION = 1  # bumped only when a field changes meaning or goes away (docs/json-report.md)
 
 
+SKIP_KINDS = ("images", "other", "hidden", "excluded", "outside")  # walk.py counts them
+
+
 @dataclass(frozen=True)
 class Report:
+    """``skipped``: what the folder walk passed over without checking, by kind (``images``,
+    ``other`` non-document files, ``hidden`` files and folders, ``excluded`` by a pattern, links
+    ``outside`` the folder); empty when nothing was walked (API calls, single files)."""
+
     files: tuple[FileResult, ...]
     version: str
+    skipped: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s: 0 for s in SEVERITIES}
@@ -401,6 +414,7 @@ class Report:
             "suppressed": sum(f.suppressed for f in self.files),
             "by_severity": by_sev,
             "by_category": by_cat,
+            "skipped": {k: int(self.skipped.get(k, 0)) for k in SKIP_KINDS},
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,6 +21,8 @@ NON_DOCUMENT_EXTENSIONS = {
     ".toml", ".ini", ".cfg", ".pptx", ".ppt", ".py", ".sh", ".bat", ".ps1",
 }
 
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".ico", ".svg", ".tif", ".tiff"})
+
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00")
 
 

@@ -13,7 +13,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Iterator
 
-from .sniff import NON_DOCUMENT_EXTENSIONS, suffix
+from .model import SKIP_KINDS  # noqa: F401 (what ``skipped`` counts)
+from .sniff import IMAGE_EXTENSIONS, NON_DOCUMENT_EXTENSIONS, suffix
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -34,18 +35,27 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def iter_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[tuple[Path, str | None]]:
-    """Yield ``(path, error)``; ``error`` is set for a named path that does not exist."""
+def iter_files(paths: list[Path], exclude: tuple[str, ...] = (),
+               skipped: dict[str, int] | None = None) -> Iterator[tuple[Path, str | None]]:
+    """Yield ``(path, error)``; ``error`` is set for a named path that does not exist.
+
+    ``skipped``, when given, counts what a folder walk passed over, by kind (:data:`SKIP_KINDS`):
+    ``images`` and ``other`` non-document files, ``hidden`` files and folders (name starting with
+    a dot), entries ``excluded`` by a pattern, links pointing ``outside`` the folder."""
     for path in paths:
         if path.is_dir():
-            yield from _walk_dir(path, exclude)
+            yield from _walk_dir(path, exclude, skipped if skipped is not None else {})
         elif path.exists():
             yield path, None
         else:
             yield path, "文件或目录不存在"
 
 
-def _walk_dir(root: Path, exclude: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+def _count(skipped: dict[str, int], kind: str) -> None:
+    skipped[kind] = skipped.get(kind, 0) + 1
+
+
+def _walk_dir(root: Path, exclude: tuple[str, ...], skipped: dict[str, int]) -> Iterator[tuple[Path, str | None]]:
     real_root = root.resolve()
     seen: set[str] = set()
     stack = [(root, "")]
@@ -64,18 +74,28 @@ def _walk_dir(root: Path, exclude: tuple[str, ...]) -> Iterator[tuple[Path, str 
         for entry in entries:
             rel_path = f"{rel}{entry.name}"
             if excluded(rel_path, exclude):
+                _count(skipped, "excluded")
                 continue
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if not (target == str(real_root) or target.startswith(str(real_root) + os.sep)):
+                    _count(skipped, "outside")
                     continue  # never follow a link out of the folder being scanned
                 if not os.path.exists(target):
+                    _count(skipped, "outside")
                     continue
             if entry.is_dir(follow_symlinks=True):
                 if not entry.name.startswith(".") or entry.name in (".well-known",):
                     subdirs.append((Path(entry.path), rel_path + "/"))
+                else:
+                    _count(skipped, "hidden")
             elif entry.is_file(follow_symlinks=True):
-                if entry.name.startswith(".") or suffix(entry.name) in NON_DOCUMENT_EXTENSIONS:
+                ext = suffix(entry.name)
+                if entry.name.startswith("."):
+                    _count(skipped, "hidden")
+                    continue
+                if ext in NON_DOCUMENT_EXTENSIONS:
+                    _count(skipped, "images" if ext in IMAGE_EXTENSIONS else "other")
                     continue
                 yield Path(entry.path), None
         stack.extend(reversed(subdirs))

@@ -95,7 +95,8 @@ class DateDetector:
             kind = view.kind(view.segment_index(m.start))
             if not _possible(m):
                 if "D001" in self.codes:
-                    yield Hit("D001", m.start, m.end, message=_impossible_message(m))
+                    yield Hit("D001", m.start, m.end, message=_impossible_message(m),
+                              advice=_possible_dates(m))
                 continue
             if m.weekday is not None and "D002" in self.codes:
                 anchor = _nearest_full_date(m, full_dates) if m.kind == "md" else None
@@ -192,6 +193,32 @@ def _impossible_message(m: DateMention) -> str:
     if m.month == 2 and m.day == 29:
         return f"日期不存在：{m.year}年不是闰年，2月没有29日"
     return f"日期不存在：{m.month}月没有{m.day}日"
+
+
+def _possible_dates(m: DateMention) -> str:
+    """Which dates the writer may have meant: 2月30日 → 2月28日（闰年29日）或 3月1日、3月2日."""
+    import calendar
+
+    if not 1 <= m.month <= 12:
+        return "月份只有1至12月：核对原始材料，改为正确的月份"
+    if m.day is None:
+        return "核对原始材料，改为正确的日期"
+    leap = m.year is not None and calendar.isleap(m.year)
+    last = calendar.monthrange(m.year if m.year else 2001, m.month)[1]
+    if m.month == 2 and m.year is None:
+        month_end = "2月28日（闰年29日）"
+    else:
+        month_end = f"{m.month}月{last}日"
+    over = m.day - last
+    nxt = m.month % 12 + 1
+    if m.month == 2 and m.day == 29 and not leap:
+        options = f"{m.year}年2月只有28天：可能是2月28日或3月1日"
+    elif over <= 3:
+        later = "、".join(f"{nxt}月{d}日" for d in range(1, over + 1))
+        options = f"{m.month}月只有{last}天：可能是{month_end}，或顺延的{later}"
+    else:
+        options = f"{m.month}月只有{last}天：可能把日写错了（如{m.month}月{str(m.day)[-1] if str(m.day)[-1] != '0' else '1'}日、{m.month}月{last}日），请核对原始材料"
+    return options
 
 
 def _weekday_hit(m: DateMention, when: date | None, anchor: date | None) -> Hit | None:

@@ -250,4 +250,6 @@ def _missing_meta(view: TextView) -> Iterator[Hit]:
     missing = [k for k in REQUIRED_META if k.lower() not in present]
     if missing:
         yield Hit("F005", -1, -1, match="、".join(missing), location=Location(part="head"),
-                  message=f"文章页缺少必需的元数据 <meta>：{'、'.join(missing)}")
+                  message=f"文章页缺少 {len(missing)} 项必需的元数据 <meta>",
+                  advice="在文章页模板的 <head> 中加入："
+                         + " ".join(f'<meta name="{k}" content="…">' for k in missing))

@@ -19,6 +19,7 @@ Options come from ``[options.links]`` (docs/links.md).
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
 import re
@@ -41,6 +42,7 @@ HIDDEN, LOCAL, PRIVATE, ADMIN, BROKEN, EXTERNAL, UNREACHABLE, REDIRECT = (
     "L001", "L002", "L003", "L004", "L005", "L006", "L007", "L008")
 
 # government domains, and conac.cn: the 党政机关网站标识 every government site must carry links there
+NEAR_SCAN = 5000      # files looked at for the nearest existing one of a broken link
 DEFAULT_ALLOWED_DOMAINS = ("gov.cn", "gov", "政务", "conac.cn")
 # resources shown on the page rather than followed: not 暗链, not "不当链接"
 RESOURCE_TAGS = frozenset({"img", "image", "link", "source", "video", "audio", "track", "input",
@@ -374,11 +376,13 @@ class LinkDetector:
         message = f"隐藏的链接（暗链）：{link.hidden}"
         if spam:
             return _hit(HIDDEN, link, message=f"{message}，且{spam}", severity="error",
-                        note=link.text or None)
+                        note=link.text or None, advice="删除该元素（隐藏的链接及其文字），并排查网站是否被入侵、模板是否被篡改")
         if internal:
             return _hit(HIDDEN, link, severity="info", note=link.text or None,
-                        message=f"隐藏的站内链接（{link.hidden}）：多为折叠菜单或选项卡，请确认不是暗链")
-        return _hit(HIDDEN, link, message=message, note=link.text or None)
+                        message=f"隐藏的站内链接（{link.hidden}）：多为折叠菜单或选项卡，请确认不是暗链",
+                        advice="是折叠菜单或选项卡时无需修改；否则删除该元素")
+        return _hit(HIDDEN, link, message=message, note=link.text or None,
+                    advice="删除该元素（隐藏的链接及其文字）")
 
     def _spam_reason(self, link: Link, target: Target) -> str | None:
         host = _unicode_host(target.host)
@@ -395,7 +399,12 @@ class LinkDetector:
             return None
         if fragment in doc.anchors or unquote(fragment) in doc.anchors:
             return None
-        return _hit(BROKEN, link, message=f"页内锚点不存在：#{fragment}", severity="warning")
+        near = difflib.get_close_matches(unquote(fragment), sorted(doc.anchors), n=1, cutoff=0.6)
+        advice = (f"改为页面中最接近的锚点“#{near[0]}”，或删除该链接" if near
+                  else "改为页面中实际存在的 id，或删除该链接")
+        # the message does not repeat the link: the finding's match is the link as written
+        return _hit(BROKEN, link, message="页内锚点不存在：页面中没有这个 id 或 name", severity="warning",
+                    advice=advice)
 
     def _relative(self, doc: Document, link: Link, target: Target) -> Iterator[Hit]:
         admin = admin_reason(target.path, target.query)
@@ -420,7 +429,11 @@ class LinkDetector:
             return  # a server program: its page does not exist as a file in the folder
         missing = self._missing(doc.path, path)
         if missing:
-            yield _hit(BROKEN, link, message=f"链接的文件不存在：{missing}", severity="error")
+            near = self._nearest_file(doc.path, path)
+            advice = (f"上传缺少的文件，或改为最接近的现有文件“{near}”" if near
+                      else "上传缺少的文件，或改正链接地址")
+            outside = "（超出网站根目录）" if missing.endswith("（超出网站根目录）") else ""
+            yield _hit(BROKEN, link, message=f"链接的文件不存在{outside}", severity="error", advice=advice)
 
     def _missing(self, doc_path: str, path: str) -> str | None:
         """Why a relative ``path`` from the document at ``doc_path`` points at nothing, or None."""
@@ -438,6 +451,38 @@ class LinkDetector:
             if full.exists():
                 return None
         return path
+
+    def _nearest_file(self, doc_path: str, path: str) -> str | None:
+        """The existing file whose name is most like the missing one's, as a link would write it:
+        searched in the site root when one is set (at most :data:`NEAR_SCAN` files), else in the
+        folder the link points into and the document's folder."""
+        wanted = unquote(path.split("?")[0].split("#")[0]).rstrip("/").rsplit("/", 1)[-1]
+        if not wanted:
+            return None
+        doc_dir = Path(doc_path).resolve().parent
+        names: dict[str, str] = {}
+        if path.startswith("/") and self.site_root is not None:
+            seen = 0
+            for folder, dirs, files in os.walk(self.site_root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    rel = "/" + Path(folder, name).relative_to(self.site_root).as_posix()
+                    names.setdefault(name, rel)
+                    seen += 1
+                if seen > NEAR_SCAN:
+                    break
+        else:
+            folder_part = unquote(path).rsplit("/", 1)[0] if "/" in path else ""
+            for folder, prefix in ((doc_dir / folder_part, folder_part + "/" if folder_part else ""), (doc_dir, "")):
+                try:
+                    entries = sorted(os.listdir(folder))[:NEAR_SCAN]
+                except OSError:
+                    continue
+                for name in entries:
+                    if (folder / name).is_file():
+                        names.setdefault(name, prefix + name)
+        near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.5)
+        return names[near[0]] if near else None
 
     def _web(self, link: Link, target: Target, navigable: bool, external: bool = True) -> Iterator[Hit]:
         private = nonpublic_reason(target.host)
@@ -467,9 +512,9 @@ def _same_file(path: str, doc_path: str) -> bool:
 
 
 def _hit(rule: str, link: Link, *, message: str, severity: str | None = None,
-         suggestion: str | None = None, note: str | None = None) -> Hit:
+         suggestion: str | None = None, note: str | None = None, advice: str | None = None) -> Hit:
     return Hit(rule, -1, -1, match=link.url, location=link.location, message=message,
-               severity=severity, suggestion=suggestion, note=note)
+               severity=severity, suggestion=suggestion, note=note, advice=advice)
 
 
 def _online_hit(link: Link, status: LinkStatus) -> Hit | None:

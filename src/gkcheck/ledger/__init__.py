@@ -181,7 +181,7 @@ class Ledger:
         for f in data.get("files", []):
             findings = tuple(Finding(x["rule"], x["name"], x["category"], x["severity"], x["message"],
                                      x["match"], x.get("suggestion"), Location(**x["location"]),
-                                     x.get("context", ""), x.get("note"))
+                                     x.get("context", ""), x.get("note"), advice=x.get("advice"))
                              for x in f.get("findings", []))
             files.append(FileResult(f["path"], f.get("type"), f["status"], f.get("error"), findings,
                                     f.get("encoding"), int(f.get("suppressed", 0))))
@@ -324,8 +324,9 @@ class Ledger:
             return [dict(zip(cols, r)) for r in tx.all(f"SELECT {', '.join(cols)} FROM scans ORDER BY id")]
 
     def unit_of(self, doc: str) -> str:
-        best = max((p for p, _ in self.units if doc.startswith(p)), key=len, default=None)
-        return dict(self.units)[best] if best is not None else (self.site_url or "未归属单位")
+        from ..config import unit_for      # the same longest-prefix rule as the 整改清单's 责任单位
+
+        return unit_for(self.units, doc) or self.site_url or "未归属单位"
 
     def month(self, month: str):  # type: ignore[no-untyped-def]
         """The monthly table (reports.MonthTable) for ``YYYY-MM``."""
@@ -360,7 +361,7 @@ def _annotate(result: "FileResult", fps: Sequence[str], prior: dict[str, str]) -
         return result
     return replace(result, findings=tuple(
         Finding(f.rule, f.name, f.category, f.severity, f.message, f.match, f.suggestion, f.location,
-                f.context, f.note, fp, prior.get(fp, "new"))
+                f.context, f.note, fp, prior.get(fp, "new"), f.advice)
         for f, fp in zip(result.findings, fps)))
 
 

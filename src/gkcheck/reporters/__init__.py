@@ -222,7 +222,9 @@ def one_line(finding: Finding, match: str) -> str:
     elif finding.suggestion == "":
         text += f"：“{match}” → 建议删除"
     elif match:
-        text += f"：“{match}”"
+        text += f"：“{match}”" + (f" → 建议：{finding.advice}" if finding.advice else "")
+    elif finding.advice:
+        text += f"：建议：{finding.advice}"
     if finding.note:
         text += f"（{finding.note}）"
     return text
@@ -230,3 +232,35 @@ def one_line(finding: Finding, match: str) -> str:
 
 def _mask_known(text: str, private: Iterable[str]) -> str:
     return (private if isinstance(private, Private) else Private(private)).mask(text)
+
+
+SKIP_NAMES = {"images": "图片 {} 个", "other": "其他非文档文件（样式、脚本、压缩包等）{} 个",
+              "hidden": "隐藏文件或目录 {} 个", "excluded": "按排除规则跳过 {} 项",
+              "outside": "指向目录外或已失效的链接 {} 个"}
+TYPE_NAMES = {"html": "HTML", "docx": "DOCX", "xlsx": "XLSX", "pdf": "PDF", "text": "文本",
+              "csv": "CSV", "markdown": "Markdown"}
+
+
+def coverage(report: Report) -> tuple[str, str]:
+    """What was checked and what was not, for every human report, so a clean report is never read
+    as more than it is: ``("已检查 12 个文件（HTML 8、DOCX 4）", "未检查：无法读取 1 个、图片 3 个；
+    图片中的文字不识别")``."""
+    by_type: dict[str, int] = {}
+    failed = 0
+    for f in report.files:
+        if f.status == "ok":
+            key = TYPE_NAMES.get(f.type or "", f.type or "其他")
+            by_type[key] = by_type.get(key, 0) + 1
+        else:
+            failed += 1
+    checked = sum(by_type.values())
+    done = f"已检查 {checked} 个文件" + (
+        "（" + "、".join(f"{k} {v}" for k, v in by_type.items()) + "）" if by_type else "")
+    missing = [f"无法读取 {failed} 个"] if failed else []
+    missing += [name.format(report.skipped[k]) for k, name in SKIP_NAMES.items() if report.skipped.get(k)]
+    not_done = "未检查：" + ("、".join(missing) if missing else "无") + "；图片中的文字不识别（不做 OCR）"
+    return done, not_done
+
+
+def coverage_line(report: Report) -> str:
+    return "；".join(coverage(report)) + "。"

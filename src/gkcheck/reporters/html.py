@@ -15,7 +15,7 @@ from datetime import datetime
 from html import escape
 
 from ..model import CATEGORIES, SEVERITIES, FileResult, Finding, Report
-from . import CATEGORY_NAMES, SEVERITY_NAMES, printable, private_values, shown_context, shown_match
+from . import CATEGORY_NAMES, SEVERITY_NAMES, coverage, printable, private_values, shown_context, shown_match
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -95,6 +95,8 @@ def render(report: Report, *, generated: datetime | None = None, **_: object) ->
            "<h1>政务公开内容检查报告</h1>",
            f'<p class="meta">gkcheck {_e(report.version)} · 生成于 {generated:%Y-%m-%d %H:%M}</p>']
     out += _summary(summary)
+    done, not_done = coverage(report)
+    out.append(f'<p class="coverage">{_e(done)}。<strong>{_e(not_done)}</strong>。</p>')
     out += _filters(summary)
     for result in report.files:
         if result.status == "error":
@@ -195,7 +197,7 @@ def _suggestion(f: Finding) -> str:
         return f"改为“{_e(f.suggestion)}”"
     if f.suggestion == "":
         return "删除"
-    return ""
+    return _e(f.advice or "")
 
 
 def _e(text: str) -> str:

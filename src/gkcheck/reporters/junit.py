@@ -89,6 +89,8 @@ def _details(f: Finding, where: str, private: tuple[str, ...]) -> str:
         lines.append(f"建议改为：{f.suggestion}")
     elif f.suggestion == "":
         lines.append("建议删除")
+    elif f.advice:
+        lines.append(f"建议：{f.advice}")
     if f.note:
         lines.append(f"说明：{f.note}")
     return "\n".join(lines)

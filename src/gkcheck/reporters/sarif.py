@@ -114,6 +114,8 @@ def _result(f: Finding, uri: dict[str, str], artifact: int, rule_index: int | No
         result["ruleIndex"] = rule_index
     if f.suggestion is not None:
         result["properties"]["suggestion"] = f.suggestion
+    elif f.advice:
+        result["properties"]["advice"] = f.advice
     if f.note:
         result["properties"]["note"] = f.note
     if f.fingerprint:   # scanned with a ledger (docs/ledger.md): SARIF's own baseline fields

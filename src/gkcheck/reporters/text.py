@@ -4,7 +4,7 @@ what to write instead, in Chinese. Personal data is masked."""
 from __future__ import annotations
 
 from ..model import SEVERITY_NAMES, Report
-from . import printable, private_values, shown_context, shown_match
+from . import coverage_line, printable, private_values, shown_context, shown_match
 
 
 # a finding's ledger_state (docs/ledger.md) as people read it
@@ -33,7 +33,9 @@ def render(report: Report, **_: object) -> str:
             elif f.suggestion == "":
                 out.append(f"      “{match}” → 建议删除")
             elif match:
-                out.append(f"      “{match}”")
+                out.append(f"      “{match}”" + (f" → 建议：{f.advice}" if f.advice else ""))
+            elif f.advice:
+                out.append(f"      建议：{f.advice}")
             context = shown_context(f, private)
             if context and context != match:
                 out.append(f"      上下文：…{context}…")
@@ -45,4 +47,5 @@ def render(report: Report, **_: object) -> str:
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
                + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else "")
                + (f"；文中标记跳过 {s['suppressed']} 处" if s["suppressed"] else ""))
+    out.append(coverage_line(report))
     return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Commands that live in their own modules, imported only when run (start-up stays fast).
 LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.surfaces.mask:mask",
+    "annotate": "gkcheck.surfaces.annotate:annotate",
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
     "ledger": "gkcheck.surfaces.ledger:ledger",
@@ -140,7 +141,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
             report = record_scan(report, config, ledger_target, paths, new_only)
         except GkcheckError as exc:
             raise click.UsageError(str(exc)) from None
-    pieces = render_chunks(report, fmt)   # a large report is written piece by piece
+    pieces = render_chunks(report, fmt, units=config.units)   # a large report is written piece by piece
     if output is not None:
         try:
             write_atomic(output, pieces)

@@ -284,6 +284,13 @@ MASK_BODY = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "XLSX、DOCX、HTML、TXT、CSV、MD"}}}}}}}
+ANNOTATE_BODY = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "description": "DOCX、XLSX、HTML"},
+            "fix": {"type": "string", "enum": ["true", "false"],
+                    "description": "true：DOCX 加修订，HTML 返回改好的副本（docs/annotate.md）"},
+            "publish_date": {"type": "string", "description": "YYYY-MM-DD"}}}}}}}
 ERRORS = {400: {"description": "请求无效（JSON、字段、日期格式）：{\"detail\": 中文说明}"},
           401: {"description": "设置了令牌而请求未带或带错 Authorization: Bearer"},
           413: {"description": "请求体超过 --max-bytes"},
@@ -431,6 +438,42 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
         return Response(result.data, 200, headers={
             "Content-Type": media, "Content-Disposition": content_disposition(name),
             "X-Gkcheck-Masked": str(len(result.items))})
+
+    @app.post("/v1/annotate", summary="生成批注副本（DOCX 批注和修订、XLSX 单元格批注、HTML 标记）",
+              openapi_extra=ANNOTATE_BODY, responses={
+        200: {"description": "批注副本（Content-Disposition 带文件名；X-Gkcheck-Findings、X-Gkcheck-Anchored、"
+                             "X-Gkcheck-Listed、X-Gkcheck-Fixed 为问题数、原位标注数、列在开头的数、修改数）"},
+        422: {"description": "文件无法读取、不是 DOCX/XLSX/HTML 或无法标注：{\"detail\": 原因}"}, **ERRORS})
+    async def annotate_file(request: Request) -> Response:
+        from ..annotate import annotate
+
+        values = await read_input(request, {"text"}, {"fix", "publish_date"})
+        if "file" not in values:
+            raise ApiError(400, "请用 multipart/form-data 上传文件（字段 file）")
+        fix = str(values.get("fix", "false")).strip().lower()
+        if fix not in ("true", "false", "1", "0", ""):
+            raise ApiError(400, "fix 应为 true 或 false")
+        name = label(values["filename"], "upload")
+        publish_date = _date(values.get("publish_date"))
+
+        def run() -> Any:
+            try:
+                return annotate(values["file"], name, checker=checker, fix=fix in ("true", "1"),
+                                publish_date=publish_date)
+            except GkcheckError as exc:
+                return str(exc)
+            except Exception as exc:  # an annotator bug or a hostile file: no copy, never a crash
+                return f"无法生成批注副本（{type(exc).__name__}：{exc}）"
+
+        result = await pool.run(run)
+        if isinstance(result, str):
+            raise ApiError(422, result)
+        data = result.corrected if result.corrected is not None else result.data
+        return Response(data, 200, headers={
+            "Content-Type": MEDIA_TYPES.get(result.type, "application/octet-stream"),
+            "Content-Disposition": content_disposition(name),
+            "X-Gkcheck-Findings": str(len(result.findings)), "X-Gkcheck-Anchored": str(result.anchored),
+            "X-Gkcheck-Listed": str(result.listed), "X-Gkcheck-Fixed": str(result.fixed)})
 
     @app.get("/healthz", summary="健康检查（不需要令牌）",
              responses={200: {"description": "{\"status\": \"ok\", \"version\": 版本号}"}})
