@@ -6,12 +6,13 @@ import html
 import re
 from bisect import bisect_right
 
-from ...model import Document, Link, Location, Segment, Table
+from ...model import Document, Fact, Link, Location, Segment, Table
 from .. import Limits
 from ..css import STYLE_ATTRS, STYLE_TAGS, VISIBLE, Sheet, State, element_state, parse_stylesheet
 from .buffer import _Buffer
+from .embedded import SCRIPT_TEMPLATE, EmbeddedMixin
 from .links import LinksMixin
-from .syntax import (_ATTR, MAX_GRID, _CELL, _COMMENT_SPAN, _CONDITIONAL, _LINK, _MARKUP, _MEDIA, _ON_CLOSE,
+from .syntax import (_ATTR, DATA_ATTRS, FORM_TAGS, MAX_GRID, _CELL, _COMMENT_SPAN, _CONDITIONAL, _LINK, _MARKUP, _MEDIA, _ON_CLOSE,
                      _PIECE, _SPECIAL, _STYLE_CLOSE, _STYLE_OPEN, _TABLE, _WRITES_HTML, _WS, _WS_RUN, BLOCK,
                      COMMENT, FORMATTING, HEADINGS, IMPLIES_END, LINK_ATTRS, MAX_LINK_PARTS, MAX_LINK_TEXT,
                      P_CLOSERS, RCDATA, SCOPE, SKIPPED, SPECIAL, TABLE_PARTS, VOID, Attr, _raw_end,
@@ -19,7 +20,7 @@ from .syntax import (_ATTR, MAX_GRID, _CELL, _COMMENT_SPAN, _CONDITIONAL, _LINK,
 from .tables import TablesMixin, _Cell, _Table
 
 
-class Reader(TablesMixin, LinksMixin):
+class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
     def __init__(self, text: str, limits: Limits):
         self.src = text
         self.max_depth = max(8, limits.max_depth)
@@ -27,6 +28,7 @@ class Reader(TablesMixin, LinksMixin):
         self.segments: list[Segment] = []
         self.links: list[list] = []  # [url, text parts, location, tag, hidden, fallback text]
         self.meta: dict[str, str] = {}
+        self.facts: list[Fact] = []
         self.anchors: set[str] = set()
         self.tables: list[Table] = []
         self.stack: list[tuple[str, State, int]] = []  # tag, state, open link to restore on close
@@ -121,7 +123,7 @@ class Reader(TablesMixin, LinksMixin):
         links = tuple(Link(url, clean_text("".join(parts))[:MAX_LINK_TEXT] or fallback, loc, tag, hidden)
                       for url, parts, loc, tag, hidden, fallback in self.links)
         return Document(path, "html", tuple(self.segments), self.meta, tuple(self.tables), links,
-                        encoding=encoding, anchors=frozenset(self.anchors))
+                        facts=tuple(self.facts), encoding=encoding, anchors=frozenset(self.anchors))
 
     # -- text -------------------------------------------------------------------------------
 
@@ -270,10 +272,20 @@ class Reader(TablesMixin, LinksMixin):
                 self.attr_segments(tag, attrs, state)
             if tag in LINK_ATTRS or tag == "option":
                 link = self.link_tag(tag, attrs, state)
+            if tag in FORM_TAGS:
+                self.form_segments(tag, attrs, state)
+            if "style" in attrs:
+                self.css_content(attrs["style"][0], attrs["style"][1], state.reason)
+            if tag in DATA_ATTRS:
+                item = attrs.get(DATA_ATTRS[tag])
+                if item and item[0].lstrip(_WS)[:5].lower() == "data:":
+                    self.data_url(tag, item[0], item[1], item[2], state)
+            if tag == "iframe" and "srcdoc" in attrs:
+                self.srcdoc(attrs, state)
         if tag in VOID:
             return pos
         if tag in SKIPPED or tag in RCDATA:
-            return self.raw_text(tag, pos, state)
+            return self.raw_text(tag, pos, state, attrs)
         self.push(tag, state, link)
         return pos
 
@@ -392,7 +404,7 @@ class Reader(TablesMixin, LinksMixin):
                 self.pre -= 1
         self.state = stack[-1][1] if stack else VISIBLE
 
-    def raw_text(self, tag: str, pos: int, state: State) -> int:
+    def raw_text(self, tag: str, pos: int, state: State, attrs: dict[str, Attr]) -> int:
         """Content of script/style/title/textarea ...: read to the matching end tag."""
         src = self.src
         if tag == "plaintext":
@@ -402,8 +414,16 @@ class Reader(TablesMixin, LinksMixin):
             m = _raw_end(tag).search(src, pos)
             close, after = (m.start(), m.end()) if m else (len(src), len(src))
         body = src[pos:close]
-        if tag == "script" and _WRITES_HTML.search(body):
-            self.script_links(body, pos, state)
+        if tag == "script":
+            if _WRITES_HTML.search(body):
+                self.script_links(body, pos, state)
+            kind = attrs["type"][0].strip().lower() if "type" in attrs else ""
+            if ("html" in kind or "template" in kind or "tmpl" in kind) and body.strip(_WS):
+                self.nested(body, body, pos, "脚本模板", state.reason or SCRIPT_TEMPLATE)
+            elif "src" not in attrs and "json" not in kind:
+                self.script_strings(body, pos, state.reason)
+        elif tag == "style":
+            self.css_content(body, pos, state.reason)
         elif tag in RCDATA and body.strip(_WS):
             if tag == "title":
                 self.lone_segment(body, pos, part="title")

@@ -64,6 +64,8 @@ NOT_SHOWN = frozenset({"html", "head", "meta", "link", "style", "script", "base"
 LINK_ATTRS = {"a": "href", "area": "href", "link": "href", "script": "src", "img": "src",
               "iframe": "src", "frame": "src", "embed": "src", "source": "src", "video": "src",
               "audio": "src", "track": "src", "input": "src", "object": "data", "form": "action"}
+FORM_TAGS = frozenset({"input", "textarea", "option", "optgroup", "button"})  # text in attributes
+DATA_ATTRS = {"object": "data", "embed": "src", "iframe": "src", "frame": "src"}  # data: documents
 UNSEEN_LINK_TAGS = frozenset({"link", "script", "meta"})  # never displayed: never 暗链
 # 《政府网站发展指引》 page metadata, plus keywords/description: checked as text
 GUIDE_METAS = frozenset(name.lower() for name in (

@@ -1,0 +1,82 @@
+"""Issue 12, defect 5: personal data placed only where a reader used to look away.
+
+Each case plants a mobile number in one place an office program or a browser shows (or keeps)
+text, and asserts: the scan finds it there (with a location that names the place), and ``gkcheck
+mask`` either masks it (the re-check of the copy finds nothing) or refuses to write a copy. Files
+are built with the real libraries (python-docx, openpyxl) plus lxml/zip edits for the parts
+those libraries do not write."""
+
+from __future__ import annotations
+
+import pytest
+
+from gkcheck.masking.edits import MaskError
+from gkcheck.masking.files import mask_bytes, privacy_checker
+
+PHONE = "13907971234"
+
+
+def _phone_findings(checker, data: bytes, name: str):
+    result = checker.check_bytes(data, name)
+    assert result.status == "ok", result.error
+    return [f for f in result.findings if f.category == "privacy" and PHONE in f.match], result
+
+
+def assert_found_and_masked(checker, data: bytes, name: str, where: str | None = None):
+    """Found (in ``where``, a substring of the location), then masked or refused, never kept."""
+    found, _ = _phone_findings(checker, data, name)
+    assert found, f"{name}: the planted number was not found"
+    if where is not None:
+        assert any(where in f.location.describe() for f in found), [f.location.describe() for f in found]
+    try:
+        masked = mask_bytes(data, name, checker=privacy_checker())
+    except MaskError:
+        return "refused"
+    assert PHONE not in masked.data.decode("utf-8", "replace") or name.endswith((".docx", ".xlsx"))
+    again, _ = _phone_findings(checker, masked.data, name)
+    assert not again, f"{name}: the masked copy still holds the number"
+    return "masked"
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+HTML_CASES = {
+    "srcdoc": (f'<p>公示</p><iframe srcdoc="&lt;p&gt;申请人电话{PHONE}&lt;/p&gt;"></iframe>', "iframe srcdoc"),
+    "input-value": (f'<p>公示</p><input type="text" value="{PHONE}">', "input value"),
+    "input-hidden": (f'<p>公示</p><input type="hidden" name="t" value="{PHONE}">', "隐藏表单字段"),
+    "placeholder": (f'<p>公示</p><textarea placeholder="如：{PHONE}"></textarea>', "placeholder"),
+    "option-label": (f'<p>公示</p><select><option label="张三 {PHONE}">张三</option></select>', "label"),
+    "button-value": (f'<p>公示</p><button name="b" value="{PHONE}">提交</button>', "button value"),
+    "css-style": (f'<style>.t::after {{ content: "电话{PHONE}" }}</style><p class="t">公示</p>', "CSS content"),
+    "css-attr": (f'<p style=\'content:"电话{PHONE}"\'>公示</p>', "CSS content"),
+    "object-data-html": (f'<p>公示</p><object data="data:text/html,<p>电话{PHONE}</p>"></object>', "data: 文档"),
+    "embed-data-text": (f'<p>公示</p><embed src="data:text/plain;charset=utf-8,电话{PHONE}">', "data: 文档"),
+    "iframe-data-b64": ('<p>公示</p><iframe src="data:text/html;base64,'
+                        'PHA+55S16K+dMTM5MDc5NzEyMzQ8L3A+"></iframe>', "data: 文档"),
+    "document-write": (f'<p>公示</p><script>document.write("<p>电话{PHONE}</p>");</script>', "脚本"),
+    "innerHTML": (f'<p>公示</p><div id=x></div><script>x.innerHTML = \'联系人王五，{PHONE}\';</script>', "脚本"),
+    "script-template": (f'<script type="text/html"><li>电话{PHONE}</li></script><p>公示</p>', "脚本模板"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HTML_CASES))
+def test_html_place_is_read_and_masked_or_refused(checker, case):
+    page, where = HTML_CASES[case]
+    data = f"<html><body>{page}</body></html>".encode()
+    outcome = assert_found_and_masked(checker, data, f"{case}.html", where)
+    if case != "iframe-data-b64":  # base64 cannot be masked in place: refused
+        assert outcome == "masked"
+
+
+def test_html_object_of_an_unreadable_type_is_not_clean(checker):
+    data = b'<p>\xe5\x85\xac\xe7\xa4\xba</p><object data="data:application/pdf;base64,JVBERi0xLjQK"></object>'
+    result = checker.check_bytes(data, "obj.html")
+    h005 = [f for f in result.findings if f.rule == "H005"]
+    assert h005 and h005[0].severity == "error" and h005[0].location.line == 1
+
+
+def test_script_strings_are_not_reported_as_hidden_text(checker):
+    """A validation message in a script is read (typos, data) but is no H001 warning."""
+    page = '<p>公示</p><script>alert("请输入正确的十一位手机号码，谢谢配合");</script>'.encode()
+    result = checker.check_bytes(page, "form.html")
+    assert not [f for f in result.findings if f.rule == "H001"]
