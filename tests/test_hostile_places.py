@@ -80,3 +80,101 @@ def test_script_strings_are_not_reported_as_hidden_text(checker):
     page = '<p>公示</p><script>alert("请输入正确的十一位手机号码，谢谢配合");</script>'.encode()
     result = checker.check_bytes(page, "form.html")
     assert not [f for f in result.findings if f.rule == "H001"]
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+def _xlsx(build) -> bytes:
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws["A1"], ws["A2"] = "姓名", "张三"
+    build(wb, ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _chart(title: str):
+    from openpyxl.chart import BarChart, Reference
+
+    def build(wb, ws):
+        ws["B1"], ws["B2"] = "人数", 3
+        chart = BarChart()
+        chart.title = title
+        chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        ws.add_chart(chart, "D2")
+    return build
+
+
+def _chartsheet(wb, ws):
+    from openpyxl.chart import PieChart, Reference
+
+    ws["B1"], ws["B2"] = "人数", 3
+    chart = PieChart()
+    chart.title = f"申请人张三手机{PHONE}"
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+    cs = wb.create_chartsheet("图")
+    cs.add_chart(chart)
+
+
+def _header(wb, ws):
+    ws.oddHeader.center.text = f"经办人电话{PHONE}"
+
+
+def _footer(wb, ws):
+    ws.oddFooter.right.text = f"&P 页 联系电话{PHONE}"
+
+
+def _validation_prompt(wb, ws):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="whole", prompt=f"如有疑问请致电{PHONE}", promptTitle="提示", showInputMessage=True)
+    ws.add_data_validation(dv)
+    dv.add("B2")
+
+
+def _validation_list(wb, ws):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=f'"张三{PHONE},李四"')
+    ws.add_data_validation(dv)
+    dv.add("C2")
+
+
+def _sheet_name(wb, ws):
+    other = wb.create_sheet(f"王五{PHONE}")
+    other["A1"] = "备注"
+
+
+def _formula(wb, ws):
+    ws["B2"] = '="电话"&"1390797"&"1234"'  # openpyxl writes no cached value
+
+
+XLSX_CASES = {
+    "chart-title": (_chart(f"申请人张三手机{PHONE}"), "图表"),
+    "chartsheet": (_chartsheet, "图表"),
+    "header": (_header, "页眉"),
+    "footer": (_footer, "页脚"),
+    "validation-prompt": (_validation_prompt, "数据验证"),
+    "validation-list": (_validation_list, "数据验证"),
+    "sheet-name": (_sheet_name, "工作表名称"),
+    "formula-no-cache": (_formula, "公式"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(XLSX_CASES))
+def test_xlsx_place_is_read_and_masked_or_refused(checker, case):
+    build, where = XLSX_CASES[case]
+    assert_found_and_masked(checker, _xlsx(build), f"{case}.xlsx", where)
+
+
+def test_an_empty_hidden_sheet_is_still_not_news(checker):
+    """The name of a hidden sheet is read (as text on that sheet) but is not a filled cell."""
+    def build(wb, ws):
+        wb.create_sheet("空表").sheet_state = "hidden"
+    result = checker.check_bytes(_xlsx(build), "empty-hidden.xlsx")
+    assert not [f for f in result.findings if f.rule == "H002"]

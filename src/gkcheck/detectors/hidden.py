@@ -227,7 +227,8 @@ def _filled_cells(view: TextView, sheet: str | None) -> int | None:
     indices = ((i for i, _ in view.hidden_segments()) if isinstance(segments, LazySegments)
                else range(len(segments)))
     for i in indices:
-        if segments[i].base.sheet == sheet:
+        base = segments[i].base
+        if base.sheet == sheet and base.part is None:  # cells and comments, not the sheet's name or headers
             seen = True
             filled += bool(view.segment_text(i).strip())
     return filled if seen else None
