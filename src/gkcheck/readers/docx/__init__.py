@@ -21,9 +21,10 @@ from ..ooxml import Package, properties
 from .builder import _Builder, _Plain
 from .names import (BODY, COMMENT, DEL, FORMAT_CHANGES, ID, INS, MOVEFROM, MOVETO, TYPE, W, _REF_LABEL,
                     _rid, field_url)
+from .embedded import read_chunks, smartart_segments
 from .part import _Part
 
-__all__ = ["field_url", "read_docx"]
+__all__ = ["field_url", "read_docx", "read_docx_nested"]
 
 
 def _section_labels(body: etree._Element) -> dict[str, str]:
@@ -52,6 +53,11 @@ def _main_part(pkg: Package) -> str:
 
 
 def read_docx(data: bytes, path: str, limits: Limits) -> Document:
+    return read_docx_nested(data, path, limits, 0)
+
+
+def read_docx_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Document:
+    """A DOCX, ``nesting`` altChunk levels deep (see :mod:`.embedded`)."""
     pkg = Package(data, limits, "docx")
     main = _main_part(pkg)
     root = pkg.xml(main)
@@ -115,6 +121,12 @@ def read_docx(data: bytes, path: str, limits: Limits) -> Document:
                     b.segments[i] = Segment(seg.text, Location(part="批注", paragraph=comments,
                                                                hidden=COMMENT), kind=seg.kind)
 
+    b.segments.extend(smartart_segments(pkg, rels))
+    if b.chunks:
+        segments, facts, links = read_chunks(b.chunks, pkg, limits, nesting)
+        b.segments.extend(segments)
+        b.facts.extend(facts)
+        b.links.extend(links)
     b.facts.extend(_facts(root, pkg, by_type, b, comments, authors))
     meta, props = properties(pkg)
     b.facts.extend(props)

@@ -88,6 +88,7 @@ class _Builder:
         self.hidden_count = 0
         self.first_hidden: Location | None = None
         self.table_count = 0
+        self.chunks: list[tuple[str, Location, dict[str, tuple[str, str, str]]]] = []  # altChunk: rid, where, rels
 
     @property
     def hidden_styles(self) -> frozenset[str]:

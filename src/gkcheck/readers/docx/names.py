@@ -23,6 +23,9 @@ COMMENT_START, COMMENT_REF = W + "commentRangeStart", W + "commentReference"
 TAB, BR, CR, NBHYPHEN = W + "tab", W + "br", W + "cr", W + "noBreakHyphen"
 DRAWING, PICT, OBJECT = W + "drawing", W + "pict", W + "object"
 VAL, TYPE, ID = W + "val", W + "type", W + "id"
+ALTCHUNK = W + "altChunk"
+DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+ALT_TEXT = "图片替代文字"
 FORMAT_CHANGES = tuple(W + t for t in ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange",
                                        "trPrChange", "tcPrChange", "numberingChange"))
 

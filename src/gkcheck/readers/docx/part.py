@@ -7,10 +7,11 @@ from lxml import etree
 from ...model import Link, Location, Segment, Table
 from ..ooxml import REL_HYPERLINK
 from .builder import _Builder, _Field, _Link, _Plain
-from .names import (ALTERNATE, A_HLINK, BODY, BR, COMMENT, COMMENT_REF, COMMENT_START, CR, CUSTOMXML, DEL,
-                    DELETED, DELTEXT, DRAWING, FLDCHAR, FLDSIMPLE, HYPERLINK, ID, INS, INSTR, MOVED, MOVEFROM,
-                    MOVETO, NBHYPHEN, OBJECT, P, PICT, PPR, PSTYLE, R, RPR, RSTYLE, SDT, SDTCONTENT, SMARTTAG,
-                    T, TAB, TBL, TC, TR, VAL, VANISH, VANISHED, W, field_url, _choose, _on, _rid, _textboxes)
+from .names import (A_HLINK, ALT_TEXT, ALTCHUNK, ALTERNATE, BODY, BR, COMMENT, COMMENT_REF, COMMENT_START,
+                    CR, CUSTOMXML, DEL, DELETED, DELTEXT, DOCPR, DRAWING, FLDCHAR, FLDSIMPLE, HYPERLINK, ID,
+                    INS, INSTR, MOVED, MOVEFROM, MOVETO, NBHYPHEN, OBJECT, P, PICT, PPR, PSTYLE, R, RPR, RSTYLE,
+                    SDT, SDTCONTENT, SMARTTAG, T, TAB, TBL, TC, TR, VAL, VANISH, VANISHED, W, _choose, _on,
+                    _rid, _textboxes, field_url)
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:
@@ -84,6 +85,11 @@ class _Part:
                 branch = _choose(el)
                 if branch is not None:
                     self.blocks(branch)
+            elif tag == ALTCHUNK:
+                rid = _rid(el)
+                if rid:
+                    self.b.chunks.append((rid, Location(part=self.label, paragraph=self.count or None,
+                                                        hidden=self.hidden), self.rels))
 
     def location(self, paragraph: int, hidden: str | None = None, row: int | None = None,
                  col: int | None = None) -> Location:
@@ -322,6 +328,13 @@ class _Part:
                     self.fields[-1].instr.append(child.text or "")
             elif tag in (DRAWING, PICT, OBJECT, ALTERNATE):
                 boxes.extend(_textboxes(child))
+                for pr in child.iter(DOCPR):
+                    for attr in ("descr", "title"):
+                        value = pr.get(attr)
+                        if value and value.strip():
+                            self.b.segments.append(Segment(value, Location(
+                                part=f"{self.label}{ALT_TEXT}", paragraph=n, hidden=self.hidden or hidden),
+                                kind="attr", name=attr))
                 for h in child.iter(A_HLINK):
                     rid = _rid(h)
                     if rid and rid in self.rels and self.rels[rid][0] == REL_HYPERLINK:
