@@ -55,6 +55,9 @@ HTML_CASES = {
                         'PHA+55S16K+dMTM5MDc5NzEyMzQ8L3A+"></iframe>', "data: 文档"),
     "document-write": (f'<p>公示</p><script>document.write("<p>电话{PHONE}</p>");</script>', "脚本"),
     "innerHTML": (f'<p>公示</p><div id=x></div><script>x.innerHTML = \'联系人王五，{PHONE}\';</script>', "脚本"),
+    "cdata": (f'<p>公示</p><![CDATA[申请人张三手机{PHONE}]]>', "HTML注释"),
+    "bogus-end-tag": (f'<p>公示</p></ 申请人张三手机{PHONE}>', "HTML注释"),
+    "processing-instruction": (f'<p>公示</p><?note 申请人张三手机{PHONE}?>', "HTML注释"),
     "script-template": (f'<script type="text/html"><li>电话{PHONE}</li></script><p>公示</p>', "脚本模板"),
 }
 

@@ -23,6 +23,8 @@ class _Buffer:
 
     def emit(self, s: str, pos: int) -> None:
         """Append ``s`` (no line break inside), written at source offset ``pos``."""
+        if not s:
+            return  # a reference to a control character decodes to nothing ("&#22")
         if self.pending:
             if self.length:
                 if self.pending == _BREAK:

@@ -114,7 +114,11 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
             elif kind == "open_comment":
                 self.comment(src[m.start("open_comment"):], m.start("open_comment"))
                 break
-            # else <!DOCTYPE>, <?xml?>, <![CDATA[, <!-->: nothing to read
+            elif kind == "bogus":  # not shown, but in the page's source like a comment
+                body = m.group("bogus")
+                if not body[:8].lower().startswith("!doctype"):
+                    self.comment(body[1:], m.start("bogus") + 1)
+            # else <!-->: nothing to read
         self.pop_to(0)
         self.flush()
         while self.table_stack:  # tables opened past the depth limit

@@ -10,7 +10,6 @@ _WS = "\t\n\f\r "
 _MARKUP = re.compile(r"""
 <(?:
    !--(?:-?>|(?P<comment>.*?)--!?>|(?P<open_comment>.*))
-  |[!?][^>]*>
   |/(?P<end>[A-Za-z][^\t\n\f\r />]*)[^>]*>
   |(?P<start>[A-Za-z][^\t\n\f\r />]*)
    (?P<attrs>(?:[\t\n\f\r /]++
@@ -18,6 +17,7 @@ _MARKUP = re.compile(r"""
                (?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))?+
              )*+)
    >
+  |(?P<bogus>[!?][^>]*|/[^A-Za-z>][^>]*)>   # <!DOCTYPE>, <![CDATA[..]]>, <?xml?>, </#..>: bogus comments
 )""", re.S | re.X)
 _ATTR = re.compile(r"""([^\t\n\f\r />][^\t\n\f\r />=]*)"""
                    r"""(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]*)))?""")
