@@ -78,6 +78,14 @@ def test_html_object_of_an_unreadable_type_is_not_clean(checker):
     assert h005 and h005[0].severity == "error" and h005[0].location.line == 1
 
 
+def test_mask_refuses_a_file_with_content_it_could_not_read():
+    """A masked copy of a page with an unreadable embedded PDF could still hold the data."""
+    data = "<p>申请人张三</p><object data=\"data:application/pdf;base64,JVBERi0xLjQK\"></object>".encode()
+    with pytest.raises(MaskError) as err:
+        mask_bytes(data, "obj.html", checker=privacy_checker())
+    assert "未能检查" in str(err.value)
+
+
 def test_script_strings_are_not_reported_as_hidden_text(checker):
     """A validation message in a script is read (typos, data) but is no H001 warning."""
     page = '<p>公示</p><script>alert("请输入正确的十一位手机号码，谢谢配合");</script>'.encode()
@@ -275,5 +283,7 @@ def test_docx_rtf_altchunk_is_not_clean(checker):
     if "rtf" not in READERS:  # no RTF reader: the chunk is reported as not checked
         h005 = [f for f in result.findings if f.rule == "H005"]
         assert h005 and h005[0].severity == "error" and "afchunk3.rtf" in h005[0].message
+        with pytest.raises(MaskError):
+            mask_bytes(data, "rtf-chunk.docx", checker=privacy_checker())
     else:
         assert [f for f in result.findings if f.category == "privacy"]
