@@ -287,3 +287,66 @@ def test_docx_rtf_altchunk_is_not_clean(checker):
             mask_bytes(data, "rtf-chunk.docx", checker=privacy_checker())
     else:
         assert [f for f in result.findings if f.category == "privacy"]
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+def _pdf(build) -> bytes:
+    import io
+
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 750, "关于公示名单的说明")
+    build(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _note(c):
+    c.textAnnotation(f"申请人张三手机{PHONE}", Rect=(72, 600, 200, 650))
+
+
+def _field(c):
+    c.acroForm.textfield(name="phone", value=f"mobile {PHONE}", x=72, y=500, width=300, height=20)
+
+
+def _attachment(data: bytes, name: str) -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(_pdf(lambda c: None))
+    att = pdf.new_attachment(name)
+    att.set_data(data)
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case,where", [("note", "PDF 注释"), ("field", "PDF 表单域"),
+                                        ("attached-text", "PDF 附件"), ("attached-docx", "PDF 附件")])
+def test_pdf_place_is_read(checker, case, where):
+    if case == "note":
+        data = _pdf(_note)
+    elif case == "field":
+        data = _pdf(_field)
+    elif case == "attached-text":
+        data = _attachment(f"申请人张三手机{PHONE}".encode(), "名单.txt")
+    else:
+        data = _attachment(_docx(lambda d: d.add_paragraph(f"申请人张三手机{PHONE}")), "名单.docx")
+    found, _ = _phone_findings(checker, data, f"{case}.pdf")
+    assert found and any(where in f.location.describe() for f in found), [f.location.describe() for f in found]
+
+
+def test_pdf_attachment_no_reader_reads_is_not_clean(checker):
+    result = checker.check_bytes(_attachment(b"\x00\x01binary" * 10, "数据.bin"), "bin.pdf")
+    assert [f for f in result.findings if f.rule == "H005" and "数据.bin" in f.message]

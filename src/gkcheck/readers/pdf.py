@@ -14,6 +14,7 @@ stamped "- 1 -", a file name in the footer) and a page with no text at all but w
 drawn on it. Each such page is a ``Fact("unchecked_page", ..., Location(page=n))`` (reported by
 H005, and the list of pages an OCR step would read: :func:`unchecked_pages`); a PDF with no page
 of usable text is refused like one without any text. A blank page (nothing drawn) is not news.
+Annotations, form field values and attached files are read by :mod:`.pdf_extra`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import re
 
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits, ReadError
+from .pdf_extra import annotation_segments, attachments
 
 SCANNED = "PDF 没有文本层（可能是扫描件），无法检查；请提供带文字层的 PDF 或先做 OCR"
 SCANNED_PAGES = ("PDF 各页都是图片（扫描件），文字层只有零星文字（如页码），无法检查；"
@@ -160,6 +162,11 @@ def _links(pdfium, raw, doc, page, textpage, number: int) -> list[Link]:
 
 
 def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
+    return read_pdf_nested(data, path, limits, 0)
+
+
+def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Document:
+    """A PDF, ``nesting`` attachments deep (see :mod:`.pdf_extra`)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -176,6 +183,7 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
         segments: list[Segment] = []
         links: list[Link] = []
         unread: list[tuple[int, str]] = []
+        text_pages = 0
         for number in range(1, count + 1):
             page = doc[number - 1]
             try:
@@ -186,6 +194,7 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
                 finally:
                     textpage.close()
                 reason = unread_reason(raw_text, page, raw)
+                notes = annotation_segments(raw, page, number)
             except pdfium.PdfiumError as exc:
                 raise ReadError(f"PDF 第 {number} 页无法读取：{exc}") from None
             finally:
@@ -195,11 +204,17 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
             text, anchors = join_lines(_NEWLINES.split(raw_text))
             if text.strip():
                 segments.append(Segment(text, Location(page=number), anchors))
-        if not segments:
+                text_pages += 1
+            segments.extend(notes)
+        if not text_pages:
             raise ReadError(SCANNED)
         if len(unread) == count:
             raise ReadError(SCANNED_PAGES)
         meta, facts = _metadata(doc)
+        attached, attached_facts, attached_links = attachments(doc, limits, nesting)
+        segments.extend(attached)
+        facts.extend(attached_facts)
+        links.extend(attached_links)
     finally:
         doc.close()
     for number, reason in unread:
