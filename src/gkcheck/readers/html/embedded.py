@@ -48,7 +48,7 @@ UNCHECKED_EMBEDDED = "unchecked_embedded"
 _DATA_URL = re.compile(r"[\t\n\f\r ]*data:([^,]*),", re.I)
 _TEXT_INPUTS = frozenset({"", "text", "search", "tel", "url", "email", "number", "submit", "reset",
                           "button", "date", "datetime-local", "month", "week", "time"})
-_CSS_CONTENT = re.compile(r"""\bcontent\s*:\s*((?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^;}"']+)+)""",
+_CSS_CONTENT = re.compile(r"""\bcontent\s*:\s*((?:"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|[^;}"']++)++)""",
                           re.I | re.S)
 _CSS_STRING = re.compile(r""""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'""", re.S)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[\t\n\f\r ]?|(\n)|(.))", re.S)
