@@ -350,3 +350,47 @@ def test_pdf_place_is_read(checker, case, where):
 def test_pdf_attachment_no_reader_reads_is_not_clean(checker):
     result = checker.check_bytes(_attachment(b"\x00\x01binary" * 10, "数据.bin"), "bin.pdf")
     assert [f for f in result.findings if f.rule == "H005" and "数据.bin" in f.message]
+
+
+def _defined_name(wb, ws):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    dn = DefinedName("联系人", attr_text=f'"申请人张三手机{PHONE}"')
+    try:
+        wb.defined_names[dn.name] = dn
+    except TypeError:  # openpyxl < 3.1
+        wb.defined_names.append(dn)
+
+
+def _number_format(wb, ws):
+    ws["B2"] = 5
+    ws["B2"].number_format = f'"申请人张三手机{PHONE}："0'
+
+
+
+
+@pytest.mark.parametrize("case,build,where", [("defined-name", _defined_name, "定义的名称"),
+                                              ("number-format", _number_format, "数字格式")])
+def test_xlsx_workbook_places(checker, case, build, where):
+    assert assert_found_and_masked(checker, _xlsx(build), f"{case}.xlsx", where) == "masked"
+
+
+def test_xlsx_pivot_cache_keeps_deleted_rows(checker):
+    """A pivot cache that still holds a row deleted from the sheet: read (hidden), masked."""
+    import io
+    import zipfile
+
+    src = _xlsx(lambda wb, ws: None)
+    records = ('<?xml version="1.0" encoding="UTF-8"?><pivotCacheRecords '
+               'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
+               f'<r><s v="张三"/><s v="申请人张三手机{PHONE}"/></r></pivotCacheRecords>').encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        zout.writestr("xl/pivotCache/pivotCacheRecords1.xml", records)
+    data = out.getvalue()
+    found, result = _phone_findings(checker, data, "pivot.xlsx")
+    assert found and "数据透视表缓存" in found[0].location.describe()
+    assert not [f for f in result.findings if f.match == "张三" and "数据透视表缓存" in f.location.describe()]
+    assert assert_found_and_masked(checker, data, "pivot.xlsx", "数据透视表缓存") == "masked"

@@ -38,6 +38,7 @@ _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+_PIVOT_PARTS = re.compile(r"xl/pivotCache/pivotCache(?:Definition|Records)[^/]*\.xml")
 _DRAWN_PARTS = re.compile(r"xl/(?:charts|drawings)/[^/]+\.xml")
 _HEADERS = tuple(f"{{{S}}}{t}" for t in ("oddHeader", "evenHeader", "firstHeader", "oddFooter", "evenFooter",
                                          "firstFooter"))
@@ -253,13 +254,26 @@ class Xlsx:
 
     def loose_holders(self) -> list:
         """Text outside cells the reader reads: charts and shapes, headers and footers, data
-        validation prompts and lists, formula literals (all sheets are loaded by the sweep)."""
+        validation prompts and lists, formula literals (all sheets are loaded by the sweep),
+        defined names, number formats, pivot caches."""
         holders = []
         for name in sorted(n for n in self.pkg.names() if _DRAWN_PARTS.fullmatch(n)):
             tree = read_part(self.pkg, name)
             if tree is not None:
                 self.trees[name] = tree
                 holders += [(name, h) for h in text_holders(tree.getroot(), A_T, "{*}v")]
+        rels = self.pkg.rels("xl/workbook.xml")
+        styles = [t for kind, _, t in rels.values() if kind.endswith("/styles") and t]
+        pivots = sorted(n for n in self.pkg.names() if _PIVOT_PARTS.fullmatch(n))
+        for name in ["xl/workbook.xml", *styles, *pivots]:
+            tree = self.trees.get(name) or read_part(self.pkg, name)
+            if tree is None:
+                continue
+            self.trees[name] = tree
+            root = tree.getroot()
+            holders += [(name, h) for h in text_holders(root, f"{{{S}}}definedName")]
+            holders += [(name, h) for h in attribute_holders(root, f"{{{S}}}numFmt", ("formatCode",))]
+            holders += [(name, h) for h in attribute_holders(root, f"{{{S}}}s", ("v",))]
         for _, part in self.sheets:
             tree = self.trees.get(part)
             if tree is None:

@@ -29,7 +29,8 @@ from ..model import Document, Fact, LazySegments, Link, Location, Segment, Segme
 from . import Limits, ReadError
 from .ooxml import Package, parse_xml, properties
 from .text import column_name
-from .xlsx_parts import SHEET_NAME, drawing_segments, loose_charts, sheet_texts, uncached_formulas
+from .xlsx_parts import (SHEET_NAME, drawing_segments, loose_charts, pivot_cache_texts, sheet_texts,
+                         uncached_formulas, workbook_texts)
 
 HIDDEN_SHEET, VERY_HIDDEN_SHEET = "隐藏工作表", "深度隐藏工作表"
 HIDDEN_ROW, HIDDEN_COL, COMMENT = "隐藏行", "隐藏列", "批注"
@@ -263,7 +264,7 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
     import python_calamine
 
     pkg = Package(data, limits, "xlsx")
-    _, sheets = _workbook(pkg)
+    workbook, sheets = _workbook(pkg)
     parts = {target for _, _, target in sheets}
     for name in list(pkg.names()):  # everything calamine may inflate, within limits, first
         if name.endswith((".xml", ".rels")) and name not in parts:
@@ -364,6 +365,9 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
             links.append(Link(url, text, Location(sheet=sheet_name, cell=first, hidden=hidden), "a", hidden))
 
     extras += loose_charts(pkg, drawn)
+    extras += workbook_texts(pkg, workbook)
+    if any(n.startswith("xl/pivotCache/") for n in pkg.names()):
+        extras += pivot_cache_texts(pkg, set(texts))
     if extras:
         blocks.append(SegmentBlock(len(texts), extras))
         texts.extend(seg.text for seg in extras)

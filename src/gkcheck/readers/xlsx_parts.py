@@ -10,7 +10,9 @@
   value is what the user sees and is read as usual;
 - charts (on a sheet through its drawing, or as a chart sheet): titles, axis titles, series
   names, category caches, text in shapes (``part="图表 chart1.xml"``); shapes and text boxes of
-  a sheet's drawing (``part="图形 drawing1.xml"``); chart and drawing parts no sheet points at.
+  a sheet's drawing (``part="图形 drawing1.xml"``); chart and drawing parts no sheet points at;
+- defined names holding text (hidden ``定义的名称``), the literal text of custom number formats,
+  and strings a pivot cache keeps that no cell shows (hidden ``数据透视表缓存``).
 
 None of this is hidden from a reader of the file except what is on a hidden sheet (the sheet's
 reason is kept); it is read as visible text in its own place.
@@ -185,4 +187,53 @@ def loose_charts(pkg: Package, seen: set[str]) -> list[Segment]:
         chart = "/charts/" in name
         label = f"{CHART if chart else SHAPE} {name.rsplit('/', 1)[-1]}"
         out += [Segment(t, Location(part=label)) for t in (chart_texts(root) if chart else _drawing_texts(root))]
+    return out
+
+
+DEFINED_NAME, NUMBER_FORMAT, PIVOT_CACHE = "定义的名称", "数字格式", "数据透视表缓存"
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def workbook_texts(pkg: Package, workbook: str) -> list[Segment]:
+    """Defined names holding text (hidden: seen only in the Name Manager) and the literal text of
+    custom number formats (shown in every cell that uses them: ``"电话："0``)."""
+    out: list[Segment] = []
+    root = pkg.xml(workbook)
+    if root is not None:
+        for dn in root.iter("{*}definedName"):
+            text = "".join(v.replace('""', '"') for v in _FORMULA_STRING.findall(dn.text or ""))
+            if _TEXTY.search(text):
+                name = dn.get("name") or ""
+                out.append(Segment(text, Location(part=f"{DEFINED_NAME} {name}", hidden=DEFINED_NAME)))
+    for kind, _, target in pkg.rels(workbook).values():
+        if not kind.endswith("/styles") or not target:
+            continue
+        styles = pkg.xml(target)
+        if styles is None:
+            continue
+        for fmt in styles.iter("{*}numFmt"):
+            text = "".join(a or b for a, b in _FORMAT_LITERAL.findall(fmt.get("formatCode") or ""))
+            if _TEXTY.search(text):
+                out.append(Segment(text, Location(part=f"{NUMBER_FORMAT} {fmt.get('numFmtId') or ''}".strip())))
+    return out
+
+
+def pivot_cache_texts(pkg: Package, cell_texts: set[str]) -> list[Segment]:
+    """Strings a pivot table's cache keeps that no cell shows any more (the source rows were
+    deleted, the cache was not): hidden ``数据透视表缓存``. A string some cell shows is not
+    repeated."""
+    out: list[Segment] = []
+    for name in sorted(pkg.names()):
+        if not re.fullmatch(r"xl/pivotCache/pivotCache(?:Definition|Records)[^/]*\.xml", name):
+            continue
+        root = pkg.xml(name)
+        if root is None:
+            continue
+        seen: set[str] = set()
+        for s in root.iter("{*}s"):
+            value = s.get("v") or ""
+            if value and value not in cell_texts and value not in seen and _TEXTY.search(value):
+                seen.add(value)
+                out.append(Segment(value, Location(part=f"{PIVOT_CACHE} {name.rsplit('/', 1)[-1]}",
+                                                   hidden=PIVOT_CACHE)))
     return out
