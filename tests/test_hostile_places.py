@@ -394,3 +394,41 @@ def test_xlsx_pivot_cache_keeps_deleted_rows(checker):
     assert found and "数据透视表缓存" in found[0].location.describe()
     assert not [f for f in result.findings if f.match == "张三" and "数据透视表缓存" in f.location.describe()]
     assert assert_found_and_masked(checker, data, "pivot.xlsx", "数据透视表缓存") == "masked"
+
+
+PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+OLE_OBJECT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject"
+
+
+def _with_object(d, name: str, content_type: str, blob: bytes, reltype: str, progid: str) -> None:
+    from docx.oxml import parse_xml
+
+    rid = _add_part(d, name, content_type, blob, reltype)
+    p = d.add_paragraph()
+    p._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:object>'
+        '<o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'Type="Embed" ProgID="{progid}" r:id="{rid}"/></w:object></w:r>'))
+
+
+def test_docx_embedded_workbook_is_read_and_the_copy_refused(checker):
+    """A worksheet pasted into Word as an object shows a picture; the workbook inside is read."""
+    book = _xlsx(lambda wb, ws: ws.__setitem__("B2", f"申请人张三手机{PHONE}"))
+    data = _docx(lambda d: _with_object(
+        d, "/word/embeddings/Microsoft_Excel_Worksheet.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", book, PACKAGE, "Excel.Sheet.12"))
+    assert assert_found_and_masked(checker, data, "object.docx", "嵌入对象") == "refused"
+
+
+def test_docx_old_format_worksheet_object_is_not_clean_but_an_equation_is_no_news(checker):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    sheet = _docx(lambda d: _with_object(d, "/word/embeddings/oleObject1.bin",
+                                         "application/vnd.openxmlformats-officedocument.oleObject", ole,
+                                         OLE_OBJECT, "Excel.Sheet.8"))
+    result = checker.check_bytes(sheet, "ole.docx")
+    assert [f for f in result.findings if f.rule == "H005" and "Excel.Sheet.8" in f.message]
+    equation = _docx(lambda d: _with_object(d, "/word/embeddings/oleObject2.bin",
+                                            "application/vnd.openxmlformats-officedocument.oleObject", ole,
+                                            OLE_OBJECT, "Equation.3"))
+    assert not [f for f in checker.check_bytes(equation, "eq.docx").findings if f.rule == "H005"]

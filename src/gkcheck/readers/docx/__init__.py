@@ -21,7 +21,7 @@ from ..ooxml import Package, properties
 from .builder import _Builder, _Plain
 from .names import (BODY, COMMENT, DEL, FORMAT_CHANGES, ID, INS, MOVEFROM, MOVETO, TYPE, W, _REF_LABEL,
                     _rid, field_url)
-from .embedded import read_chunks, smartart_segments
+from .embedded import embedded_objects, read_chunks, smartart_segments
 from .part import _Part
 
 __all__ = ["field_url", "read_docx", "read_docx_nested"]
@@ -122,6 +122,10 @@ def read_docx_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Do
                                                                hidden=COMMENT), kind=seg.kind)
 
     b.segments.extend(smartart_segments(pkg, rels))
+    objects, object_facts, object_links = embedded_objects(root, rels, pkg, limits, nesting)
+    b.segments.extend(objects)
+    b.facts.extend(object_facts)
+    b.links.extend(object_links)
     if b.chunks:
         segments, facts, links = read_chunks(b.chunks, pkg, limits, nesting)
         b.segments.extend(segments)

@@ -8,6 +8,10 @@
 - SmartArt: the text of each diagram's data part (``word/diagrams/data*.xml``, what Word draws
   from) is read paragraph by paragraph into ``part="SmartArt 图形 N"``; the drawing cache beside
   it repeats the same text and is not read twice.
+- Embedded Office documents (``package`` relationships; a pasted worksheet shows a picture of
+  itself) are read by their reader into ``part="嵌入对象（名称）"``; an OLE object of a document
+  kind (``Excel.*``, ``Word.*`` ...) no reader reads is ``Fact("unchecked_object")`` (H005);
+  equations, drawings and other OLE objects are not reported.
 - Image alt text (``wp:docPr`` ``descr``/``title``) is read by :mod:`.part` as ``kind="attr"``.
 """
 
@@ -103,3 +107,60 @@ def smartart_segments(pkg: Package, rels: dict[str, tuple[str, str, str]]) -> li
             if text.strip():
                 out.append(Segment(text, Location(part=f"{SMARTART} {number}", paragraph=paragraph)))
     return out
+
+
+O_OLE = "{urn:schemas-microsoft-com:office:office}OLEObject"
+EMBEDDED = "嵌入对象"
+UNCHECKED_OBJECT = "unchecked_object"
+# OLE objects that hold a document's worth of text (a pasted worksheet, a Word or PDF file); an
+# equation, a drawing or a chart object does not, and is not reported
+DOCUMENT_PROGIDS = ("excel.", "word.", "powerpoint.", "package", "acroexch.", "wps.", "et.", "ket.")
+
+
+def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, limits: Limits,
+                     nesting: int) -> tuple[list[Segment], list[Fact], list]:  # type: ignore[no-untyped-def]
+    """Office documents embedded in the part (a worksheet pasted as an object shows only a
+    picture of itself): read by their reader; an OLE document object no reader reads is
+    ``Fact("unchecked_object")`` (H005)."""
+    from .. import READERS, reader_for
+    from ...sniff import UnsupportedFile, sniff
+
+    progids: dict[str, str] = {}
+    for ole in root.iter(O_OLE):
+        rid = next((v for k, v in ole.attrib.items() if k.endswith("}id")), None)
+        if rid:
+            progids[rid] = ole.get("ProgID") or ""
+    segments: list[Segment] = []
+    facts: list[Fact] = []
+    links: list = []
+    for rid, (kind, _, target) in sorted(rels.items()):
+        name = kind.rsplit("/", 1)[-1]
+        if name not in ("package", "oleObject") or not target:
+            continue
+        progid = progids.get(rid, "")
+        short = target.rsplit("/", 1)[-1]
+        label = f"{EMBEDDED}（{short}）"
+        data = pkg.read(target)
+        if data is None:
+            continue
+        try:
+            kind_of = sniff(data, short)
+            if kind_of not in READERS or (kind_of == "docx" and nesting >= MAX_CHUNK_NESTING):
+                raise UnsupportedFile(kind_of)
+            if kind_of == "docx":
+                from . import read_docx_nested
+                doc = read_docx_nested(data, target, limits, nesting + 1)
+            else:
+                doc = reader_for(kind_of)(data, target, limits)
+        except Exception:
+            if name == "package" or progid.lower().startswith(DOCUMENT_PROGIDS):
+                facts.append(Fact(UNCHECKED_OBJECT, f"嵌入的 {progid or short} 对象（{short}）无法读取，未检查",
+                                  Location(part=label), short))
+            continue
+        for i in range(len(doc.segments)):
+            seg = doc.segments[i]
+            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or "")), seg.anchors,
+                                    "text" if seg.kind == "cell" else seg.kind, seg.name))
+        facts.extend(doc.facts)
+        links.extend(replace(link, location=replace(link.location, part=label)) for link in doc.links)
+    return segments, facts, links
