@@ -20,6 +20,10 @@ from .syntax import (_ATTR, DATA_ATTRS, FORM_TAGS, MAX_GRID, _CELL, _COMMENT_SPA
 from .tables import TablesMixin, _Cell, _Table
 
 
+_SELECT_ENDS = frozenset({"select", "option", "optgroup", "template", "table", "caption", "tbody", "thead",
+                          "tfoot", "tr", "td", "th"})
+
+
 class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
     def __init__(self, text: str, limits: Limits):
         self.src = text
@@ -289,6 +293,8 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
         if tag in VOID:
             return pos
         if tag in SKIPPED or tag in RCDATA:
+            if tag != "script" and tag != "textarea" and self.open.get("select"):
+                return pos  # a browser ignores the tag inside <select>: what follows is option text
             return self.raw_text(tag, pos, state, attrs)
         self.push(tag, state, link)
         return pos
@@ -316,6 +322,8 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
             for buf in self.blocks.values():
                 buf.brk(start)
             return
+        if self.open.get("select") and tag not in _SELECT_ENDS:
+            return  # inside <select> a browser ignores other end tags (a table's close the select)
         stack = self.stack
         if stack and stack[-1][0] == tag:
             self.pop_to(len(stack) - 1)
