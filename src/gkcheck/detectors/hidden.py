@@ -14,7 +14,10 @@ page as well as in an office file:
 - H001 hidden-text: tracked changes (deleted text), Word hidden text, hidden HTML elements;
 - H002 hidden-cells: hidden sheets, rows and columns that hold data (XLSX, HTML tables);
 - H003 comments: 批注 in DOCX/XLSX, HTML comments with text;
-- H004 document-properties: author, last modified by, company; a page's creator meta.
+- H004 document-properties: author, last modified by, company; a page's creator meta;
+- H005 unchecked-content: what the reader could not read at all (a scanned PDF page, an embedded
+  object of a type gkcheck does not read): facts whose kind starts with ``unchecked_``, one hit
+  per kind (the pages or places listed), an ``error``, so such a file is never reported clean.
 
 What the hidden text says is judged by the other detectors (a privacy finding there says
 where it sits).
@@ -30,14 +33,15 @@ from ..model import Hit, LazySegments, Location
 from ..rules import Rule
 from ..textview import Context, TextView
 
-TEXT, CELLS, COMMENTS, PROPERTIES = "H001", "H002", "H003", "H004"
-SHEET, ROWS_COLS, CHANGES, COMMENT, HIDDEN_TEXT, PROPERTY = (
-    "sheet", "rows_cols", "changes", "comment", "text", "property")
+TEXT, CELLS, COMMENTS, PROPERTIES, UNCHECKED = "H001", "H002", "H003", "H004", "H005"
+SHEET, ROWS_COLS, CHANGES, COMMENT, HIDDEN_TEXT, PROPERTY, NOT_READ = (
+    "sheet", "rows_cols", "changes", "comment", "text", "property", "not_read")
 RULE_OF_PLACE = {SHEET: CELLS, ROWS_COLS: CELLS, CHANGES: TEXT, COMMENT: COMMENTS,
-                 HIDDEN_TEXT: TEXT, PROPERTY: PROPERTIES}
+                 HIDDEN_TEXT: TEXT, PROPERTY: PROPERTIES, NOT_READ: UNCHECKED}
 
 # fact kind (lower case, "-" and " " read as "_") → place; the first pattern that matches wins.
 FACT_PLACES = (
+    (re.compile(r"^unchecked"), NOT_READ),
     (re.compile(r"sheet"), SHEET),
     (re.compile(r"hidden_?(?:row|col)"), ROWS_COLS),
     (re.compile(r"track|revision|change|ins(?:ert)?ion|deletion"), CHANGES),
@@ -67,7 +71,7 @@ GENERIC_NAMES = frozenset({
 })
 FALLBACK_MESSAGES = {  # used when rules/hidden.toml does not define the rule
     CELLS: "隐藏的工作表、行或列中有内容", COMMENTS: "含有批注或注释", TEXT: "含有读者看不到的文字",
-    PROPERTIES: "文档属性中有个人姓名",
+    PROPERTIES: "文档属性中有个人姓名", UNCHECKED: "文件中有未能检查的内容",
 }
 
 
@@ -103,9 +107,13 @@ class HiddenDetector:
         doc = view.document
         covered: set[str] = set()
         tables_say = any(t.hidden_rows or t.hidden_cols for t in doc.tables)
+        unread: dict[str, list] = {}
         for fact in doc.facts:
             place = fact_place(fact.kind)
             if place is None:
+                continue
+            if place == NOT_READ:
+                unread.setdefault(fact.kind, []).append(fact)
                 continue
             covered.add(place)
             rule = RULE_OF_PLACE[place]
@@ -123,11 +131,21 @@ class HiddenDetector:
                     message += f"，其中有 {filled} 个非空单元格"
             yield Hit(rule, -1, -1, message=message, match=(value or fact.detail)[:MAX_MATCH],
                       location=fact.location)
+        for facts in unread.values():
+            yield self._unread(facts)
         yield from self._hidden_segments(view, covered, tables_say)
         if tables_say or ROWS_COLS not in covered:
             yield from self._hidden_rows_cols(view)
         if PROPERTY not in covered:
             yield from self._author_meta(view)
+
+    def _unread(self, facts: list) -> Hit:
+        """One hit for the places of one kind that were not read: the first located, all listed."""
+        details = [f.detail for f in facts if f.detail]
+        shown = "；".join(details[:5]) + (f"；等共 {len(facts)} 处" if len(facts) > 5 else "")
+        message = f"{self._message(UNCHECKED)}：{shown}" if shown else None
+        match = "、".join(f.value or "" for f in facts[:10] if f.value) or facts[0].kind
+        return Hit(UNCHECKED, -1, -1, message=message, match=match[:MAX_MATCH], location=facts[0].location)
 
     def _message(self, rule: str) -> str:
         return self.rules[rule].message if rule in self.rules else FALLBACK_MESSAGES[rule]
@@ -136,6 +154,8 @@ class HiddenDetector:
         groups: dict[str, list[int]] = {}
         web = view.document.type == "html"
         for i, reason in view.hidden_segments():
+            if web and _NOT_HIDING.match(reason):
+                continue  # script strings and form values: judged by the other detectors only
             text = view.segment_text(i)
             if text.strip() and (not web or substantive(text)):
                 groups.setdefault(reason, []).append(i)
@@ -179,6 +199,10 @@ class HiddenDetector:
                           match=value[:MAX_MATCH], location=Location(part="meta"))
 
 
+# web text hidden by what it is, not by someone hiding it (readers/html/embedded.py): a script's
+# strings, a template, a form's submitted values. Not H001 (every CMS page has them); the privacy
+# and other detectors still read them.
+_NOT_HIDING = re.compile(r"脚本中的文字|脚本模板|隐藏表单字段|密码框|表单提交值")
 _WORDISH = re.compile(r"[\u3400-\u9fff0-9]")
 _TEMPLATE_MARK = re.compile(r"^\s*(?:\[if|<!\[endif|#|/?\s*(?:begin|end|start)\b)|(?:开始|结束|begin|end|start)\s*[-=*]*\s*$",
                             re.I)
@@ -203,7 +227,8 @@ def _filled_cells(view: TextView, sheet: str | None) -> int | None:
     indices = ((i for i, _ in view.hidden_segments()) if isinstance(segments, LazySegments)
                else range(len(segments)))
     for i in indices:
-        if segments[i].base.sheet == sheet:
+        base = segments[i].base
+        if base.sheet == sheet and base.part is None:  # cells and comments, not the sheet's name or headers
             seen = True
             filled += bool(view.segment_text(i).strip())
     return filled if seen else None

@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..model import Location
 from .edits import Applied, Edit, Outcome, Sweep, nearest, replace_in_pieces
+from .loose import A_T, attribute_holders, mask_plain_part, settle, sweep_holders, text_holders
 from .package import open_package, read_part, rewrite, serialize
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,6 +36,8 @@ _LABELS = (("页眉", "header"), ("页脚", "footer"), ("脚注", "footnotes"), 
 _NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注",
           "endnotes": "尾注", "comments": "批注"}
 TEXTBOX, COMMENT = "文本框", "批注"
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_DIAGRAMS = re.compile(r"word/diagrams/(?:data|drawing)[^/]*\.xml")
 
 
 @dataclass
@@ -123,6 +126,8 @@ class Docx:
         self.trees: dict[str, etree._ElementTree] = {}
         self.paras: dict[str, list[Paragraph]] = {}
         self.every: dict[str, list[Paragraph]] = {}
+        self.loose_dirty: set[str] = set()
+        self.replaced: dict[str, bytes] = {}
 
     def part(self, name: str) -> list[Paragraph]:
         if name not in self.paras:
@@ -169,9 +174,30 @@ class Docx:
                 return name, i, para, para.text.find(match), exact
         return None
 
+    def loose_holders(self) -> list:
+        """Text outside paragraphs the reader reads: SmartArt (data and its drawing cache), alt text."""
+        holders = []
+        for name in sorted(n for n in self.pkg.names() if _DIAGRAMS.fullmatch(n)):
+            tree = read_part(self.pkg, name)
+            if tree is not None:
+                self.trees[name] = tree
+                holders += [(name, h) for h in text_holders(tree.getroot(), A_T)]
+        for name in self.names:
+            self.part(name)
+            if name in self.trees:
+                holders += [(name, h) for h in attribute_holders(self.trees[name].getroot(), _DOCPR, ("descr", "title"))]
+        return holders
+
+    def chunk_parts(self) -> list[str]:
+        """The altChunk parts (HTML, text ...) the main part and its headers/footers point at."""
+        return sorted({target for name in self.names for kind, _, target in self.pkg.rels(name).values()
+                       if kind.endswith("/aFChunk") and target})
+
     def save(self) -> bytes:
-        replaced = {name: serialize(self.trees[name]) for name, paras in self.every.items()
-                    if any(p.dirty for p in paras)}
+        replaced: dict[str, bytes | None] = {name: serialize(self.trees[name]) for name, paras in self.every.items()
+                                             if any(p.dirty for p in paras)}
+        replaced.update({name: serialize(self.trees[name]) for name in self.loose_dirty})
+        replaced.update(self.replaced)
         return rewrite(self.pkg, replaced)
 
 
@@ -198,4 +224,15 @@ def mask_docx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
             for start, end, edit in sweep.find(para.text):
                 para.replace(start, end, edit.new)
                 applied.append(Applied(edit, Location(part=part_label(name)), "同一号码的另一处副本"))
+    # text outside paragraphs (SmartArt, alt text, altChunk parts: masking/loose.py)
+    every = Sweep(list(edits))
+    changed = sweep_holders(doc.loose_holders(), every)
+    doc.loose_dirty.update(part for part, _ in changed)
+    settle(changed, missed, applied, "SmartArt 图形或图片替代文字", every)
+    for name in doc.chunk_parts():
+        chunk = doc.pkg.read(name)
+        done = mask_plain_part(chunk, every) if chunk is not None else None
+        if done and done[1]:
+            doc.replaced[name] = done[0]
+            settle([(name, v) for v in done[1]], missed, applied, "嵌入内容（altChunk）", every)
     return Outcome(doc.save() if applied else data, tuple(applied), tuple(missed))

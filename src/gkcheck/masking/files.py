@@ -119,9 +119,13 @@ def policy_from(options: Mapping[str, Any] | None = None, keep: Sequence[str] = 
 
 # -- one file ------------------------------------------------------------------------------------
 
+UNCHECKED = "H005"  # content the reader could not read (docs/formats.md): no copy can be vouched for
+
+
 def privacy_checker(config: Config | None = None) -> Checker:
-    """A checker running only the privacy rules (the configuration's ``ignore`` still applies)."""
-    return Checker((config or Config()).with_overrides(select=("privacy",)))
+    """A checker running only the privacy rules and H005 (content that could not be read; the
+    configuration's ``ignore`` still applies)."""
+    return Checker((config or Config()).with_overrides(select=("privacy", UNCHECKED)))
 
 
 def _kind(finding: Finding) -> str | None:
@@ -155,6 +159,9 @@ def mask_bytes(data: bytes, filename: str, policy: MaskPolicy = DEFAULT_POLICY, 
     result = checker.check_bytes(data, filename, publish_date=publish_date)
     if result.status != "ok":
         raise MaskError(result.error or "无法读取文件")
+    unread = [f for f in result.findings if f.rule == UNCHECKED]
+    if unread:
+        raise MaskError(f"文件中有未能检查的内容（{unread[0].message}），无法确认副本中没有个人信息，未生成副本")
     kind, encoding = result.type, result.encoding
     items: list[MaskItem] = []
     current = data

@@ -27,6 +27,7 @@ from ..model import Location
 from ..readers.ooxml import R_NS
 from ..readers.text import column_name
 from .edits import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
+from .loose import A_T, attribute_holders, settle, sweep_holders, text_holders
 from .package import open_package, read_part, rewrite, serialize
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -37,6 +38,10 @@ _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+_PIVOT_PARTS = re.compile(r"xl/pivotCache/pivotCache(?:Definition|Records)[^/]*\.xml")
+_DRAWN_PARTS = re.compile(r"xl/(?:charts|drawings)/[^/]+\.xml")
+_HEADERS = tuple(f"{{{S}}}{t}" for t in ("oddHeader", "evenHeader", "firstHeader", "oddFooter", "evenFooter",
+                                         "firstFooter"))
 _COMMENT_PARTS = re.compile(r"xl/(?:[^/]+/)*(?:comments?|threadedComments?)[^/]*\.xml", re.I)
 
 
@@ -247,6 +252,38 @@ class Xlsx:
             self.dirty.add(part)
         return changed
 
+    def loose_holders(self) -> list:
+        """Text outside cells the reader reads: charts and shapes, headers and footers, data
+        validation prompts and lists, formula literals (all sheets are loaded by the sweep),
+        defined names, number formats, pivot caches."""
+        holders = []
+        for name in sorted(n for n in self.pkg.names() if _DRAWN_PARTS.fullmatch(n)):
+            tree = read_part(self.pkg, name)
+            if tree is not None:
+                self.trees[name] = tree
+                holders += [(name, h) for h in text_holders(tree.getroot(), A_T, "{*}v")]
+        rels = self.pkg.rels("xl/workbook.xml")
+        styles = [t for kind, _, t in rels.values() if kind.endswith("/styles") and t]
+        pivots = sorted(n for n in self.pkg.names() if _PIVOT_PARTS.fullmatch(n))
+        for name in ["xl/workbook.xml", *styles, *pivots]:
+            tree = self.trees.get(name) or read_part(self.pkg, name)
+            if tree is None:
+                continue
+            self.trees[name] = tree
+            root = tree.getroot()
+            holders += [(name, h) for h in text_holders(root, f"{{{S}}}definedName")]
+            holders += [(name, h) for h in attribute_holders(root, f"{{{S}}}numFmt", ("formatCode",))]
+            holders += [(name, h) for h in attribute_holders(root, f"{{{S}}}s", ("v",))]
+        for _, part in self.sheets:
+            tree = self.trees.get(part)
+            if tree is None:
+                continue
+            root = tree.getroot()
+            holders += [(part, h) for h in text_holders(root, *_HEADERS, _F, f"{{{S}}}formula1")]
+            holders += [(part, h) for h in attribute_holders(root, f"{{{S}}}dataValidation",
+                                                             ("promptTitle", "prompt", "errorTitle", "error"))]
+        return holders
+
     def save(self) -> bytes:
         replaced: dict[str, bytes | None] = {name: serialize(self.trees[name]) for name in self.dirty}
         if self.formulas_dropped and self.calc_chain:
@@ -310,4 +347,9 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
             applied.append(Applied(waiting[0], waiting[0].finding.location, None))
         else:
             applied.append(Applied(sweep.by_value[value], Location(part=part), "同一号码在批注中的另一处"))
+    # text outside cells: charts, shapes, headers/footers, data validation, formulas (masking/loose.py)
+    every = Sweep(list(edits))
+    changed = sweep_holders(book.loose_holders(), every)
+    book.dirty.update(part for part, _ in changed)
+    settle(changed, missed, applied, "图表、页眉页脚、数据验证或公式", every)
     return Outcome(book.save() if applied else data, tuple(applied), tuple(missed))

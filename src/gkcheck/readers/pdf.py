@@ -7,6 +7,14 @@ keep the locations of the characters after the join right. Other line breaks sta
 URI link annotations go to ``Document.links``, Author to ``Document.facts``, Title and dates to
 ``Document.meta``. A PDF without any text (a scan) or one that needs a password is a
 :class:`ReadError`.
+
+A page whose text layer is not the page's text is not checked text either: a scanned page
+(images cover at least half of it) whose text objects cover less than 2% of the image area (a
+stamped "- 1 -", a file name in the footer) and a page with no text at all but with something
+drawn on it. Each such page is a ``Fact("unchecked_page", ..., Location(page=n))`` (reported by
+H005, and the list of pages an OCR step would read: :func:`unchecked_pages`); a PDF with no page
+of usable text is refused like one without any text. A blank page (nothing drawn) is not news.
+Annotations, form field values and attached files are read by :mod:`.pdf_extra`.
 """
 
 from __future__ import annotations
@@ -16,8 +24,16 @@ import re
 
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits, ReadError
+from .pdf_extra import annotation_segments, attachments
 
 SCANNED = "PDF 没有文本层（可能是扫描件），无法检查；请提供带文字层的 PDF 或先做 OCR"
+SCANNED_PAGES = ("PDF 各页都是图片（扫描件），文字层只有零星文字（如页码），无法检查；"
+                 "请提供带文字层的 PDF 或先做 OCR")
+UNCHECKED_PAGE = "unchecked_page"  # Fact.kind of a page not checked (an image without usable text)
+IMAGE_SHARE = 0.5     # images cover at least this share of the page: a scanned page ...
+TEXT_SHARE = 0.02     # ... whose text objects cover less than this share of the image area
+FEW_CHARS = 200       # a page with at least this many characters of text is read, never judged
+MAX_OBJECTS = 20_000  # page objects looked at per page
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 _WRAP_END = "。！？；：!?;:"  # a line ending a sentence keeps its break
 
@@ -52,6 +68,69 @@ def join_lines(lines: list[str]) -> tuple[str, tuple[tuple[int, int, int], ...]]
     return "".join(parts), tuple(anchors)
 
 
+def _area(box: tuple[float, float, float, float], page: tuple[float, float, float, float]) -> float:
+    """Area of ``box`` inside the page box (left, bottom, right, top)."""
+    w = min(box[2], page[2]) - max(box[0], page[0])
+    h = min(box[3], page[3]) - max(box[1], page[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def coverage(page, raw) -> tuple[float, float, float, int]:  # type: ignore[no-untyped-def]
+    """Page area, the area its images cover, the area its text objects cover (each clipped to
+    the page, overlaps counted twice and capped at the page area) and how many objects are drawn.
+
+    Form XObjects count by their bounds: as image where they hold an image, as text where they
+    hold text (their inner objects are positioned in the form's own space)."""
+    width, height = page.get_size()
+    box = (0.0, 0.0, float(width), float(height))
+    total = width * height
+    image = text = 0.0
+    objects = 0
+    for obj in page.get_objects(max_depth=1):
+        objects += 1
+        if objects > MAX_OBJECTS:
+            break
+        kind = obj.type
+        if kind not in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM):
+            continue
+        try:
+            area = _area(obj.get_bounds(), box)
+        except Exception:  # an object pdfium cannot place covers nothing
+            continue
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            image += area
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
+            text += area
+        else:
+            inner = {o.type for _, o in zip(range(MAX_OBJECTS), page.get_objects(max_depth=8, form=obj))}
+            if raw.FPDF_PAGEOBJ_IMAGE in inner:
+                image += area
+            if raw.FPDF_PAGEOBJ_TEXT in inner:
+                text += area
+    return total, min(image, total), min(text, total), objects
+
+
+def unread_reason(text: str, page, raw) -> str | None:  # type: ignore[no-untyped-def]
+    """Why page ``page`` with text layer ``text`` is not checked text, or None when it is (or
+    when it is blank)."""
+    chars = len(text) - sum(text.count(c) for c in " \t\n\r\x00")
+    if chars >= FEW_CHARS:
+        return None
+    total, image, text_area, objects = coverage(page, raw)
+    if chars == 0:
+        if objects == 0:
+            return None  # a blank page
+        return "没有文字层" + (f"（图片占页面 {image / total:.0%}）" if image and total else "")
+    if total and image >= IMAGE_SHARE * total and text_area < TEXT_SHARE * image:
+        return f"是图片（占页面 {image / total:.0%}），文字层只有 {chars} 个字符"
+    return None
+
+
+def unchecked_pages(document: Document) -> list[int]:
+    """The pages of a read PDF that were not checked (what an OCR step would read)."""
+    return [f.location.page for f in document.facts if f.kind == UNCHECKED_PAGE and f.location.page]
+
+
 def _links(pdfium, raw, doc, page, textpage, number: int) -> list[Link]:
     out: list[Link] = []
     pos = ctypes.c_int(0)
@@ -83,6 +162,11 @@ def _links(pdfium, raw, doc, page, textpage, number: int) -> list[Link]:
 
 
 def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
+    return read_pdf_nested(data, path, limits, 0)
+
+
+def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Document:
+    """A PDF, ``nesting`` attachments deep (see :mod:`.pdf_extra`)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -98,7 +182,8 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
             raise ReadError(f"PDF 有 {count} 页，超过上限 {limits.max_pages} 页")
         segments: list[Segment] = []
         links: list[Link] = []
-        empty: list[int] = []
+        unread: list[tuple[int, str]] = []
+        text_pages = 0
         for number in range(1, count + 1):
             page = doc[number - 1]
             try:
@@ -108,24 +193,33 @@ def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
                     links.extend(_links(pdfium, raw, doc, page, textpage, number))
                 finally:
                     textpage.close()
+                reason = unread_reason(raw_text, page, raw)
+                notes = annotation_segments(raw, page, number)
             except pdfium.PdfiumError as exc:
                 raise ReadError(f"PDF 第 {number} 页无法读取：{exc}") from None
             finally:
                 page.close()
+            if reason:
+                unread.append((number, reason))
             text, anchors = join_lines(_NEWLINES.split(raw_text))
-            if not text.strip():
-                empty.append(number)
-                continue
-            segments.append(Segment(text, Location(page=number), anchors))
-        if not segments:
+            if text.strip():
+                segments.append(Segment(text, Location(page=number), anchors))
+                text_pages += 1
+            segments.extend(notes)
+        if not text_pages:
             raise ReadError(SCANNED)
+        if len(unread) == count:
+            raise ReadError(SCANNED_PAGES)
         meta, facts = _metadata(doc)
+        attached, attached_facts, attached_links = attachments(doc, limits, nesting)
+        segments.extend(attached)
+        facts.extend(attached_facts)
+        links.extend(attached_links)
     finally:
         doc.close()
-    if empty:
-        shown = "、".join(map(str, empty[:10])) + ("等" if len(empty) > 10 else "")
-        facts.append(Fact("pages_without_text", f"PDF 有 {len(empty)} 页没有文本层（第 {shown} 页，"
-                          "可能是扫描页），这些页未检查", Location(page=empty[0]), str(len(empty))))
+    for number, reason in unread:
+        facts.append(Fact(UNCHECKED_PAGE, f"PDF 第 {number} 页{reason}，这一页未检查（可能是扫描页，需 OCR 后再检查）",
+                          Location(page=number), str(number)))
     return Document(path, "pdf", tuple(segments), meta=meta, links=tuple(links), facts=tuple(facts))
 
 

@@ -29,6 +29,8 @@ from ..model import Document, Fact, LazySegments, Link, Location, Segment, Segme
 from . import Limits, ReadError
 from .ooxml import Package, parse_xml, properties
 from .text import column_name
+from .xlsx_parts import (SHEET_NAME, drawing_segments, loose_charts, pivot_cache_texts, sheet_texts,
+                         uncached_formulas, workbook_texts)
 
 HIDDEN_SHEET, VERY_HIDDEN_SHEET = "隐藏工作表", "深度隐藏工作表"
 HIDDEN_ROW, HIDDEN_COL, COMMENT = "隐藏行", "隐藏列", "批注"
@@ -101,9 +103,10 @@ class SheetLayout:
         self.hidden_cols: set[int] = set()
         self.hyperlinks: list[tuple[str, str | None, str | None, str | None]] = []  # ref, rid, location, display
         self.extent = 0  # cells in the rectangle from the first to the last used row and column
+        self.texts: list[Segment] = []  # headers, footers, data validation, uncached formulas
 
 
-def sheet_layout(data: bytes, name: str) -> SheetLayout:
+def sheet_layout(data: bytes, name: str, sheet: str | None = None, reason: str | None = None) -> SheetLayout:
     """Read everything but ``<sheetData>`` with lxml, and find hidden rows inside it by their
     attribute (a byte search: a sheet of a million cells is never parsed twice)."""
     layout = SheetLayout()
@@ -133,9 +136,13 @@ def sheet_layout(data: bytes, name: str) -> SheetLayout:
         ref = link.get("ref")
         if ref:
             layout.hyperlinks.append((ref, _rel_id(link), link.get("location"), link.get("display")))
+    if sheet is not None:
+        layout.texts = sheet_texts(root, sheet, reason)
     if end:
         _hidden_rows(data, start, end, layout.hidden_rows)
         layout.extent = _extent(data, start, end)
+        if sheet is not None:
+            layout.texts += uncached_formulas(data, start, end, sheet, reason)
     return layout
 
 
@@ -257,7 +264,7 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
     import python_calamine
 
     pkg = Package(data, limits, "xlsx")
-    _, sheets = _workbook(pkg)
+    workbook, sheets = _workbook(pkg)
     parts = {target for _, _, target in sheets}
     for name in list(pkg.names()):  # everything calamine may inflate, within limits, first
         if name.endswith((".xml", ".rels")) and name not in parts:
@@ -283,6 +290,14 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
     except Exception as exc:
         raise ReadError(f"XLSX 工作簿无法读取：{exc}") from None
 
+    extras: list[Segment] = []  # what the workbook shows besides cells (readers/xlsx_parts.py)
+    drawn: set[str] = set()
+    for sheet_name, state, target in sheets:
+        if sheet_name.strip():
+            extras.append(Segment(sheet_name, Location(sheet=sheet_name, part=SHEET_NAME,
+                                                       hidden=_STATE.get(state))))
+        if target:
+            extras += drawing_segments(pkg, target, sheet_name, _STATE.get(state), drawn)
     for sheet_name in names:
         if "Work" not in kinds.get(sheet_name, "WorkSheet"):
             continue  # chart and dialog sheets hold no cells
@@ -290,7 +305,8 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
         sheet_reason = _STATE.get(state)
         target = targets.get(sheet_name, "")
         xml = pkg.read(target) if target else None
-        layout = sheet_layout(xml, target) if xml else SheetLayout()
+        layout = sheet_layout(xml, target, sheet_name, sheet_reason) if xml else SheetLayout()
+        extras += layout.texts
         rels = pkg.rels(target) if target else {}
         del xml
         if total_cells + layout.extent > limits.max_cells:  # before calamine allocates the range
@@ -348,6 +364,13 @@ def _read_xlsx(data: bytes, path: str, limits: Limits) -> Document:
             hidden = cells.hidden(index) if cells is not None and index is not None else sheet_reason
             links.append(Link(url, text, Location(sheet=sheet_name, cell=first, hidden=hidden), "a", hidden))
 
+    extras += loose_charts(pkg, drawn)
+    extras += workbook_texts(pkg, workbook)
+    if any(n.startswith("xl/pivotCache/") for n in pkg.names()):
+        extras += pivot_cache_texts(pkg, set(texts))
+    if extras:
+        blocks.append(SegmentBlock(len(texts), extras))
+        texts.extend(seg.text for seg in extras)
     if comments_total:
         who = f"，批注人：{'、'.join(all_authors)}" if all_authors else ""
         facts.append(Fact("comments", f"工作簿包含 {comments_total} 条单元格批注{who}",
