@@ -22,7 +22,7 @@ CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression"
                   "hidden": "隐藏内容"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
-FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf")
+FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf", "doc", "xls", "pptx", "ofd", "rtf", "zip")
 
 
 @dataclass(frozen=True, slots=True)
