@@ -86,6 +86,7 @@ def read_cfb(data: bytes, path: str, limits: Limits) -> Document:
 
 def _text(value: object, codepage: int | None) -> str:
     if isinstance(value, bytes):
+        codepage = codepage & 0xFFFF if codepage else codepage  # stored as a signed 16-bit number
         enc = _CODEPAGES.get(codepage or 0, f"cp{codepage}" if codepage else "gbk")
         try:
             value = value.decode(enc)
