@@ -66,8 +66,17 @@ def roots(ole: Any) -> dict[str, str]:
     return {e[0].lower(): e[0] for e in entries if len(e) == 1}
 
 
+_ENCRYPTION_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
 def read_cfb(data: bytes, path: str, limits: Limits) -> Document:
-    ole = open_cfb(data)
+    try:
+        ole = open_cfb(data)
+    except ReadError:
+        # a directory olefile cannot walk but that names the encryption streams: say so
+        if any(marker in data[:65536] for marker in _ENCRYPTION_STREAMS):
+            raise ReadError(ENCRYPTED) from None
+        raise
     names = roots(ole)
     if "encryptedpackage" in names or "encryptioninfo" in names:
         raise ReadError(ENCRYPTED)
