@@ -393,6 +393,8 @@ class _Parser:
             skip = 0
         if pending:
             flush()
+        if stack:
+            raise ReadError(f"RTF 文件不完整（还有 {len(stack)} 层分组没有结束），可能已被截断，无法完整检查")
         if body.frags:
             self.paragraph(body, "\r", False)
         self._close_table()
