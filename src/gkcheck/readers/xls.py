@@ -1,6 +1,12 @@
 """XLS (Excel 97-2003 BIFF8) and WPS .et spreadsheets: read natively with xlrd, as the XLSX
 reader reads a workbook.
 
+Why xlrd and not python-calamine (which reads .xls values about 10x faster): on damaged .xls
+files (random bytes changed, tests/test_hostile_formats.py) calamine aborted the whole Python
+process ("Fatal Python error: Aborted"), and one bad file must never stop a batch; xlrd is pure
+Python and fails with an exception. Measured on a busy 2-core machine: 1,000 rows × 8 columns
+in 0.14 s for xlrd alone, 0.36 s for the whole reader.
+
 The ``Workbook`` stream comes out of the compound file through :func:`.cfb.stream` (bounded by
 the file size) and xlrd parses its records with ``formatting_info=True``, which is what gives
 the sheet states (hidden / very hidden, BOUNDSHEET), hidden rows (ROW) and columns (COLINFO) and
