@@ -199,7 +199,8 @@ class Checker:
              publish_date: date | str | None = None,
              progress: Callable[[FileResult], None] | None = None) -> Report:
         """Check files and folders; one unreadable file is that file's error, the batch goes on."""
-        items = list(iter_files([Path(p) for p in paths], self.config.exclude))
+        images: list[Path] = []
+        items = list(iter_files([Path(p) for p in paths], self.config.exclude, images))
         jobs = jobs or self.config.jobs
         results: list[FileResult] = []
         todo = [(str(p), err) for p, err in items]
@@ -213,7 +214,7 @@ class Checker:
                     results.append(result)
                     if progress:
                         progress(result)
-        return Report(tuple(results), __version__)
+        return Report(tuple(results), __version__, len(images))
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -380,6 +380,8 @@ REPORT_SCHEMA_VERSION = 1  # bumped only when a field changes meaning or goes aw
 class Report:
     files: tuple[FileResult, ...]
     version: str
+    # images a folder walk passed over: without OCR their text is not checked (docs/formats.md)
+    images_skipped: int = 0
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s: 0 for s in SEVERITIES}
@@ -393,6 +395,7 @@ class Report:
             "files_with_findings": sum(1 for f in self.files if f.findings),
             "files_failed": sum(1 for f in self.files if f.status == "error"),
             "findings": sum(by_sev.values()),
+            "images_skipped": self.images_skipped,
             "by_severity": by_sev,
             "by_category": by_cat,
         }

@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Iterator
 
-from .sniff import NON_DOCUMENT_EXTENSIONS, suffix
+from .sniff import IMAGE_EXTENSIONS, NON_DOCUMENT_EXTENSIONS, suffix
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -34,18 +34,20 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def iter_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[tuple[Path, str | None]]:
-    """Yield ``(path, error)``; ``error`` is set for a named path that does not exist."""
+def iter_files(paths: list[Path], exclude: tuple[str, ...] = (),
+               images: list[Path] | None = None) -> Iterator[tuple[Path, str | None]]:
+    """Yield ``(path, error)``; ``error`` is set for a named path that does not exist. Images a
+    folder walk passes over are appended to ``images`` when given (they are counted, not checked)."""
     for path in paths:
         if path.is_dir():
-            yield from _walk_dir(path, exclude)
+            yield from _walk_dir(path, exclude, images)
         elif path.exists():
             yield path, None
         else:
             yield path, "文件或目录不存在"
 
 
-def _walk_dir(root: Path, exclude: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+def _walk_dir(root: Path, exclude: tuple[str, ...], images: list[Path] | None) -> Iterator[tuple[Path, str | None]]:
     real_root = root.resolve()
     seen: set[str] = set()
     stack = [(root, "")]
@@ -76,6 +78,8 @@ def _walk_dir(root: Path, exclude: tuple[str, ...]) -> Iterator[tuple[Path, str 
                     subdirs.append((Path(entry.path), rel_path + "/"))
             elif entry.is_file(follow_symlinks=True):
                 if entry.name.startswith(".") or suffix(entry.name) in NON_DOCUMENT_EXTENSIONS:
+                    if images is not None and suffix(entry.name) in IMAGE_EXTENSIONS and not entry.name.startswith("."):
+                        images.append(Path(entry.path))
                     continue
                 yield Path(entry.path), None
         stack.extend(reversed(subdirs))

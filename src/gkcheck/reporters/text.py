@@ -37,5 +37,7 @@ def render(report: Report, **_: object) -> str:
     s = report.summary()
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
-               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else ""))
+               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else "")
+               + (f"；跳过图片 {s['images_skipped']} 个（未安装 OCR，图片中的文字未检查）"
+                  if s.get("images_skipped") else ""))
     return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?
