@@ -125,11 +125,16 @@ def _comments(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -
 
 
 def _embedded_count(ole: Any) -> int:
+    """Embedded objects whose content this reader does not check: those in ``ObjectPool`` that
+    are not OLE packages or OOXML documents (readers/archive.py takes those out as files)."""
     try:
-        return len({tuple(e[:2]) for e in ole.listdir(streams=True, storages=True)
-                    if len(e) >= 2 and e[0] == "ObjectPool"})
+        objects: dict[tuple[str, ...], set[str]] = {}
+        for e in ole.listdir(streams=True, storages=True):
+            if len(e) >= 2 and e[0] == "ObjectPool":
+                objects.setdefault(tuple(e[:2]), set()).update(n.lower() for n in e[2:3])
     except Exception:
         return 0
+    return sum(1 for streams in objects.values() if not streams & {"ole10native", "package"})
 
 
 class _Reader:
