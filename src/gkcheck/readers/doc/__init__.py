@@ -254,9 +254,10 @@ class _Reader:
             self._emit(frags, Location(part=label, paragraph=n, hidden=hidden), "text")
         if grid or row:
             self._table(label, grid + ([row] if row else []))
+        starts = sorted(link_at)
         for url, begin, lo, hi in hyperlinks:
-            i = bisect_right(sorted(link_at), begin) - 1
-            n = link_at[sorted(link_at)[i]] if i >= 0 else None
+            i = bisect_right(starts, begin) - 1
+            n = link_at[starts[i]] if i >= 0 else None
             shown = "".join(t for r, t in bounds.cut(self.text, lo, hi) if r is None).translate(_CLEAN).strip()
             self.links.append(Link(url, shown, Location(part=label, paragraph=n, hidden=hidden), "a", hidden))
         for lo, hi in self.inserted:
