@@ -144,3 +144,30 @@ def test_ole10native_parser() -> None:
 
     assert _ole10native(_ole_package("名单.txt", b"hello")) == ("名单.txt", b"hello")
     assert _ole10native(b"\x00\x01") is None
+
+
+def test_ole_package_embedded_in_docx_is_unwrapped(checker, tmp_path) -> None:
+    """An OLE "Package" object (word/embeddings/oleObject1.bin with a \\x01Ole10Native stream, as
+    Word stores a file dragged into a document): the file inside is checked; an unknown OLE
+    object is a member that could not be checked (fail closed)."""
+    from tests.cfb_writer import make_cfb
+
+    d = docx.Document()
+    d.add_paragraph("见附件。")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr("word/embeddings/oleObject1.bin",
+                   make_cfb({"\x01Ole10Native": _ole_package("名单.txt", "电话 13512345678".encode("utf-8")),
+                             "\x01CompObj": b"\x01\x00\xfe\xff"}))
+        z.writestr("word/embeddings/oleObject2.bin", make_cfb({"\x01CompObj": b"\x01\x00\xfe\xff", "Contents": b"?"}))
+    path = tmp_path / "通知.docx"
+    path.write_bytes(out.getvalue())
+    results = {r.path[len(str(path)) + 1:]: r for r in checker.check_file_all(path)[1:]}
+    inner = results["oleObject1.bin!名单.txt"]
+    assert inner.status == "ok" and [f.match for f in inner.findings if f.rule == "P002"] == ["13512345678"]
+    assert results["oleObject2.bin"].status == "error" and "嵌入对象" in (results["oleObject2.bin"].error or "")

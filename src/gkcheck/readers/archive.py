@@ -208,7 +208,8 @@ def _ole_objects(data: bytes, limits: Limits, budget: Budget) -> list[Member]:
         return []
     out: list[Member] = []
     for entry in entries:
-        if len(entry) != 3 or entry[0] != "ObjectPool" or entry[2].lower() not in ("ole10native", "package"):
+        kind = entry[2].lstrip("\x01").lower() if len(entry) == 3 else ""
+        if entry[0] != "ObjectPool" or kind not in ("ole10native", "package"):
             continue
         try:
             raw = stream(ole, entry, len(data)) or b""
@@ -219,7 +220,7 @@ def _ole_objects(data: bytes, limits: Limits, budget: Budget) -> list[Member]:
         if over:
             out.append(Member(entry[1], None, over))
             break
-        if entry[2].lower() == "package":
+        if kind == "package":
             out.append(Member(f"嵌入对象{entry[1]}", raw))
             continue
         inner = _ole10native(raw)

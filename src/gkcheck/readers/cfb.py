@@ -63,7 +63,8 @@ def roots(ole: Any) -> dict[str, str]:
         entries = ole.listdir(streams=True, storages=True)
     except Exception as exc:
         raise ReadError(f"OLE 复合文档的目录无法读取：{exc}") from None
-    return {e[0].lower(): e[0] for e in entries if len(e) == 1}
+    # OLE's own streams start with a control character ("\x01Ole10Native", "\x05SummaryInformation")
+    return {e[0].lstrip("\x01\x02\x03\x05").lower(): e[0] for e in entries if len(e) == 1}
 
 
 _ENCRYPTION_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))

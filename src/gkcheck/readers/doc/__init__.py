@@ -131,7 +131,7 @@ def _embedded_count(ole: Any) -> int:
         objects: dict[tuple[str, ...], set[str]] = {}
         for e in ole.listdir(streams=True, storages=True):
             if len(e) >= 2 and e[0] == "ObjectPool":
-                objects.setdefault(tuple(e[:2]), set()).update(n.lower() for n in e[2:3])
+                objects.setdefault(tuple(e[:2]), set()).update(n.lstrip("\x01").lower() for n in e[2:3])
     except Exception:
         return 0
     return sum(1 for streams in objects.values() if not streams & {"ole10native", "package"})
