@@ -441,7 +441,44 @@ class Corpus:
         return self.root / "pdf"
 
 
-PARTS = ("text", "linearity", "article", "docx", "xlsx", "html", "one-page", "pdf")
+    @property
+    def doc(self) -> Path:
+        return self.root / "doc"
+
+    @property
+    def xls(self) -> Path:
+        return self.root / "xls" / "公示名单.xls"
+
+    @property
+    def xls_rows(self) -> int:
+        return min(self.sizes.xlsx_rows, XLS_MAX_ROWS)
+
+
+PARTS = ("text", "linearity", "article", "docx", "xlsx", "html", "one-page", "pdf", "legacy")
+XLS_MAX_ROWS = 65_000   # BIFF8 holds 65,536 rows per sheet
+
+
+def write_legacy(corpus: "Corpus", rng: random.Random) -> None:
+    """.doc from the DOCX notices and .xls from a list of the same columns, converted by LibreOffice
+    in one call per format (generation only; gkcheck reads them natively)."""
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        raise RuntimeError("生成 .doc/.xls 语料需要 LibreOffice（soffice），请先安装（.ci/run 会安装）")
+    shutil.rmtree(corpus.doc, ignore_errors=True)
+    shutil.rmtree(corpus.xls.parent, ignore_errors=True)
+    corpus.doc.mkdir(parents=True)
+    corpus.xls.parent.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "公示名单.xlsx"
+        write_xlsx(source, corpus.xls_rows, rng)
+        profile = f"-env:UserInstallation=file://{tmp}/profile"
+        for target, out, files in (("doc", corpus.doc, sorted(str(p) for p in corpus.docx.glob("*.docx"))),
+                                   ("xls", corpus.xls.parent, [str(source)])):
+            subprocess.run([exe, profile, "--headless", "--norestore", "--convert-to", target, "--outdir", str(out),
+                            *files], check=True, capture_output=True, timeout=3600)
 
 
 def ensure(root: Path, sizes: Sizes, parts: set[str], *, regenerate: bool = False, log=print) -> Corpus:
@@ -458,6 +495,8 @@ def ensure(root: Path, sizes: Sizes, parts: set[str], *, regenerate: bool = Fals
     done = set(manifest.get("parts", []))
     if "linearity" in parts:
         parts = parts | {"text"}
+    if "legacy" in parts:
+        parts = parts | {"docx"}
     for part in PARTS:
         if part not in parts or part in done:
             continue
@@ -487,6 +526,8 @@ def ensure(root: Path, sizes: Sizes, parts: set[str], *, regenerate: bool = Fals
         elif part == "pdf":
             shutil.rmtree(corpus.pdf, ignore_errors=True)
             write_pdf(corpus.pdf, sizes.pdf, rng)
+        elif part == "legacy":
+            write_legacy(corpus, rng)
         done.add(part)
         manifest["parts"] = sorted(done)
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2))

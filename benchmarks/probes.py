@@ -148,7 +148,21 @@ def api(article_path: str, calls: str) -> dict[str, float]:
             "calls": len(times), "chars": len(text), "findings": findings}
 
 
-PROBES = {"ac": ac, "calamine": calamine, "docx": docx, "pdfium": pdfium, "lxml-html": lxml_html, "api": api,
+def olefile_doc(folder: str) -> int:
+    """The .doc floor: open each compound file and read its WordDocument and table streams
+    (all the bytes the text is in, without decoding them)."""
+    import olefile
+
+    size = 0
+    for path in sorted(Path(folder).glob("*.doc")):
+        with olefile.OleFileIO(str(path)) as ole:
+            for name in ("WordDocument", "1Table", "0Table"):
+                if ole.exists(name):
+                    size += len(ole.openstream(name).read())
+    return size
+
+
+PROBES = {"olefile-doc": olefile_doc, "ac": ac, "calamine": calamine, "docx": docx, "pdfium": pdfium, "lxml-html": lxml_html, "api": api,
           "openpyxl": openpyxl_cells, "python-docx": python_docx, "pdfminer": pdfminer, "pypdf": pypdf}
 
 if __name__ == "__main__":

@@ -40,10 +40,11 @@ MARK_START, MARK_END = "<!-- results:start -->", "<!-- results:end -->"
 SCHEMA_VERSION = 1
 MB = 2**20
 
-ROWS = ("text", "linearity", "xlsx", "xlsx-mask", "docx", "pdf", "html", "cold-start", "check-text", "jobs")
+ROWS = ("text", "linearity", "xlsx", "xlsx-mask", "docx", "pdf", "html", "cold-start", "check-text", "jobs",
+        "doc", "xls")
 ROW_PARTS = {"text": {"text"}, "linearity": {"linearity"}, "xlsx": {"xlsx"}, "xlsx-mask": {"xlsx"},
              "docx": {"docx"}, "pdf": {"pdf"}, "html": {"html"}, "cold-start": {"one-page"},
-             "check-text": {"article"}, "jobs": {"docx"}}
+             "check-text": {"article"}, "jobs": {"docx"}, "doc": {"legacy"}, "xls": {"legacy"}}
 
 
 class BenchError(Exception):
@@ -312,6 +313,30 @@ def row_docx(ctx: Context) -> dict:
                        "DOCX 通知", "个 DOCX 通知", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
 
 
+def row_doc(ctx: Context) -> dict:
+    return _folder_row(ctx, ctx.corpus.doc, "*.doc", "olefile-doc", "olefile 读出 WordDocument 和表格流（不解码）",
+                       "DOC 通知（Word 97-2003）", "个 DOC 通知", [])
+
+
+def row_xls(ctx: Context) -> dict:
+    path = ctx.corpus.xls
+    rows = ctx.corpus.xls_rows
+    g, f = measure([scan_cmd(ctx, path), probe("calamine", path)], ctx.repeat, ctx.work)
+    extra = check_report(ctx, 1)
+    ratio = g.seconds / f.seconds
+    return {
+        "title": "XLS 公示名单（Excel 97-2003，扫描）",
+        "input": {"description": f"{rows:,} 行 × 8 列（{mb(path.stat().st_size)}）", "bytes": path.stat().st_size,
+                  "files": 1, "rows": rows},
+        "gkcheck": g.as_json("gkcheck scan"), "floor": f.as_json("python-calamine 读出全部单元格"),
+        "metrics": {"seconds": g.seconds, "rows_per_s": rows / g.seconds, "ratio": ratio,
+                    "cpu_ratio": g.cpu_seconds / f.cpu_seconds, "peak_mb": g.peak_mb, "findings": extra["findings"]},
+        "targets": [],
+        "cells": {"gkcheck": f"{g.seconds:.2f} s（{rows / g.seconds:,.0f} 行/s）", "floor": f"{f.seconds:.2f} s",
+                  "ratio": ratio_cell(g, f)},
+    }
+
+
 def row_pdf(ctx: Context) -> dict:
     return _folder_row(ctx, ctx.corpus.pdf, "*.pdf", "pdfium", "pypdfium2 逐页 get_text_range()",
                        "PDF 报告", "个 PDF", [Target("耗时 / 裸读取", "ratio", "<=", 2, "×")])
@@ -384,7 +409,7 @@ def row_jobs(ctx: Context) -> dict:
 ROW_FUNCS: dict[str, Callable[[Context], dict]] = {
     "text": row_text, "linearity": row_linearity, "xlsx": row_xlsx, "xlsx-mask": row_xlsx_mask,
     "docx": row_docx, "pdf": row_pdf, "html": row_html, "cold-start": row_cold_start,
-    "check-text": row_check_text, "jobs": row_jobs}
+    "check-text": row_check_text, "jobs": row_jobs, "doc": row_doc, "xls": row_xls}
 
 
 BUSY_SHARE = 0.85  # CPU time / wall time of a single-process run below which the CPU was contended

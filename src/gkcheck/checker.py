@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -20,12 +21,16 @@ from .detectors import build as build_detectors
 from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,
                     LineBlock, Location, Report)
 from .readers import Limits, read
+from .readers.archive import MAX_DEPTH, Budget, members
+from .sniff import sniff
 from .rules import Rule, load_rules, resolve_selector
 from .textview import Context, TextView
 from .walk import iter_files
 
 CONTEXT_CHARS = 20
 MARKER_TYPES = frozenset({"html", "text", "csv", "markdown"})  # where suppression markers are read
+# result types whose files may hold other files, and the kind readers.archive.members takes
+_CONTAINERS = {"zip": "zip", "docx": "docx", "xlsx": "xlsx", "pptx": "pptx", "ofd": "ofd", "doc": "cfb"}
 PUBDATE_KEYS = ("PubDate", "pubdate", "publishdate", "article:published_time")
 
 
@@ -77,7 +82,54 @@ class Checker:
                     publish_date: date | str | None = None) -> FileResult:
         """Read ``data`` as the file ``filename`` (type from the content) and check it.
 
-        Never raises for a bad file: the result has ``status == "error"`` and a message."""
+        Never raises for a bad file: the result has ``status == "error"`` and a message.
+        A zip archive gives one result for all its members (each finding's
+        ``location.member`` names the member; an unreadable member makes it an error);
+        :meth:`check_bytes_all` gives one result per member instead."""
+        if _is_archive(data, filename):
+            return merge_members(filename, self.check_bytes_all(data, filename, publish_date=publish_date))
+        return self._check_bytes(data, filename, publish_date)
+
+    def check_bytes_all(self, data: bytes, filename: str, *, publish_date: date | str | None = None,
+                        _depth: int = 0, _budget: Budget | None = None) -> list[FileResult]:
+        """The result for ``data`` followed by one for every file inside it, each named
+        ``outer!inner``: the members of a zip archive, files embedded in an Office document,
+        an OFD's attachments; recursively to :data:`~gkcheck.readers.archive.MAX_DEPTH` within one
+        :class:`~gkcheck.readers.archive.Budget` for the whole tree (docs/formats.md)."""
+        archive = _is_archive(data, filename)
+        if archive:
+            if len(data) > self.config.max_file_bytes:
+                return [FileResult(filename, None, "error",
+                                   f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")]
+            results = [FileResult(filename, "zip", "ok")]
+        else:
+            results = [self._check_bytes(data, filename, publish_date)]
+            if results[0].status == "error" or results[0].type not in _CONTAINERS:
+                return results
+        if _depth >= MAX_DEPTH:
+            if archive:
+                return [FileResult(filename, "zip", "error", f"压缩包嵌套超过 {MAX_DEPTH} 层，其中的文件未检查"
+                                   "（可能是恶意构造的递归压缩包）")]
+            return results
+        budget = _budget or Budget.of(self.limits)
+        try:
+            inner = members(data, _CONTAINERS.get(results[0].type or "", "zip"), self.limits, budget)
+        except GkcheckError as exc:
+            if archive:
+                return [FileResult(filename, "zip", "error", str(exc))]
+            return results + [FileResult(f"{filename}!（嵌入文件）", None, "error", f"嵌入的文件无法取出：{exc}")]
+        except (MemoryError, RecursionError):
+            return [FileResult(filename, None, "error", "文件结构异常，无法取出其中的文件")]
+        for member in inner:
+            name = f"{filename}!{member.name}"
+            if member.error or member.data is None:
+                results.append(FileResult(name, None, "error", member.error or "无法取出"))
+            else:
+                results.extend(self.check_bytes_all(member.data, name, publish_date=publish_date,
+                                                    _depth=_depth + 1, _budget=budget))
+        return results
+
+    def _check_bytes(self, data: bytes, filename: str, publish_date: date | str | None) -> FileResult:
         if len(data) > self.config.max_file_bytes:
             return FileResult(filename, None, "error",
                               f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")
@@ -115,6 +167,21 @@ class Checker:
         result = self.check_bytes(data, name, publish_date=publish_date)
         return result
 
+    def check_file_all(self, path: str | os.PathLike[str], *, publish_date: date | str | None = None,
+                       display: str | None = None) -> list[FileResult]:
+        """:meth:`check_file` with one result per file inside it (:meth:`check_bytes_all`)."""
+        name = display or str(path)
+        try:
+            size = os.path.getsize(path)
+            if size > self.config.max_file_bytes:
+                return [FileResult(name, None, "error",
+                                   f"文件过大（{size // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")]
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return [FileResult(name, None, "error", f"无法打开文件：{exc.strerror or exc}")]
+        return self.check_bytes_all(data, name, publish_date=publish_date)
+
     def check_document(self, doc: Document, *, publish_date: date | str | None = None) -> list[Finding]:
         with _gc_paused():
             return self._check_document(doc, publish_date)
@@ -148,11 +215,12 @@ class Checker:
             results = _scan_parallel(self, todo, jobs, publish_date, progress)
         else:
             for path, err in todo:
-                result = (FileResult(path, None, "error", err) if err
-                          else self.check_file(path, publish_date=publish_date))
-                results.append(result)
-                if progress:
-                    progress(result)
+                batch = ([FileResult(path, None, "error", err)] if err
+                         else self.check_file_all(path, publish_date=publish_date))
+                for result in batch:
+                    results.append(result)
+                    if progress:
+                        progress(result)
         return Report(tuple(results), __version__, skipped)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -213,6 +281,30 @@ def _context(view: TextView, start: int, end: int) -> str:
     return view.text[lo:hi].replace("\n", " ")
 
 
+def _is_archive(data: bytes, filename: str) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        return sniff(data, filename) == "zip"
+    except GkcheckError:
+        return False
+
+
+def merge_members(name: str, results: list[FileResult]) -> FileResult:
+    """One result for an archive: its members' findings with ``location.member`` set, or an
+    error naming the members that could not be checked (fail closed)."""
+    head, rest = results[0], results[1:]
+    if head.status == "error":
+        return head
+    cut = len(name) + 1
+    failed = [r for r in rest if r.status == "error"]
+    if failed:
+        shown = "；".join(f"{r.path[cut:]}（{r.error}）" for r in failed[:5]) + ("等" if len(failed) > 5 else "")
+        return FileResult(name, head.type, "error", f"压缩包中有 {len(failed)} 个文件无法检查：{shown}")
+    findings = tuple(replace(f, location=replace(f.location, member=r.path[cut:])) for r in rest for f in r.findings)
+    return FileResult(name, head.type, "ok", None, findings)
+
+
 def worst(findings: Iterable[Finding]) -> int:
     return max((SEVERITY_RANK[f.severity] for f in findings), default=0)
 
@@ -229,12 +321,12 @@ def _init_worker(checker: Checker, publish_date: date | str | None) -> None:
     _WORKER["publish_date"] = publish_date
 
 
-def _check_one(item: tuple[str, str | None]) -> FileResult:
+def _check_one(item: tuple[str, str | None]) -> list[FileResult]:
     path, err = item
     if err:
-        return FileResult(path, None, "error", err)
+        return [FileResult(path, None, "error", err)]
     checker: Checker = _WORKER["checker"]  # type: ignore[assignment]
-    return checker.check_file(path, publish_date=_WORKER["publish_date"])  # type: ignore[arg-type]
+    return checker.check_file_all(path, publish_date=_WORKER["publish_date"])  # type: ignore[arg-type]
 
 
 def _scan_parallel(checker: Checker, todo: list[tuple[str, str | None]], jobs: int,
@@ -247,10 +339,11 @@ def _scan_parallel(checker: Checker, todo: list[tuple[str, str | None]], jobs: i
     results: list[FileResult] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(checker, publish_date)) as pool:
-        for result in pool.map(_check_one, todo, chunksize=max(1, min(16, len(todo) // (jobs * 4) or 1))):
-            results.append(result)
-            if progress:
-                progress(result)
+        for batch in pool.map(_check_one, todo, chunksize=max(1, min(16, len(todo) // (jobs * 4) or 1))):
+            for result in batch:
+                results.append(result)
+                if progress:
+                    progress(result)
     return results
 
 

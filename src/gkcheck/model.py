@@ -22,7 +22,7 @@ CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression"
                   "hidden": "隐藏内容"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
-FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf")
+FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf", "doc", "xls", "pptx", "ofd", "rtf", "zip")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,10 @@ class Location:
     files, HTML); ``paragraph`` is the 1-based paragraph index inside ``part`` (DOCX);
     ``sheet``/``cell`` name a spreadsheet cell; ``page`` a PDF page (1-based); ``row``/``col``
     a table cell (1-based) in DOCX and HTML tables; ``hidden`` says why the text is not
-    visible to a reader of the published page (hidden sheet, tracked deletion, comment ...).
+    visible to a reader of the published page (hidden sheet, tracked deletion, comment ...);
+    ``member`` names the file inside an archive the text came from (``名单.xlsx``,
+    ``inner.zip!名单.xlsx``) when one result covers a whole archive (``Checker.check_bytes``);
+    a scan reports each member as a file of its own and leaves it None.
     """
 
     line: int | None = None
@@ -46,6 +49,7 @@ class Location:
     row: int | None = None
     col: int | None = None
     hidden: str | None = None
+    member: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # not dataclasses.asdict: that deep-copies every field, and reports call this per finding
@@ -54,6 +58,8 @@ class Location:
     def describe(self) -> str:
         """Short human-readable form, e.g. ``第3行第5列`` or ``名单!C12``."""
         bits: list[str] = []
+        if self.member:
+            bits.append(f"[{self.member}]")
         if self.sheet is not None and self.cell is not None:
             bits.append(f"{self.sheet}!{self.cell}")
         elif self.cell is not None:
@@ -115,7 +121,7 @@ def _moved(loc: Location, line: int | None, column: int) -> Location:
     """``loc`` at another line/column. Built positionally (the field order is the model's
     contract): dataclasses.replace costs 4x as much, and a spreadsheet may have 300k findings."""
     return Location(line, column, loc.sheet, loc.cell, loc.page, loc.part, loc.paragraph, loc.row,
-                    loc.col, loc.hidden)
+                    loc.col, loc.hidden, loc.member)
 
 
 

@@ -11,19 +11,26 @@ TEXT_EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdow
                    ".csv": "csv", ".htm": "html", ".html": "html", ".shtml": "html", ".xhtml": "html",
                    ".jsp": "html", ".asp": "html", ".aspx": "html", ".php": "html"}
 DOCUMENT_EXTENSIONS = {".docx": "docx", ".docm": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx",
-                       ".pdf": "pdf", ".doc": "doc", ".xls": "xls", ".wps": "doc", ".et": "xls"}
+                       ".pdf": "pdf", ".doc": "doc", ".xls": "xls", ".wps": "doc", ".et": "xls",
+                       ".dot": "doc", ".xlt": "xls", ".ofd": "ofd", ".pptx": "pptx", ".dps": "pptx",
+                       ".ppsx": "pptx", ".rtf": "rtf", ".zip": "zip", ".ppt": "ppt"}
+# named on the command line they are an error that says how to check them (OCR, issue 14 item 5);
+# met in a folder walk they are passed over and counted
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 # Files a site folder holds that are not documents: a folder walk passes over them.
 NON_DOCUMENT_EXTENSIONS = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".ico", ".svg", ".tif", ".tiff",
     ".css", ".js", ".mjs", ".map", ".json", ".woff", ".woff2", ".ttf", ".otf", ".eot",
-    ".mp3", ".mp4", ".avi", ".mov", ".flv", ".wmv", ".swf", ".zip", ".rar", ".7z", ".gz",
+    ".mp3", ".mp4", ".avi", ".mov", ".flv", ".wmv", ".swf", ".rar", ".7z", ".gz",
     ".exe", ".dll", ".so", ".pyc", ".db", ".sqlite", ".lock", ".log", ".xml", ".yml", ".yaml",
-    ".toml", ".ini", ".cfg", ".pptx", ".ppt", ".py", ".sh", ".bat", ".ps1",
+    ".toml", ".ini", ".cfg", ".py", ".sh", ".bat", ".ps1",
 }
 
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".ico", ".svg", ".tif", ".tiff"})
-
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00")
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00",
+                b"II*\x00", b"MM\x00*")
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NO_OCR = ("图片中的文字无法检查：未安装 OCR 扩展（安装 gkcheck[ocr] 后可识别图片中的文字）；"
+          "在此之前请人工核对图片中是否有身份证号、电话等个人信息")
 
 
 class UnsupportedFile(GkcheckError):
@@ -36,21 +43,25 @@ def suffix(name: str) -> str:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """One of ``text markdown csv html docx xlsx pdf``; raise :class:`UnsupportedFile` otherwise."""
+    """One of ``text markdown csv html docx xlsx pdf cfb pptx ofd rtf zip``; raise :class:`UnsupportedFile` otherwise."""
     head = data[:8]
     if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data, name)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data[:65536]:
-            raise UnsupportedFile("文件已加密（受密码保护的 Office 文档），无法检查；请解除密码后再检查")
-        raise UnsupportedFile("旧版 Office 二进制格式（.doc/.xls/.wps）不支持，请另存为 .docx/.xlsx 后再检查")
+    if head.startswith(CFB_MAGIC):
+        return "cfb"  # Word/Excel 97-2003 or an encrypted package: readers/cfb.py decides by its streams
+    if data[:16].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith(b"PK\x05\x06") or (head.startswith(b"PK") and len(data) < 64):
         raise UnsupportedFile("文件是空的或已截断的压缩包，无法读取")
-    if any(head.startswith(m) for m in _IMAGE_MAGIC) and not head.startswith(b"\xff\xfe"):
-        raise UnsupportedFile("文件是图片或其他二进制格式，不是可检查的文档")
     ext = suffix(name)
+    if any(head.startswith(m) for m in _IMAGE_MAGIC) and not head.startswith(b"\xff\xfe"):
+        if ext in IMAGE_EXTENSIONS or not head.startswith((b"BM", b"RIFF", b"\x00\x00\x01\x00")):
+            raise UnsupportedFile(NO_OCR)
+        raise UnsupportedFile("文件是图片或其他二进制格式，不是可检查的文档")
+    if ext in DOCUMENT_EXTENSIONS and _looks_html(data):
+        return "html"  # Word's "save as web page" kept as .doc: common on government sites
     if ext in DOCUMENT_EXTENSIONS:
         kind = DOCUMENT_EXTENSIONS[ext]
         raise UnsupportedFile(f"扩展名为 {ext}，但内容不是有效的 {kind.upper()} 文件（可能已损坏或被截断）")
@@ -58,11 +69,15 @@ def sniff(data: bytes, name: str) -> str:
         raise UnsupportedFile("文件含二进制内容，不是可检查的文本")
     if ext in TEXT_EXTENSIONS:
         return TEXT_EXTENSIONS[ext]
-    lowered = data[:2048].lower()
-    if (b"<html" in lowered or b"<!doctype html" in lowered or b"<body" in lowered
-            or b"<\x00h\x00t\x00m\x00l" in lowered):
+    if _looks_html(data):
         return "html"
     return "text"
+
+
+def _looks_html(data: bytes) -> bool:
+    lowered = data[:2048].lower()
+    return (b"<html" in lowered or b"<!doctype html" in lowered or b"<body" in lowered
+            or b"<\x00h\x00t\x00m\x00l" in lowered)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -90,6 +105,12 @@ def _sniff_zip(data: bytes, name: str) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    if any(n.startswith("ppt/") for n in names):
-        raise UnsupportedFile("演示文稿（.pptx）暂不支持检查")
-    raise UnsupportedFile("压缩包不是 DOCX/XLSX 文档，无法检查")
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    if "OFD.xml" in names:
+        return "ofd"
+    ext = suffix(name)
+    if ext in DOCUMENT_EXTENSIONS and DOCUMENT_EXTENSIONS[ext] != "zip":
+        kind = DOCUMENT_EXTENSIONS[ext]
+        raise UnsupportedFile(f"扩展名为 {ext}，但压缩包中没有 {kind.upper()} 文档的主体部件（文件可能已损坏）")
+    return "zip"

@@ -22,6 +22,11 @@ READERS: dict[str, str] = {
     "docx": "gkcheck.readers.docx:read_docx",
     "xlsx": "gkcheck.readers.xlsx:read_xlsx",
     "pdf": "gkcheck.readers.pdf:read_pdf",
+    "cfb": "gkcheck.readers.cfb:read_cfb",      # .doc/.xls/.wps/.et: decided by the streams inside
+    "pptx": "gkcheck.readers.pptx:read_pptx",
+    "ofd": "gkcheck.readers.ofd:read_ofd",
+    "rtf": "gkcheck.readers.rtf:read_rtf",
+    "zip": "gkcheck.readers.archive:read_zip",
 }
 
 
