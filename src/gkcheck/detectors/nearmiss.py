@@ -1,0 +1,263 @@
+"""Near misses of protected terms (T010-T014): a span one edit away from a protected name,
+formulation, division name, idiom or official phrase that is not itself a known word.
+
+The protected lexicons and the confusion table are data (dictionaries/protected/, built by
+scripts/build_protected.py; docs/dictionaries.md). They are read when the first document is
+checked, not at start-up. One Aho-Corasick pass (overlapping) finds *anchors*: each term of four
+or more characters is split in two halves, and one edit leaves one half intact; 2-3 character
+terms get their confusable substitutions listed. Only where an anchor is found does Python
+compare the text with the term, and only a candidate pays for word segmentation (rjieba) to
+check it is not a real word and does not cut across words.
+
+What counts as one edit: a substitution by a character of the confusion table (sound, shape,
+fuzzy pinyin) — or, inside a name of the state or an organ of five or more characters, by any
+character —, an interior deletion (terms of five or more characters), an interior insertion
+(a doubled character, or any character in a state or organ name), an adjacent transposition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..config import Config
+from ..dictionary import load_allowlist
+from ..model import Hit
+from ..resources import data_dir
+from ..rules import Rule
+from ..textview import Context, TextView
+
+CODES = ("T010", "T011", "T012", "T013", "T014")
+STRICT_CODES = {"T010"}          # names of the state and its organs: any interior substitution
+FILES = ("state-names.txt", "formulations.txt", "divisions.txt", "fixed-expressions.txt", "idioms.txt",
+         "official-phrases.txt")
+KNOWN_FILES = ("division-names-all.txt",)
+CONTEXT = 8                      # characters either side segmented to check a candidate
+_BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[] \t"
+OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    code: str
+    strict: bool       # hand-written state/organ names and key formulations
+
+
+@dataclass(frozen=True)
+class Index:
+    terms: dict[str, Term]
+    known: frozenset[str]
+    confusion: dict[str, str]
+    matcher: object
+    targets: tuple[tuple, ...]    # per pattern: (("A", term, side), ...) anchors or (("V", term, op, j),)
+
+
+def _rows(path: Path) -> Iterator[list[str]]:
+    for line in path.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def load_index(codes: set[str], folder: Path | None = None) -> Index:
+    import ahocorasick_rs
+
+    folder = folder or data_dir("dictionaries") / "protected"
+    terms: dict[str, Term] = {}
+    known: set[str] = set()
+    for name in FILES:
+        hand = name == "state-names.txt"
+        for row in _rows(folder / name):
+            text, code = row[0], row[1]
+            known.add(text)
+            if code in codes and text not in terms:
+                terms[text] = Term(text, code, hand or code in STRICT_CODES)
+    for name in KNOWN_FILES:
+        known.update(r[0] for r in _rows(folder / name))
+    confusion = {r[0]: r[1] for r in _rows(folder / "confusion.txt")}
+    targets: dict[str, list[tuple]] = {}
+    for t in terms.values():
+        w, n = t.text, len(t.text)
+        if n >= 4:
+            m = n // 2
+            targets.setdefault(w[:m], []).append(("A", t, "P"))
+            targets.setdefault(w[m:], []).append(("A", t, "S"))
+            swapped = w[:m - 1] + w[m] + w[m - 1] + w[m + 1:]
+            if swapped != w and swapped not in known:
+                targets.setdefault(swapped, []).append(("V", t, "swap", m - 1))
+        else:
+            for j, c in enumerate(w):
+                for r in confusion.get(c, ""):
+                    v = w[:j] + r + w[j + 1:]
+                    if v not in known:
+                        targets.setdefault(v, []).append(("V", t, "sub", j))
+            if n == 3 and w[1] != w[2]:
+                v = w[0] + w[2] + w[1]
+                if v not in known:
+                    targets.setdefault(v, []).append(("V", t, "swap", 1))
+    patterns = sorted(targets)
+    matcher = ahocorasick_rs.AhoCorasick(
+        patterns, matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.ContiguousNFA) if patterns else None
+    return Index(terms, frozenset(known), confusion, matcher,
+                 tuple(tuple(targets[p]) for p in patterns))
+
+
+def _is_cjk(s: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in s)
+
+
+def _edit(w: str, t: str) -> tuple[str, int] | None:
+    """The single edit turning term ``t`` into window ``w``: (op, position in t) or None."""
+    if len(w) == len(t):
+        diff = [i for i in range(len(t)) if w[i] != t[i]]
+        if len(diff) == 1:
+            return "sub", diff[0]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and w[diff[0]] == t[diff[1]] and w[diff[1]] == t[diff[0]]:
+            return "swap", diff[0]
+        return None
+    if len(w) == len(t) - 1:
+        for j in range(len(t)):
+            if t[:j] + t[j + 1:] == w:
+                return "del", j
+        return None
+    if len(w) == len(t) + 1:
+        for j in range(len(w)):
+            if w[:j] + w[j + 1:] == t:
+                return "ins", j
+    return None
+
+
+def _windows(text: str, a: int, t: str, side: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` that could be ``t`` with one edit, given its half found at ``a``."""
+    n, m = len(t), len(t) // 2
+    if side == "P":
+        for length in (n, n - 1, n + 1):
+            yield a, a + length
+    else:
+        end = a + (n - m)
+        for length in (n, n - 1, n + 1):
+            yield end - length, end
+
+
+class NearMissDetector:
+    def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
+        self._codes = {c for c in enabled if rules[c].detector == "nearmiss"}
+        allowed = set(config.allow)
+        for path in config.allowlists:
+            allowed.update(load_allowlist(path))
+        self._allowed = frozenset(allowed)
+        self._index: Index | None = None
+
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = load_index(self._codes)
+        return self._index
+
+    def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
+        if not self._codes:
+            return
+        idx = self.index()
+        if idx.matcher is None:
+            return
+        text = view.text
+        seen: set[tuple[int, int]] = set()
+        taken_until = -1
+        found = []
+        for pi, a, b in idx.matcher.find_matches_as_indexes(text, overlapping=True):
+            for target in idx.targets[pi]:
+                if target[0] == "V":
+                    cand = (a, b, target[1], target[2], target[3])
+                    if (a, b) not in seen and self._accept(idx, text, *cand):
+                        seen.add((a, b))
+                        found.append(cand)
+                    continue
+                t: Term = target[1]
+                if text.startswith(t.text, a if target[2] == "P" else a - len(t.text) // 2):
+                    continue        # the term itself
+                for s, e in _windows(text, a, t.text, target[2]):
+                    if s < 0 or e > len(text) or (s, e) in seen:
+                        continue
+                    w = text[s:e]
+                    edit = _edit(w, t.text)
+                    if edit and self._accept(idx, text, s, e, t, *edit):
+                        seen.add((s, e))
+                        found.append((s, e, t, *edit))
+                        break
+        found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        for s, e, t, op, j in found:
+            if s < taken_until:
+                continue
+            taken_until = e
+            yield Hit(t.code, s, e, suggestion=t.text,
+                      note=f"与“{t.text}”只差一个字（{OP_TEXT[op]}）")
+
+    def _accept(self, idx: Index, text: str, s: int, e: int, t: Term, op: str, j: int) -> bool:
+        w = text[s:e]
+        n = len(t.text)
+        if not _is_cjk(w) or w in idx.known or w in self._allowed:
+            return False
+        if op == "sub":
+            wrong, right = w[j], t.text[j]
+            if wrong not in idx.confusion.get(right, "") and not (
+                    t.strict and n >= 5 and 0 < j < n - 1):
+                return False
+        elif op == "del":
+            if n < 5 or j == 0 or j == n - 1:
+                return False
+        elif op == "ins":
+            if n < 4 or j == 0 or j == len(w) - 1:
+                return False
+            if not t.strict and w[j] not in (w[j - 1], w[j + 1]):
+                return False
+        if self._allowed and any(a in text[max(0, s - 10):e + 10] and _overlaps(text, a, s, e)
+                                 for a in self._allowed):
+            return False
+        if _in_title(text, s) and not t.strict:
+            return False
+        return _segmentation_agrees(text, s, e, t, op, j)
+
+
+def _overlaps(text: str, word: str, s: int, e: int) -> bool:
+    lo = max(0, s - len(word) + 1)
+    i = text.find(word, lo, e + len(word) - 1)
+    return i >= 0 and i < e and i + len(word) > s
+
+
+def _in_title(text: str, s: int) -> bool:
+    left = text.rfind("《", max(0, s - 60), s)
+    return left >= 0 and text.find("》", left, s) < 0 and text.find("》", s, s + 60) >= 0
+
+
+def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) -> bool:
+    """The candidate is a span of its own (it does not cut a real word of the sentence) and is
+    not a word; outside the state and organ names, a substituted character must not make a real
+    word of two or more characters (扫黑险恶 has 险恶: only a protected formulation decides)."""
+    import rjieba
+
+    w = text[s:e]
+    if rjieba.has_word(w):
+        return False
+    lo, hi = max(0, s - CONTEXT), min(len(text), e + CONTEXT)
+    for ch in _BREAKS:
+        k = text.rfind(ch, lo, s)
+        if k >= 0:
+            lo = max(lo, k + 1)
+        k = text.find(ch, e, hi)
+        if k >= 0:
+            hi = min(hi, k)
+    bounds: set[int] = set()
+    covering = None
+    for tok, ts, te in rjieba.tokenize(text[lo:hi], hmm=False):
+        bounds.add(ts + lo)
+        bounds.add(te + lo)
+        if op == "sub" and ts + lo <= s + j < te + lo:
+            covering = tok
+    if not t.strict and (s not in bounds or e not in bounds):
+        return False
+    if t.strict and len(t.text) <= 4 and (s not in bounds or e not in bounds):
+        return False
+    if op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text:
+        return False
+    return True
