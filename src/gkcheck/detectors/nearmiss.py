@@ -35,6 +35,10 @@ FILES = ("state-names.txt", "formulations.txt", "divisions.txt", "fixed-expressi
 KNOWN_FILES = ("division-names-all.txt",)
 CONTEXT = 8                      # characters either side segmented to check a candidate
 _BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[] \t"
+# a 2-character name (政府, 人大, 监委) is only compared after a level or at the start of a phrase:
+# 卫健委 is not a misspelt 监委
+LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
+FUNCTION = set("的之和与及了而或并")   # left out of a phrase, these change the wording, not the spelling
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
@@ -204,16 +208,26 @@ class NearMissDetector:
                     t.strict and n >= 5 and 0 < j < n - 1):
                 return False
         elif op == "del":
-            if n < 5 or j == 0 or j == n - 1:
+            if n < 5 or j == 0 or j == n - 1 or (t.text[j] in FUNCTION and not t.strict):
                 return False
         elif op == "ins":
             if n < 4 or j == 0 or j == len(w) - 1:
                 return False
             if not t.strict and w[j] not in (w[j - 1], w[j + 1]):
                 return False
+        elif op == "swap" and not t.strict:
+            import rjieba
+
+            if rjieba.has_word(w[j:j + 2]):
+                return False    # 放开市场 / 开放市场: both halves are words
         if self._allowed and any(a in text[max(0, s - 10):e + 10] and _overlaps(text, a, s, e)
                                  for a in self._allowed):
             return False
+        before = text[s - 1] if s > 0 else ""
+        if n == 2 and before and _is_cjk(before) and before not in LEVELS:
+            return False
+        if op == "sub" and j == 0 and not t.strict and before and _is_cjk(before):
+            return False    # 小江镇政府: the first character may belong to a name before it
         if _in_title(text, s) and not t.strict:
             return False
         return _segmentation_agrees(text, s, e, t, op, j)
