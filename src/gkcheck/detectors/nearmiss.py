@@ -102,8 +102,7 @@ def load_index(codes: set[str], folder: Path | None = None) -> Index:
                     targets.setdefault(v, []).append(("V", t, "swap", 1))
     patterns = sorted(targets)
     matcher = ahocorasick_rs.AhoCorasick(
-        patterns, matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.ContiguousNFA) if patterns else None
+        patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA) if patterns else None
     return Index(terms, frozenset(known), confusion, matcher,
                  tuple(tuple(targets[p]) for p in patterns))
 
