@@ -93,7 +93,7 @@ def official_phrases(data: Path) -> list[str]:
     for name in ("wordlist-公文写作.txt", "vocab-公文写作.txt"):
         for line in (data / "ecspell-extra" / name).read_text("utf-8-sig").splitlines():
             w = line.split("\t")[0].strip()
-            if CJK.match(w) and 4 <= len(w) <= 12:
+            if CJK.match(w) and 4 <= len(w) <= 12 and not NUMERAL & set(w) and "第" not in w:
                 words.add(w)
     return sorted(words)
 

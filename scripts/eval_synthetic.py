@@ -31,7 +31,9 @@ from pathlib import Path
 from gkcheck import Checker, Config
 from gkcheck.detectors.nearmiss import CODES, load_index
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+_HERE = Path(__file__).resolve()
+SHARED = next((p / "shared" for p in _HERE.parents[2:4] if (p / "shared").is_dir()),
+              _HERE.parents[2] / "shared")   # beside the checkout (or beside its worktree folder)
 DATA = SHARED / "data"
 SENTENCE = re.compile(r"[^。！？；\n]{10,120}[。！？；]")
 

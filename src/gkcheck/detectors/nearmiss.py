@@ -29,7 +29,8 @@ from ..rules import Rule
 from ..textview import Context, TextView
 
 CODES = ("T010", "T011", "T012", "T013", "T014")
-STRICT_CODES = {"T010"}          # names of the state and its organs: any interior substitution
+STRICT_CODES = {"T010"}
+EDGE_SHY = {"T011", "T014"}      # phrases: a changed first or last character is often another phrase          # names of the state and its organs: any interior substitution
 FILES = ("state-names.txt", "formulations.txt", "divisions.txt", "fixed-expressions.txt", "idioms.txt",
          "official-phrases.txt")
 KNOWN_FILES = ("division-names-all.txt",)
@@ -201,6 +202,9 @@ class NearMissDetector:
         n = len(t.text)
         if not _is_cjk(w) or w in idx.known or w in self._allowed:
             return False
+        if not t.strict and t.code in EDGE_SHY and (
+                (op == "sub" and j in (0, n - 1)) or (op == "swap" and j in (0, n - 2))):
+            return False    # 县人民政府 / 市人民政府, 社会保障是 / 社会保障法: edges of phrases vary
         if op == "sub":
             wrong, right = w[j], t.text[j]
             if wrong not in idx.confusion.get(right, "") and not (
@@ -267,10 +271,12 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
         bounds.add(te + lo)
         if op == "sub" and ts + lo <= s + j < te + lo:
             covering = tok
-    if not t.strict and (s not in bounds or e not in bounds):
-        return False
-    if t.strict and len(t.text) <= 4 and (s not in bounds or e not in bounds):
-        return False
+    if s not in bounds or e not in bounds:
+        return False        # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
     if op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text:
-        return False
+        return False        # 扫黑险恶 (险恶) is reported only because 扫黑除恶 is a strict term
+    if op == "swap" or (op != "sub" and (t.strict or t.code in EDGE_SHY)):
+        inner = [tok for tok, ts, te in rjieba.tokenize(w, hmm=False)]
+        if all(len(tok) >= 2 for tok in inner):
+            return False    # 中国现代化, 放开市场: real words put together, not a misspelling
     return True
