@@ -56,7 +56,9 @@ class Index:
     known: frozenset[str]
     confusion: dict[str, str]
     matcher: object
-    targets: tuple[tuple, ...]    # per pattern: (("A", term, side), ...) anchors or (("V", term, op, j),)
+    targets: tuple[tuple, ...]    # per pattern: ("P"|"S", lengths, chars) halves, ("V", term, op, j) variants
+    wild: dict[str, list[tuple[Term, int]]]   # a term with one character replaced by \0
+    dele: dict[str, list[tuple[Term, int]]]   # a term with one interior character left out
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -82,12 +84,24 @@ def load_index(codes: set[str], folder: Path | None = None) -> Index:
         known.update(r[0] for r in _rows(folder / name))
     confusion = {r[0]: r[1] for r in _rows(folder / "confusion.txt")}
     targets: dict[str, list[tuple]] = {}
+    halves: dict[tuple[str, str], tuple[set[int], set[str]]] = {}
+    wild: dict[str, list[tuple[Term, int]]] = {}
+    dele: dict[str, list[tuple[Term, int]]] = {}
     for t in terms.values():
         w, n = t.text, len(t.text)
         if n >= 4:
             m = n // 2
-            targets.setdefault(w[:m], []).append(("A", t, "P"))
-            targets.setdefault(w[m:], []).append(("A", t, "S"))
+            lengths, chars = halves.setdefault((w[:m], "P"), (set(), set()))
+            lengths.add(n)
+            chars.update(w[m:m + 2])
+            lengths, chars = halves.setdefault((w[m:], "S"), (set(), set()))
+            lengths.add(n)
+            chars.update(w[max(0, m - 2):m])
+            for k in range(n):
+                wild.setdefault(w[:k] + "\0" + w[k + 1:], []).append((t, k))
+            if n >= 5:
+                for j in range(1, n - 1):
+                    dele.setdefault(w[:j] + w[j + 1:], []).append((t, j))
             swapped = w[:m - 1] + w[m] + w[m - 1] + w[m + 1:]
             if swapped != w and swapped not in known:
                 targets.setdefault(swapped, []).append(("V", t, "swap", m - 1))
@@ -101,48 +115,56 @@ def load_index(codes: set[str], folder: Path | None = None) -> Index:
                 v = w[0] + w[2] + w[1]
                 if v not in known:
                     targets.setdefault(v, []).append(("V", t, "swap", 1))
+    for (half, side), (lengths, chars) in halves.items():
+        targets.setdefault(half, []).append((side, tuple(sorted(lengths)), frozenset(chars)))
     patterns = sorted(targets)
     matcher = ahocorasick_rs.AhoCorasick(
         patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA) if patterns else None
     return Index(terms, frozenset(known), confusion, matcher,
-                 tuple(tuple(targets[p]) for p in patterns))
+                 tuple(tuple(targets[p]) for p in patterns), wild, dele)
+
+
+def _near(idx: "Index", text: str, a: int, b: int, side: str, lengths: tuple[int, ...]
+          ) -> Iterator[tuple[int, int, Term, str, int]]:
+    """Spans one edit away from a term of one of ``lengths`` whose half is text[a:b]."""
+    terms, wild, dele = idx.terms, idx.wild, idx.dele
+    h = b - a
+    for n in lengths:
+        if side == "P":
+            s, e = a, a + n
+            lo, hi = h, n              # positions of the term that may be wrong
+        else:
+            s, e = b - n, b
+            lo, hi = 0, n - h
+        if s < 0 or e > len(text):
+            continue
+        w = text[s:e]
+        if w in terms:
+            continue
+        for k in range(lo, hi):
+            for t, kk in wild.get(w[:k] + "\0" + w[k + 1:], ()):
+                yield s, e, t, "sub", k
+        for k in range(lo, hi - 1):
+            t = terms.get(w[:k] + w[k + 1] + w[k] + w[k + 2:])
+            if t is not None and len(t.text) == n:
+                yield s, e, t, "swap", k
+        if n >= 5:
+            d = text[s:e - 1] if side == "P" else text[s + 1:e]
+            ds = s if side == "P" else s + 1
+            for t, j in dele.get(d, ()):
+                if lo <= j < hi:
+                    yield ds, ds + n - 1, t, "del", j
+        i = text[s:e + 1] if side == "P" else text[max(0, s - 1):e]
+        if len(i) == n + 1:
+            is_ = s if side == "P" else s - 1
+            for j in range(max(1, lo), min(hi + 1, n)):
+                t = terms.get(i[:j] + i[j + 1:])
+                if t is not None:
+                    yield is_, is_ + n + 1, t, "ins", j
 
 
 def _is_cjk(s: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" for c in s)
-
-
-def _edit(w: str, t: str) -> tuple[str, int] | None:
-    """The single edit turning term ``t`` into window ``w``: (op, position in t) or None."""
-    if len(w) == len(t):
-        diff = [i for i in range(len(t)) if w[i] != t[i]]
-        if len(diff) == 1:
-            return "sub", diff[0]
-        if len(diff) == 2 and diff[1] == diff[0] + 1 and w[diff[0]] == t[diff[1]] and w[diff[1]] == t[diff[0]]:
-            return "swap", diff[0]
-        return None
-    if len(w) == len(t) - 1:
-        for j in range(len(t)):
-            if t[:j] + t[j + 1:] == w:
-                return "del", j
-        return None
-    if len(w) == len(t) + 1:
-        for j in range(len(w)):
-            if w[:j] + w[j + 1:] == t:
-                return "ins", j
-    return None
-
-
-def _windows(text: str, a: int, t: str, side: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``text`` that could be ``t`` with one edit, given its half found at ``a``."""
-    n, m = len(t), len(t) // 2
-    if side == "P":
-        for length in (n, n - 1, n + 1):
-            yield a, a + length
-    else:
-        end = a + (n - m)
-        for length in (n, n - 1, n + 1):
-            yield end - length, end
 
 
 class NearMissDetector:
@@ -169,26 +191,24 @@ class NearMissDetector:
         seen: set[tuple[int, int]] = set()
         taken_until = -1
         found = []
+        n_text = len(text)
         for pi, a, b in idx.matcher.find_matches_as_indexes(text, overlapping=True):
             for target in idx.targets[pi]:
-                if target[0] == "V":
-                    cand = (a, b, target[1], target[2], target[3])
-                    if (a, b) not in seen and self._accept(idx, text, *cand):
-                        seen.add((a, b))
-                        found.append(cand)
-                    continue
-                t: Term = target[1]
-                if text.startswith(t.text, a if target[2] == "P" else a - len(t.text) // 2):
-                    continue        # the term itself
-                for s, e in _windows(text, a, t.text, target[2]):
-                    if s < 0 or e > len(text) or (s, e) in seen:
+                kind = target[0]
+                if kind == "V":
+                    cands = ((a, b, target[1], target[2], target[3]),)
+                else:
+                    chars = target[2]
+                    if kind == "P":
+                        if not ((b < n_text and text[b] in chars) or (b + 1 < n_text and text[b + 1] in chars)):
+                            continue
+                    elif not ((a > 0 and text[a - 1] in chars) or (a > 1 and text[a - 2] in chars)):
                         continue
-                    w = text[s:e]
-                    edit = _edit(w, t.text)
-                    if edit and self._accept(idx, text, s, e, t, *edit):
-                        seen.add((s, e))
-                        found.append((s, e, t, *edit))
-                        break
+                    cands = _near(idx, text, a, b, kind, target[1])
+                for cand in cands:
+                    if (cand[0], cand[1]) not in seen and self._accept(idx, text, *cand):
+                        seen.add((cand[0], cand[1]))
+                        found.append(cand)
         found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         for s, e, t, op, j in found:
             if s < taken_until:
