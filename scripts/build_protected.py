@@ -93,7 +93,7 @@ def official_phrases(data: Path) -> list[str]:
     for name in ("wordlist-公文写作.txt", "vocab-公文写作.txt"):
         for line in (data / "ecspell-extra" / name).read_text("utf-8-sig").splitlines():
             w = line.split("\t")[0].strip()
-            if CJK.match(w) and 4 <= len(w) <= 12 and not NUMERAL & set(w) and "第" not in w:
+            if CJK.match(w) and 6 <= len(w) <= 12 and not NUMERAL & set(w) and "第" not in w:
                 words.add(w)
     return sorted(words)
 
@@ -236,9 +236,9 @@ def main() -> None:
 
     off = [w for w in official_phrases(data) if w not in set(idi)]
     write("official-phrases.txt", header(
-        "公文常用词语（4-12 字）",
+        "公文常用词语（6-12 字）",
         "ECSpell wordlist-公文写作.txt 和 vocab-公文写作.txt（aopolin-lv/ECSpell，MIT 许可）",
-        f"{build}：只留全为汉字、4-12 字的条目，去掉已在成语表中的", "词语<TAB>规则"),
+        f"{build}：只留全为汉字、6-12 字的条目（4-5 字的两半都是常用词，逐处比对太慢，也容易误报），去掉已在成语表中的", "词语<TAB>规则"),
         [f"{w}\tT014" for w in off])
 
     form = formulations(data, min_docs=4, min_count=8, limit=3000)

@@ -127,7 +127,7 @@ def load_index(codes: set[str], folder: Path | None = None) -> Index:
 def _near(idx: "Index", text: str, a: int, b: int, side: str, lengths: tuple[int, ...]
           ) -> Iterator[tuple[int, int, Term, str, int]]:
     """Spans one edit away from a term of one of ``lengths`` whose half is text[a:b]."""
-    terms, wild, dele = idx.terms, idx.wild, idx.dele
+    terms, wild, dele, confusion = idx.terms, idx.wild, idx.dele, idx.confusion
     h = b - a
     for n in lengths:
         if side == "P":
@@ -143,7 +143,8 @@ def _near(idx: "Index", text: str, a: int, b: int, side: str, lengths: tuple[int
             continue
         for k in range(lo, hi):
             for t, kk in wild.get(w[:k] + "\0" + w[k + 1:], ()):
-                yield s, e, t, "sub", k
+                if w[k] in confusion.get(t.text[k], "") or (t.strict and n >= 5 and 0 < k < n - 1):
+                    yield s, e, t, "sub", k
         for k in range(lo, hi - 1):
             t = terms.get(w[:k] + w[k + 1] + w[k] + w[k + 2:])
             if t is not None and len(t.text) == n:
