@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -265,7 +266,23 @@ def main() -> None:
         "同音或模糊音（z/zh c/ch s/sh n/l en/eng in/ing an/ang）",
         f"{build}：只留在政府工作报告、党代会报告和法律法规语料中出现至少 20 次的常用字",
         "字<TAB>易混字"), [f"{c}\t{n}" for c, n in sorted(conf.items())])
+    write_index()
+
+
+def write_index() -> None:
+    """near-index.json: the lexicons expanded for the detector (halves, masked terms), so a
+    start does not redo it (src/gkcheck/detectors/nearmiss.py index_data)."""
+    sys.path.insert(0, str(REPO / "src"))
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+
+    data = index_data(OUT)
+    (OUT / ARTEFACT).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                                "utf-8")
+    print(f"{ARTEFACT}: {len(data['patterns'])} patterns, {len(data['terms'])} terms")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--index-only"]:
+        write_index()
+    else:
+        main()
