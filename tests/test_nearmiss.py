@@ -98,3 +98,24 @@ def test_eval_synthetic_runs_on_a_small_slice(capsys):
     assert len(res["clean_flagged"]) <= 0.02 * res["clean"]
     assert res.get("samples_errors", 0) == 0
     assert "recall" in capsys.readouterr().out
+
+
+def test_shipped_index_is_built_from_the_lexicons():
+    """dictionaries/protected/near-index.json is what scripts/build_protected.py makes of the
+    lexicon files beside it: re-run `scripts/build_protected.py --index-only` after editing them."""
+    import json
+
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+    from gkcheck.resources import data_dir
+
+    folder = data_dir("dictionaries") / "protected"
+    assert json.loads((folder / ARTEFACT).read_text("utf-8")) == \
+        json.loads(json.dumps(index_data(folder), ensure_ascii=False))
+
+
+def test_lexicon_files_have_provenance_headers():
+    from gkcheck.resources import data_dir
+
+    for path in sorted((data_dir("dictionaries") / "protected").glob("*.txt")):
+        head = path.read_text("utf-8").splitlines()[:3]
+        assert head[0].startswith("# title:") and head[1].startswith("# basis:"), path.name
