@@ -35,6 +35,7 @@ STOP = set("的 了 和 与 及 是 在 为 要 把 对 等 也 都 并 中 上 
            "提高 实现 全面 积极 努力 必须 要求 能够 可以 不断 切实 认真 深入 重点 主要 重要 今年 去年 "
            "当前 目前 工作 问题 方面 同志 代表 政府 国家 我国 各级 经济 社会 发展 建设 改革".split())
 
+MIN_PHRASE = 6   # 4-5 character phrases: 8% instead of 3% of odw misspellings, but 4x slower (docs/detection-quality.md)
 NUMERAL = set("一二三四五六七八九十百千万亿两几")
 CONGRESS_YEAR = {12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002, 17: 2007, 18: 2012, 19: 2017,
                  20: 2022}
@@ -94,7 +95,7 @@ def official_phrases(data: Path) -> list[str]:
     for name in ("wordlist-公文写作.txt", "vocab-公文写作.txt"):
         for line in (data / "ecspell-extra" / name).read_text("utf-8-sig").splitlines():
             w = line.split("\t")[0].strip()
-            if CJK.match(w) and 6 <= len(w) <= 12 and not NUMERAL & set(w) and "第" not in w:
+            if CJK.match(w) and MIN_PHRASE <= len(w) <= 12 and not NUMERAL & set(w) and "第" not in w:
                 words.add(w)
     return sorted(words)
 
