@@ -57,8 +57,9 @@ def split_of(key: str) -> str:
     return "heldout" if hashlib.sha1(key.encode("utf-8")).digest()[0] & 1 else "tune"
 
 
-def inject(rng: random.Random, term: str, confusion: dict[str, str]) -> tuple[str, int, int] | None:
-    """(wrong form, first changed index, last changed index + 1) or None."""
+def inject(rng: random.Random, term: str, confusion: dict[str, str]) -> tuple[str, int, int, str] | None:
+    """(wrong form, first changed index, last changed index + 1, kind) or None; kind is the
+    edit and whether it touches the first or last character (``sub-edge``, ``swap-inner``...)."""
     n = len(term)
     kinds = ["sub", "sub", "sub", "swap"] + (["del"] if n >= 5 else [])
     kind = rng.choice(kinds)
@@ -67,18 +68,22 @@ def inject(rng: random.Random, term: str, confusion: dict[str, str]) -> tuple[st
         near = confusion.get(term[j], "")
         if not near:
             return None
-        return term[:j] + rng.choice(near) + term[j + 1:], j, j + 1
+        return term[:j] + rng.choice(near) + term[j + 1:], j, j + 1, _kind("sub", j, j, n)
     if kind == "swap":
         j = rng.randrange(n - 1)
         if term[j] == term[j + 1]:
             return None
-        return term[:j] + term[j + 1] + term[j] + term[j + 2:], j, j + 2
+        return term[:j] + term[j + 1] + term[j] + term[j + 2:], j, j + 2, _kind("swap", j, j + 1, n)
     j = rng.randrange(1, n - 1)
-    return term[:j] + term[j + 1:], j, j
+    return term[:j] + term[j + 1:], j, j, "del-inner"
 
 
-def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str, str, int, int, str]]:
-    """(clean sentence, injected sentence, changed start, changed end, rule) for one split."""
+def _kind(op: str, first: int, last: int, n: int) -> str:
+    return f"{op}-edge" if first == 0 or last == n - 1 else f"{op}-inner"
+
+
+def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str, str, int, int, str, str]]:
+    """(clean sentence, injected sentence, changed start, changed end, rule, kind) for one split."""
     import ahocorasick_rs
     import rjieba
 
@@ -98,10 +103,11 @@ def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str
             made = inject(rng, t.text, index.confusion)
             if not made:
                 continue
-            wrong, a, b = made
+            wrong, a, b, kind = made
             if wrong in index.known or rjieba.has_word(wrong):
                 continue
-            cases.append((sentence, sentence[:s] + wrong + sentence[e:], s + a, s + max(b, a + 1), t.code))
+            cases.append((sentence, sentence[:s] + wrong + sentence[e:], s + a, s + max(b, a + 1), t.code,
+                          kind))
     rng.shuffle(cases)
     return cases[:limit] if limit else cases
 
@@ -119,15 +125,20 @@ def _covers(text: str, match: str, a: int, b: int) -> bool:
 def evaluate(checker: Checker, cases) -> dict:
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    kinds_found: Counter[str] = Counter()
+    kinds_total: Counter[str] = Counter()
     clean_flagged = []
-    for clean, wrong, a, b, code in cases:
+    for clean, wrong, a, b, code, kind in cases:
         total[code] += 1
+        kinds_total[kind] += 1
         hits = [f for f in checker.check_text(wrong) if f.rule in CODES]
         if any(_covers(wrong, f.match, a, b) for f in hits):
             found[code] += 1
+            kinds_found[kind] += 1
         if [f for f in checker.check_text(clean) if f.rule in CODES]:
             clean_flagged.append(clean)
-    return {"found": found, "total": total, "clean": len(cases), "clean_flagged": clean_flagged}
+    return {"found": found, "total": total, "clean": len(cases), "clean_flagged": clean_flagged,
+            "kinds_found": kinds_found, "kinds_total": kinds_total}
 
 
 def odw_correct(checker: Checker, path: Path) -> tuple[int, list[str]]:
@@ -161,6 +172,10 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"| {code} | {n} | {k} | {k / n:.1%} |")
     n, k = sum(res["total"].values()), sum(res["found"].values())
     print(f"| all | {n} | {k} | {k / n:.1%} |" if n else "| all | 0 | 0 | - |")
+    print("| error kind | injected | found | recall |\n|---|---|---|---|")
+    for kind in sorted(res["kinds_total"]):
+        n, k = res["kinds_total"][kind], res["kinds_found"][kind]
+        print(f"| {kind} | {n} | {k} | {k / n:.1%} |")
     fa = len(res["clean_flagged"])
     print(f"clean sentences flagged: {fa} of {res['clean']} ({fa / max(1, res['clean']):.2%})")
     if args.show:
