@@ -281,9 +281,10 @@ class NearMissDetector:
             if n < 5 or j == 0 or j == n - 1 or (not t.strict and t.text[j] in FUNCTION):
                 return False    # 取得新进展 / 取得新的进展
         elif op == "ins":
-            if n < 4 or j == 0 or j == len(w) - 1 or w[j] in FUNCTION:
+            doubled = w[j] in (w[j - 1], w[j + 1])
+            if n < 4 or j == 0 or j == len(w) - 1 or (w[j] in FUNCTION and not doubled):
                 return False    # 人民代表大会的常务委员会
-            if not t.strict and w[j] not in (w[j - 1], w[j + 1]):
+            if not t.strict and not doubled:
                 return False
         elif op == "swap" and not t.strict:
             import rjieba
@@ -356,8 +357,10 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
             rest = word[:j - k] + word[j - k + 1:]
             if len(rest) >= 2 and rjieba.has_word(rest):
                 return False
-    if op == "ins" and j in {te for _, _, te in rjieba.tokenize(t.text, hmm=False)}:
-        return False        # 人民对政府: a word put between two words of 人民政府, not a typo in it
+    if op == "ins":
+        left, right = rjieba.cut(w[:j], hmm=False), rjieba.cut(w[j + 1:], hmm=False)
+        if left and right and len(left[-1]) >= 2 and len(right[0]) >= 2:
+            return False    # 人民对政府: a word put between two words of 人民政府, not a typo in it
     if op == "swap" or (op != "sub" and (t.strict or t.code in EDGE_SHY)):
         inner = [tok for tok, ts, te in rjieba.tokenize(w, hmm=False)]
         if all(len(tok) >= 2 for tok in inner):
