@@ -95,6 +95,7 @@ def test_lexicons_are_not_loaded_when_the_rules_are_off():
 SHARED = next((p / "shared" for p in REPO.parents[:3] if (p / "shared" / "data").is_dir()), None)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SHARED is None, reason="shared data not found")
 def test_eval_synthetic_runs_on_a_small_slice(capsys):
     spec = importlib.util.spec_from_file_location("eval_synthetic", REPO / "scripts" / "eval_synthetic.py")

@@ -108,7 +108,7 @@ def index_data(folder: Path) -> dict:
                 for j in range(1, n - 1):
                     dele.setdefault(w[:j] + w[j + 1:], []).extend((i, j))
             swapped = w[:m - 1] + w[m] + w[m - 1] + w[m + 1:]
-            if strict and swapped != w and swapped not in known:   # a swap across the halves
+            if (strict or code == "T013") and swapped != w and swapped not in known:   # across the halves
                 targets.setdefault(swapped, []).append(["V", i, "swap", m - 1])
         else:
             for j, c in enumerate(w):
@@ -297,7 +297,7 @@ class NearMissDetector:
         before = text[s - 1] if s > 0 else ""
         if n == 2 and before and _is_cjk(before) and before not in LEVELS:
             return False
-        if op == "sub" and j == 0 and not t.strict and before and _is_cjk(before):
+        if op == "sub" and j == 0 and not t.strict and t.code != "T013" and before and _is_cjk(before):
             return False    # 小江镇政府: the first character may belong to a name before it
         if _in_title(text, s) and not t.strict:
             return False
