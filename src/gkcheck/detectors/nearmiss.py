@@ -295,8 +295,6 @@ class NearMissDetector:
                                  for a in self._allowed):
             return False
         before = text[s - 1] if s > 0 else ""
-        if n == 2 and before and _is_cjk(before) and before not in LEVELS:
-            return False
         if op == "sub" and j == 0 and not t.strict and t.code != "T013" and before and _is_cjk(before):
             return False    # 小江镇政府: the first character may belong to a name before it
         if _in_title(text, s) and not t.strict:
@@ -335,13 +333,19 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
             hi = min(hi, k)
     bounds: set[int] = set()
     covering = None
+    previous = ""
     for tok, ts, te in rjieba.tokenize(text[lo:hi], hmm=False):
         bounds.add(ts + lo)
         bounds.add(te + lo)
+        if te + lo == s:
+            previous = tok
         if op == "sub" and ts + lo <= s + j < te + lo:
             covering = tok
     if s not in bounds or e not in bounds:
         return False        # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
+    if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS and len(previous) < 2:
+        return False        # 市卫健委: after a lone character (卫) a 2-character name may be part of
+                            # an abbreviation jieba does not know; after a word (数字政复) or a level it is not
     if op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text:
         return False        # 扫黑险恶 (险恶) is reported only because 扫黑除恶 is a strict term
     if op in ("del", "sub") and (op == "del" or (not t.strict and t.code in EDGE_SHY and j in (0, n - 1))):
