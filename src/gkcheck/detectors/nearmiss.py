@@ -40,6 +40,8 @@ _BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[]
 # 卫健委 is not a misspelt 监委
 LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
 FUNCTION = set("的之和与及了而或并")   # left out of a phrase, these change the wording, not the spelling
+# single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
+LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将")
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
@@ -274,6 +276,8 @@ class NearMissDetector:
             wrong, right = w[j], t.text[j]
             if not t.strict and (wrong in FUNCTION or right in FUNCTION):
                 return False    # 全国各族人民的团结 / 全国各族人民大团结
+            if wrong in LONE and (n == 2 or j in (0, n - 1)):
+                return False    # 向镇人民政府, 驾驶人有: a word of its own beside the rest
             if wrong not in idx.confusion.get(right, "") and not (
                     t.strict and n >= 5 and 0 < j < n - 1):
                 return False
@@ -343,6 +347,12 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
             covering = tok
     if s not in bounds or e not in bounds:
         return False        # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
+    if n == 2 or op == "del":
+        # jieba with its HMM joins unknown neighbours into words (事发地, 驾驶人): a candidate that
+        # cuts such a word is a remainder of it, not a misspelt term
+        hmm = {x for _, ts, te in rjieba.tokenize(text[lo:hi], hmm=True) for x in (ts + lo, te + lo)}
+        if s not in hmm or e not in hmm:
+            return False
     if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS and len(previous) < 2:
         return False        # 市卫健委: after a lone character (卫) a 2-character name may be part of
                             # an abbreviation jieba does not know; after a word (数字政复) or a level it is not
@@ -355,12 +365,20 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
         # belong to a longer word (市人民政府 → 县人民政府, 社会保障法 → 社会保障是: they do not)
         word, k = next(((tok, ts) for tok, ts, te in rjieba.tokenize(t.text, hmm=False) if ts <= j < te),
                        ("", 0))
+        if word == t.text and n > 4:    # a name that is one jieba word: its parts (海关 in …海关)
+            parts = [(te - ts, tok, ts) for tok, ts, te in rjieba.tokenize(t.text, mode="search", hmm=False)
+                     if ts <= j < te and 2 <= te - ts < n]
+            if parts:
+                _, word, k = min(parts)
         if len(word) < 2:
             return False
         if op == "del":
             rest = word[:j - k] + word[j - k + 1:]
             if len(rest) >= 2 and rjieba.has_word(rest):
                 return False
+            if len(rest) == 1 and (k == 0 or k + len(word) == n):
+                return False    # 事发地人民政府 (地方人民政府), 中华人民共和国关境 (海关): a lone
+                                # character left at the edge belongs to the text beside it
     if op == "ins":
         left, right = rjieba.cut(w[:j], hmm=False), rjieba.cut(w[j + 1:], hmm=False)
         if left and right and len(left[-1]) >= 2 and len(right[0]) >= 2:
