@@ -41,7 +41,7 @@ _BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[]
 LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
 FUNCTION = set("的之和与及了而或并")   # left out of a phrase, these change the wording, not the spelling
 # single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
-LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将")
+LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得")
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
