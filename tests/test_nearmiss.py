@@ -139,3 +139,11 @@ def test_lexicon_files_have_provenance_headers():
     for path in sorted((data_dir("dictionaries") / "protected").glob("*.txt")):
         head = path.read_text("utf-8").splitlines()[:3]
         assert head[0].startswith("# title:") and head[1].startswith("# basis:"), path.name
+
+
+def test_a_listed_wrong_form_is_reported_once_by_its_dictionary_rule(checker):
+    found = [(f.rule, f.match) for f in checker.check_text("人民检查院提起公诉。") if f.rule.startswith("T")]
+    assert found == [("T001", "人民检查院")]
+    alone = Checker(Config(ignore=("T001",)))
+    assert [(f.rule, f.match) for f in alone.check_text("人民检查院提起公诉。") if f.rule in CODES] == \
+        [("T010", "人民检查院")]

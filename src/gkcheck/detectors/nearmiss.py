@@ -214,9 +214,21 @@ def _is_cjk(s: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" for c in s)
 
 
+def _listed_wrong_forms(config: Config, rules: dict[str, Rule], enabled: set[str]) -> frozenset[str]:
+    """Wrong forms the dictionary rules (T001, E...) already report: a span one of them covers is
+    left to that rule, so an editor does not see 人民检查院 twice."""
+    from .dictionary import load_entries
+
+    codes = {c for c in enabled if rules[c].detector == "dictionary"}
+    entries, _ = load_entries(config, codes)
+    return frozenset(e.match for e in entries)
+
+
 class NearMissDetector:
     def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
         self._codes = {c for c in enabled if rules[c].detector == "nearmiss"}
+        self._config, self._rules, self._enabled = config, rules, enabled
+        self._listed: frozenset[str] | None = None
         allowed = set(config.allow)
         for path in config.allowlists:
             allowed.update(load_allowlist(path))
@@ -259,6 +271,11 @@ class NearMissDetector:
                     if (cand[0], cand[1]) not in seen and self._accept(idx, text, *cand):
                         seen.add((cand[0], cand[1]))
                         found.append(cand)
+        if found:
+            if self._listed is None:
+                self._listed = _listed_wrong_forms(self._config, self._rules, self._enabled)
+            listed = self._listed
+            found = [c for c in found if not _listed_here(text, c[0], c[1], listed)]
         found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         for s, e, t, op, j in found:
             if s < taken_until:
@@ -304,6 +321,16 @@ class NearMissDetector:
         if _in_title(text, s) and not t.strict:
             return False
         return _segmentation_agrees(text, s, e, t, op, j)
+
+
+def _listed_here(text: str, s: int, e: int, listed: frozenset[str]) -> bool:
+    """A listed wrong form overlaps text[s:e] (checked on the substrings around the span)."""
+    lo, hi = max(0, s - 8), min(len(text), e + 8)
+    for i in range(lo, e):
+        for j in range(max(i + 2, s + 1), min(hi, i + 16) + 1):
+            if text[i:j] in listed:
+                return True
+    return False
 
 
 def _overlaps(text: str, word: str, s: int, e: int) -> bool:
