@@ -23,6 +23,7 @@ from typing import Iterator, NamedTuple
 
 from ..config import Config
 from ..dictionary import load_allowlist
+from ..matcher import CHUNK_CHARS
 from ..model import Hit
 from ..resources import data_dir
 from ..rules import Rule
@@ -251,7 +252,7 @@ class NearMissDetector:
         taken_until = -1
         found = []
         n_text = len(text)
-        for pi, a, b in idx.matcher.find_matches_as_indexes(text, overlapping=True):
+        for pi, a, b in _matches(idx.matcher, text):
             for target in idx.targets[pi]:
                 kind = target[0]
                 if kind == "V":
@@ -321,6 +322,20 @@ class NearMissDetector:
         if _in_title(text, s) and not t.strict:
             return False
         return _segmentation_agrees(text, s, e, t, op, j)
+
+
+def _matches(matcher, text: str) -> Iterator[tuple[int, int, int]]:
+    """Overlapping matches, long texts in pieces cut at line breaks (no term holds one): a 20 MB
+    text in one call would hold ~6 million match tuples and ahocorasick-rs's offset table at once."""
+    pos, n = 0, len(text)
+    while pos < n:
+        cut = text.rfind("\n", pos, pos + CHUNK_CHARS) + 1 if pos + CHUNK_CHARS < n else n
+        if cut <= pos:
+            cut = n
+        for pi, a, b in matcher.find_matches_as_indexes(text[pos:cut] if pos or cut < n else text,
+                                                        overlapping=True):
+            yield pi, a + pos, b + pos
+        pos = cut
 
 
 def _listed_here(text: str, s: int, e: int, listed: frozenset[str]) -> bool:
