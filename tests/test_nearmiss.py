@@ -1,0 +1,149 @@
+"""Near-miss rules T010-T014: a table of texts and the finding each must (or must not) give,
+allow-lists, and the synthetic evaluation on a small slice."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from gkcheck import Checker, Config
+from gkcheck.detectors.nearmiss import CODES
+
+REPO = Path(__file__).resolve().parents[1]
+
+TABLE = [
+    ("中华人民共合国成立七十五周年。", ("T010", "中华人民共合国", "中华人民共和国")),
+    ("中共人民共和国国务院令。", ("T010", "中共人民共和国", "中华人民共和国")),
+    ("中华人民大和国宪法。", ("T010", "中华人民大和国", "中华人民共和国")),
+    ("请到县攻府办公室领取。", ("T010", "攻府", "政府")),
+    ("深入推进扫黑险恶常态化。", ("T011", "扫黑险恶", "扫黑除恶")),
+    ("黑龙江省齐齐哈市人民政府。", ("T012", "齐齐哈市", "齐齐哈尔市")),
+    ("各部门不能各自为阵。", ("T013", "各自为阵", None)),
+    ("坚持标本兼制。", ("T013", "标本兼制", "标本兼治")),
+    ("不能照班照抄外地经验。", ("T013", "照班照抄", "照搬照抄")),
+    ("要防微杜建。", ("T013", "防微杜建", "防微杜渐")),
+    ("确保数据准确无悟。", ("T013", "准确无悟", "准确无误")),
+    ("工作开展得有条不絮。", ("T013", "有条不絮", "有条不紊")),
+    ("收到事半功备的效果。", ("T013", "事半功备", "事半功倍")),
+    ("中华人民共和和国成立。", ("T010", "中华人民共和和国", "中华人民共和国")),
+    ("由区房屋行政理部门责令限期改正。", ("T014", "行政理部门", "行政管理部门")),
+    ("关产业发展，育培新的经济增长点。", ("T011", "育培新的经济增长点", "培育新的经济增长点")),
+    ("中华人民共和国成立七十五周年。", None),
+    ("充分发挥人民对政府的监督作用。", None),
+    ("机动车驾驶人有下列行为之一的。", None),
+    ("除非请求人能证明在其他地方修理。", None),
+    ("事发地人民政府可以指定有关部门。", None),
+    ("向镇人民政府提出申请。", None),
+    ("横琴与中华人民共和国关境内其他地区。", None),
+    ("倡导教师学为人师、行为世范。", None),
+    ("加快数字政复建设。", ("T010", "政复", "政府")),
+    ("履行府政职责，必须依法。", ("T010", "府政", "政府")),
+    ("河南省人民大表大会常务委员会关于修改的决定。", ("T010", "人民大表大会常务委员会", "人民代表大会常务委员会")),
+    ("坚持走中国特色自主创新道路。", None),
+    ("加大对西部地区的支持。", None),
+    ("同民主党派合作共事。", None),
+    ("社会保障是社会安定的重要保证。", None),
+    ("人民代表大会的常务委员会。", None),
+    ("全国各族人民的团结。", None),
+    ("市卫健委主办的微信公众号。", None),
+    ("县卫健委、县商务局未按要求落实。", None),
+    ("小江镇政府。", None),
+    ("最高人民法院刑事审判第一庭。", None),
+    ("市人民检察院检察委员会委员。", None),
+    ("村务监督委员会召集村民会议。", None),
+    ("区、县人民政府应当加强领导。", None),
+    ("收到事倍功半的效果。", None),
+    ("各部门不能各自为政。", None),
+    ("放开市场、放活主体。", None),
+    ("坚定不移推进中国现代化建设。", None),
+    ("人心险恶，不可不防。", None),
+    ("坚持执政为民，执政服务人民。", None),
+    ("《关于印发各自为阵问题整改方案的通知》", None),   # a quoted title: idioms left alone
+]
+
+
+@pytest.mark.parametrize("text,expected", TABLE, ids=[t for t, _ in TABLE])
+def test_table(checker, text, expected):
+    found = [(f.rule, f.match, f.suggestion) for f in checker.check_text(text) if f.rule in CODES]
+    if expected is None:
+        assert found == []
+        return
+    code, match, suggestion = expected
+    assert [(r, m) for r, m, _ in found] == [(code, match)]
+    if suggestion:
+        assert found[0][2] == suggestion
+
+
+def test_finding_says_which_term_it_is_near(checker):
+    (f,) = [f for f in checker.check_text("中华人民共合国成立。") if f.rule == "T010"]
+    assert f.severity == "error" and f.category == "expression"
+    assert "中华人民共和国" in f.note and "错字" in f.note
+
+
+def test_broken_state_name_inside_a_title_is_still_reported(checker):
+    found = [f for f in checker.check_text("《中华人民共合国宪法》") if f.rule == "T010"]
+    assert [f.match for f in found] == ["中华人民共合国"]
+
+
+def test_allow_words_suppress_near_misses():
+    text = "坚持标本兼制。"
+    assert [f.rule for f in Checker().check_text(text) if f.rule in CODES] == ["T013"]
+    assert not [f for f in Checker(Config(allow=("标本兼制",))).check_text(text) if f.rule in CODES]
+    assert not [f for f in Checker(Config(ignore=("T013",))).check_text(text) if f.rule in CODES]
+
+
+def test_lexicons_are_not_loaded_when_the_rules_are_off():
+    checker = Checker(Config(ignore=CODES))
+    checker.check_text("坚持标本兼制。")
+    assert all(getattr(d, "_index", None) is None for _, d in checker._detectors)
+
+
+SHARED = next((p / "shared" for p in REPO.parents[:3] if (p / "shared" / "data").is_dir()), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SHARED is None, reason="shared data not found")
+def test_eval_synthetic_runs_on_a_small_slice(capsys):
+    spec = importlib.util.spec_from_file_location("eval_synthetic", REPO / "scripts" / "eval_synthetic.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_synthetic", module)
+    spec.loader.exec_module(module)
+    res = module.main(["--limit", "150", "--law-docs", "20", "--data", str(SHARED / "data")])
+    total = sum(res["total"].values())
+    assert total >= 100
+    assert sum(res["found"].values()) >= 0.45 * total   # measured 0.55 on this slice (docs/detection-quality.md)
+    assert len(res["clean_flagged"]) <= 0.02 * res["clean"]
+    assert res.get("samples_errors", 0) == 0
+    assert "recall" in capsys.readouterr().out
+
+
+def test_shipped_index_is_built_from_the_lexicons():
+    """dictionaries/protected/near-index.json is what scripts/build_protected.py makes of the
+    lexicon files beside it: re-run `scripts/build_protected.py --index-only` after editing them."""
+    import json
+
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+    from gkcheck.resources import data_dir
+
+    folder = data_dir("dictionaries") / "protected"
+    assert json.loads((folder / ARTEFACT).read_text("utf-8")) == \
+        json.loads(json.dumps(index_data(folder), ensure_ascii=False))
+
+
+def test_lexicon_files_have_provenance_headers():
+    from gkcheck.resources import data_dir
+
+    for path in sorted((data_dir("dictionaries") / "protected").glob("*.txt")):
+        head = path.read_text("utf-8").splitlines()[:3]
+        assert head[0].startswith("# title:") and head[1].startswith("# basis:"), path.name
+
+
+def test_a_listed_wrong_form_is_reported_once_by_its_dictionary_rule(checker):
+    found = [(f.rule, f.match) for f in checker.check_text("人民检查院提起公诉。") if f.rule.startswith("T")]
+    assert found == [("T001", "人民检查院")]
+    alone = Checker(Config(ignore=("T001",)))
+    assert [(f.rule, f.match) for f in alone.check_text("人民检查院提起公诉。") if f.rule in CODES] == \
+        [("T010", "人民检查院")]
