@@ -128,18 +128,24 @@ def mask_text(text: str, policy: MaskPolicy = DEFAULT_POLICY, *,
     """``text`` with every piece of personal data the privacy rules would report masked by
     ``policy`` (under-masked values are masked further), and the list of what was masked."""
     from ..detectors.privacy import scan
+    from ..textview import normalize
 
+    # found in the text normalised for matching (zero-width characters, full-width digits ...),
+    # masked in the text as written: the characters in between stay, the digits are hidden
+    norm = normalize(text)
     out: list[str] = []
     masked: list[Masked] = []
     pos = 0
-    for cand in scan(text, today or date.today()):
-        new = mask_value(cand.value, kind=cand.kind, policy=policy, char=policy.char)
-        if new == cand.value:
+    for cand in scan(norm.text, today or date.today()):
+        start, end = norm.span(cand.start, cand.end)
+        value = text[start:end]
+        new = mask_value(value, kind=cand.kind, policy=policy, char=policy.char)
+        if new == value:
             continue
-        out.append(text[pos:cand.start])
+        out.append(text[pos:start])
         out.append(new)
-        pos = cand.end
-        masked.append(Masked(cand.kind, cand.start, cand.end, cand.value, new))
+        pos = end
+        masked.append(Masked(cand.kind, start, end, value, new))
     out.append(text[pos:])
     return "".join(out), masked
 
