@@ -33,7 +33,7 @@ class MaskPolicy:
     char: str = "*"
 
     def keep(self, kind: str) -> tuple[int, int] | None:
-        kind = {"id15": "id", "phone": "mobile"}.get(kind, kind)
+        kind = {"id15": "id", "idcode": "id", "phone": "mobile"}.get(kind, kind)
         value = getattr(self, kind, None)
         return value if isinstance(value, tuple) else None
 
@@ -89,6 +89,11 @@ def mask_value(value: str, keep_start: int | None = None, keep_end: int | None =
                 value_digits = re.sub(r"\D", "", value)
                 if len(value_digits) > 11:  # +86 / 0086 prefix stays visible
                     keep_start += len(value_digits) - 11
+            elif kind == "idcode":  # the ID inside is masked like an ID, what is around it stays
+                chars = [c for c in value if c.isalnum() or c in MASK_CHARS]
+                lead = next((i for i, c in enumerate(chars) if not c.isalpha()), len(chars))  # 学籍号 G…
+                keep_start += lead
+                keep_end += max(0, len(chars) - lead - 18)
     positions = [c.isalnum() or c in MASK_CHARS for c in value]
     n = sum(positions)
     if n == 0:
