@@ -54,6 +54,7 @@ LOOKALIKE = "\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f"
 
 _SUSPECT = re.compile(f"[{INVISIBLE}{FULLWIDTH}{LOOKALIKE}]")
 _INVISIBLE_RUN = re.compile(f"[{INVISIBLE}]+")
+INVISIBLE_CHAR = re.compile(f"[{INVISIBLE}]")
 _MAPPED_RUN = re.compile(f"[{FULLWIDTH}{LOOKALIKE}]+")
 
 

@@ -53,6 +53,12 @@ class Masked:
     masked: str
 
 
+def _invisible(c: str) -> bool:
+    from ..textview import INVISIBLE_CHAR
+
+    return INVISIBLE_CHAR.match(c) is not None
+
+
 def _guess_kind(value: str) -> str | None:
     if "@" in value:
         return "email"
@@ -94,7 +100,8 @@ def mask_value(value: str, keep_start: int | None = None, keep_end: int | None =
                 lead = next((i for i, c in enumerate(chars) if not c.isalpha()), len(chars))  # 学籍号 G…
                 keep_start += lead
                 keep_end += max(0, len(chars) - lead - 18)
-    positions = [c.isalnum() or c in MASK_CHARS for c in value]
+    # a character nobody sees (a Hangul filler is a letter to str.isalnum) is not a position
+    positions = [(c.isalnum() or c in MASK_CHARS) and not _invisible(c) for c in value]
     n = sum(positions)
     if n == 0:
         return value
