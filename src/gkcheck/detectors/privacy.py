@@ -205,9 +205,9 @@ def _masked_kind(token: str, text: str, start: int, column: Column | None) -> st
     else:
         want = None
     n = len(token)
-    if n == 20 and want in (None, "id") and token[:2] in PROVINCES and token[18] in "1234567" \
-            and token[19] in "1234":
-        return "idcode"  # 残疾人证号
+    if n == 20 and want in (None, "id") and token[:2] in PROVINCES and token[18] in "1234567*＊×" \
+            and token[19] in "1234*＊×":
+        return "idcode"  # 残疾人证号: ID + category + grade
     if n == 18 and (want in (None, "id")) and (token[:2] in PROVINCES or token[0] in MASK_CHARS):
         return "id"
     if n == 15 and (want == "id" or ID_LABEL.search(_before(text, start))):
