@@ -168,3 +168,71 @@ def test_an_invisible_letter_is_not_a_position_of_the_mask():
 
     # U+3164 HANGUL FILLER is a letter to str.isalnum but shows nothing
     assert mask_value("139\u31640797\u31641234", kind="mobile") == "139\u3164****\u31641234"
+
+
+# -- the fast paths agree with the plain definition ------------------------------------------------
+
+def _plain_normalize(text: str) -> tuple[str, list[int]]:
+    """The definition, one character at a time: what detectors see and, for each of its characters,
+    the offset in ``text``."""
+    invisible = re.compile(f"[{INVISIBLE}]")
+    table = lookalike_table()
+    out, where = [], []
+    for i, ch in enumerate(text):
+        if invisible.match(ch):
+            continue
+        out.append(table.get(ord(ch), ch))
+        where.append(i)
+    return "".join(out), where
+
+
+ALPHABET = ("截止目前申请人电话，。：（）\n 0123456789Xab\u3000"
+            "\u200b\u200d\u00ad\ufeff\x00\x01\u3164\ufe0f\U000e0101\U0001d173"
+            "１２３ＸＡａ＠．⽬⻔㇐\uf9b4\U0002f800\U0001f600")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_normalize_agrees_with_the_plain_definition(seed):
+    import random
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 300)))
+    if seed % 4 == 0:
+        text = text.replace("\U0002f800", "").replace("\U000e0101", "").replace("\U0001d173", "").replace("\U0001f600", "")
+    norm = normalize(text)
+    expected, where = _plain_normalize(text)
+    assert norm.text == expected
+    assert [norm.to_original(i) for i in range(len(expected))] == where
+    lines = text.split("\n")
+    starts = tuple(__import__("itertools").accumulate([len(t) + 1 for t in lines[:-1]], initial=0))
+    nlines = norm.text.split("\n")
+    assert norm.starts(starts) == tuple(__import__("itertools").accumulate([len(t) + 1 for t in nlines[:-1]], initial=0))
+
+
+def test_wide_string_check_agrees_with_a_search():
+    from gkcheck.textview import _ANY_ASTRAL, _wide
+
+    for text in ("", "abc", "é", "中文", "中文\U0002f800", "\U0001f600", "a" * 1000 + "\U0001f600", "中" * 5000):
+        assert _wide(text) == bool(_ANY_ASTRAL.search(text)), repr(text[:10])
+
+
+def test_dense_full_width_digits_are_mapped_a_character_at_a_time():
+    text = "号１，２" * 50_000
+    assert normalize(text).text == "号1，2" * 50_000
+
+
+def test_a_run_cut_at_a_piece_boundary_maps_the_same():
+    from gkcheck.textview import PIECE
+
+    text = "a" * (PIECE - 1) + "\u200b\u200b\u200bb\n\u200bc"
+    norm = normalize(text)
+    assert norm.text == "a" * (PIECE - 1) + "b\nc"
+    assert norm.to_original(PIECE - 1) == PIECE + 2            # the b
+    assert norm.span(PIECE - 2, PIECE) == (PIECE - 2, PIECE + 3)
+    assert norm.starts((0, PIECE + 4)) == (0, PIECE + 1)   # the run at a segment start is in it
+
+
+def test_many_distinct_lookalikes_in_many_runs_are_translated():
+    chars = [chr(c) for c in range(0xFF21, 0xFF3B)] + [chr(c) for c in range(0xFF41, 0xFF5B)] + list("⽬⻔㇐１２３４")
+    text = "，".join(chars[i % len(chars)] for i in range(100_000))
+    assert normalize(text).text == "".join(_plain_normalize(text)[0])

@@ -19,14 +19,16 @@ kept: it is correct usage that the format rules judge.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from operator import sub
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .model import Document, LazySegments, Location, Segment
 
@@ -38,24 +40,49 @@ SEP = "\n"
 # the other default-ignorable code points (Hangul fillers, variation selectors, tags), and C0/C1
 # controls except tab, line feed, form feed and carriage return (white space a reader sees as a
 # break). tests/test_normalize.py checks this against unicodedata.
-INVISIBLE = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
-             "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-             "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
-             "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff")
+INVISIBLE_BMP = ("\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
+                 "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                 "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb")
+INVISIBLE_ASTRAL = "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+INVISIBLE = INVISIBLE_BMP + INVISIBLE_ASTRAL
 # Cf characters a reader sees (Arabic number signs and the like): kept
 VISIBLE_FORMAT = "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd"
 # Mapped one to one: full-width digits and letters and the symbols that occur inside numbers and
 # addresses (＋ － ． ／ ＠ ＿); NOT the full-width punctuation of Chinese text (，：；？！（）…).
 FULLWIDTH = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff0e\uff0f\uff20\uff3f"
 FULLWIDTH_SYMBOLS = "＋－．／＠＿"
-# CJK radicals (supplement and Kangxi) and compatibility ideographs: mapped to the unified
-# ideograph they look like (NFKC, and the radicals table for the supplement)
-LOOKALIKE = "\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f"
+# CJK radicals (supplement and Kangxi), CJK strokes and compatibility ideographs: mapped to the
+# unified ideograph they look like (NFKC, and dictionaries/cjk-radical-equivalents.txt)
+LOOKALIKE_BMP = "\u2e80-\u2fdf\u31c0-\u31ef\uf900-\ufaff"
+LOOKALIKE_ASTRAL = "\U0002f800-\U0002fa1f"
 
-_SUSPECT = re.compile(f"[{INVISIBLE}{FULLWIDTH}{LOOKALIKE}]")
-_INVISIBLE_RUN = re.compile(f"[{INVISIBLE}]+")
+# Two sets of patterns: a class of characters below U+10000 compiles to a bitmap (one lookup per
+# character), a class with any character above it to a list of ranges tried in turn (5x slower
+# over a 20 MB text). Most texts hold no character above U+FFFF and use the first set only.
+_SUSPECT_BMP = re.compile(f"[{INVISIBLE_BMP}{FULLWIDTH}{LOOKALIKE_BMP}]")
+_SUSPECT_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}{LOOKALIKE_ASTRAL}]")
+# A run is written [c][c]* rather than [c]+: the engine skips ahead to a possible first character
+# only when the pattern starts with a plain class (2.5x faster over a text with few runs)
+_INVISIBLE_RUNS = tuple(re.compile(f"([{c}][{c}]*)") for c in (INVISIBLE_BMP, INVISIBLE))
+_MAPPED_RUNS = tuple(re.compile(f"[{c}][{c}]*") for c in (FULLWIDTH + LOOKALIKE_BMP,
+                                                          FULLWIDTH + LOOKALIKE_BMP + LOOKALIKE_ASTRAL))
+_ANY_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 INVISIBLE_CHAR = re.compile(f"[{INVISIBLE}]")
-_MAPPED_RUN = re.compile(f"[{FULLWIDTH}{LOOKALIKE}]+")
+# CPython keeps a string in 1, 2 or 4 bytes a character (PEP 393): its size says whether it can
+# hold a character above U+FFFF without reading it
+_HEAD = sys.getsizeof("\u0100") - 4
+
+
+def _wide(text: str) -> bool:
+    """Whether ``text`` may hold a character above U+FFFF (exact on CPython, a search elsewhere)."""
+    if text.isascii():
+        return False
+    size, n = sys.getsizeof(text), len(text) + 1
+    if size == _HEAD + 4 * n:
+        return True
+    if size in (_HEAD + n, _HEAD + 2 * n):
+        return False
+    return _ANY_ASTRAL.search(text) is not None
 
 
 @cache
@@ -72,43 +99,41 @@ def lookalike_table() -> dict[int, str]:
             nfkc = unicodedata.normalize("NFKC", chr(cp))
             if nfkc != chr(cp) and len(nfkc) == 1:
                 table[cp] = nfkc
-    table.update(_radical_equivalents())
+    for cp, ideograph in _radical_equivalents().items():
+        table.setdefault(cp, ideograph)
     return table
 
 
 def _radical_equivalents() -> dict[int, str]:
-    """CJK Radicals Supplement characters NFKC leaves alone (⻔ ⻢ ⻓ ...) → the unified ideograph
-    they look like, from ``dictionaries/cjk-radical-equivalents.tsv`` (built from the Unicode
-    Character Database by scripts/build_radical_equivalents.py)."""
+    """CJK radicals and strokes NFKC leaves alone (⻔ ⻢ ㇐ ...) → the unified ideograph they look
+    like, from ``dictionaries/cjk-radical-equivalents.txt`` (built from the Unicode Character
+    Database by scripts/build_radical_equivalents.py)."""
     from .resources import data_dir
 
-    path = data_dir("dictionaries") / "cjk-radical-equivalents.tsv"
     out: dict[int, str] = {}
-    if not path.exists():
-        return out
-    with path.open(encoding="utf-8") as fh:
+    with (data_dir("dictionaries") / "cjk-radical-equivalents.txt").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
                 continue
-            radical, ideograph = line.rstrip("\n").split("\t")[:2]
+            radical, ideograph = line.split("\t")[:2]
             if len(radical) == 1 and len(ideograph) == 1:
-                out.setdefault(ord(radical), ideograph)
+                out[ord(radical)] = ideograph
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Normalized:
     """``text`` normalised for matching, and how to map its offsets back to ``original``.
 
-    Mapping keeps offsets (one character for one); only removal moves them: ``cuts[k]`` is the
-    offset in ``text`` where the k-th removed run was, ``shifts[k]`` the characters removed up
-    to and including it."""
+    Mapping keeps offsets (one character for one); only removal moves them: the k-th removed run
+    started at ``run_starts[k]`` in ``original`` and at ``cuts[k]`` in ``text``, and ``shifts[k]``
+    characters were removed up to and including it."""
 
     text: str
     original: str
-    cuts: tuple[int, ...] = ()
-    shifts: tuple[int, ...] = ()
-    removed: tuple[tuple[int, int], ...] = ()  # the removed runs, as spans of ``original``
+    cuts: Sequence[int] = ()
+    shifts: Sequence[int] = ()
+    run_starts: Sequence[int] = ()
 
     @property
     def changed(self) -> bool:
@@ -129,38 +154,76 @@ class Normalized:
         o_start = self.to_original(start)
         return o_start, (self.to_original(end - 1) + 1 if end > start else o_start)
 
+    def starts(self, original_starts: tuple[int, ...]) -> tuple[int, ...]:
+        """Segment starts in ``text`` from those in ``original``: each less what was removed before
+        it (a removed run never holds the separator, so it lies wholly before or after a start)."""
+        if not self.run_starts:
+            return original_starts
+        before = array("q", [0])
+        before.extend(self.shifts)
+        removed = map(before.__getitem__, map(bisect_left, repeat(self.run_starts), original_starts))
+        return tuple(map(sub, original_starts, removed))
+
 
 def normalize(text: str) -> Normalized:
-    """``text`` for matching (see the module doc). One regular-expression search when there is
-    nothing to normalise; otherwise work per run of affected characters, never per character."""
-    if _SUSPECT.search(text) is None:
+    """``text`` for matching (see the module doc). One bitmap search when there is nothing to
+    normalise; otherwise passes in C (re.split, str.replace, map and accumulate over arrays), with
+    a Python step per piece of text, per run of mapped characters while they are few, never per
+    character."""
+    wide = _wide(text)
+    if _SUSPECT_BMP.search(text) is None and not (wide and _SUSPECT_ASTRAL.search(text)):
         return Normalized(text, text)
-    removed = tuple(m.span() for m in _INVISIBLE_RUN.finditer(text))
-    cuts: list[int] = []
-    shifts: list[int] = []
-    gone = 0
-    for s, e in removed:
-        cuts.append(s - gone)
-        gone += e - s
-        shifts.append(gone)
-    out = _INVISIBLE_RUN.sub("", text) if removed else text
-    if _MAPPED_RUN.search(out) is not None:
-        table = lookalike_table()
-        out = _MAPPED_RUN.sub(lambda m: m.group().translate(table), out)
+    out, cuts, shifts, run_starts = _drop_invisible(text, _INVISIBLE_RUNS[wide])
+    out = _map_lookalikes(out, _MAPPED_RUNS[wide])
     if out == text:
         return Normalized(text, text)
-    return Normalized(out, text, tuple(cuts), tuple(shifts), removed)
+    return Normalized(out, text, cuts, shifts, run_starts)
 
 
-def normalized_starts(starts: tuple[int, ...], removed: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
-    """Segment starts in the normalised text: each start less what was removed before it (a
-    removed run never holds the separator, so it lies wholly before or after a start)."""
-    if not removed:
-        return starts
-    diff = [0] * (len(starts) + 1)
-    for s, e in removed:
-        diff[bisect_right(starts, s)] += e - s
-    return tuple(map(sub, starts, accumulate(diff[:-1])))
+PIECE = 1 << 20  # characters split at a time: bounds the memory of a text full of invisible runs
+
+
+def _drop_invisible(text: str, runs: re.Pattern[str]) -> tuple[str, array, array, array]:
+    """``text`` without the characters ``runs`` matches, and where the removed runs were. Done a
+    piece at a time (a run cut at a piece's end is two runs at the same place, which maps the same)."""
+    kept: list[str] = []
+    cuts, shifts, run_starts = array("q"), array("q"), array("q")
+    gone = 0
+    for at in range(0, len(text), PIECE):
+        parts = runs.split(text[at:at + PIECE])  # kept, removed, kept, ..., kept (the pattern captures)
+        if len(parts) == 1:
+            kept.append(parts[0])
+            continue
+        lengths = array("q", map(len, parts))
+        ends = array("q", accumulate(lengths, initial=at))[1:]   # where each part ends in text
+        removed = lengths[1::2]
+        run_starts.extend(ends[0::2][:-1])
+        new_shifts = array("q", accumulate(removed, initial=gone))[1:]
+        cuts.extend(map(sub, ends[0::2][:-1], chain((gone,), new_shifts)))
+        shifts.extend(new_shifts)
+        gone = new_shifts[-1]
+        kept.extend(parts[0::2])
+    return "".join(kept), cuts, shifts, run_starts
+
+
+def _map_lookalikes(text: str, runs: re.Pattern[str]) -> str:
+    """``text`` with full-width forms, radicals and compatibility ideographs mapped, by the cheapest
+    of: run by run (a Python call per run, ~250 times a character's share of a C pass), one
+    str.replace pass per distinct character (a text full of full-width digits has ten), or
+    str.translate (a dictionary lookup per character, ~60 times a C pass's share)."""
+    found = runs.findall(text)
+    if not found:
+        return text
+    table = lookalike_table()
+    present = set("".join(found))
+    by_run, by_char, by_table = 250 * len(found), len(present) * len(text), 60 * len(text)
+    if by_run <= min(by_char, by_table):
+        return runs.sub(lambda m: m.group().translate(table), text)
+    if by_char <= by_table:
+        for ch in present:
+            text = text.replace(ch, table.get(ord(ch), ch))
+        return text
+    return text.translate(table)
 
 
 @dataclass(frozen=True)
@@ -191,7 +254,7 @@ class TextView:
         norm = normalize(joined)
         if not norm.changed:
             return cls(document, joined, starts)
-        return cls(document, norm.text, normalized_starts(starts, norm.removed), joined, starts, norm)
+        return cls(document, norm.text, norm.starts(starts), joined, starts, norm)
 
     def __post_init__(self) -> None:
         if self.original is None:
