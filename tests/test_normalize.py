@@ -236,3 +236,22 @@ def test_many_distinct_lookalikes_in_many_runs_are_translated():
     chars = [chr(c) for c in range(0xFF21, 0xFF3B)] + [chr(c) for c in range(0xFF41, 0xFF5B)] + list("⽬⻔㇐１２３４")
     text = "，".join(chars[i % len(chars)] for i in range(100_000))
     assert normalize(text).text == "".join(_plain_normalize(text)[0])
+
+
+def test_radical_table_is_built_from_the_unicode_data_file():
+    """The table in dictionaries/ is what scripts/build_radical_equivalents.py makes of the UCD file
+    (checked where the Debian package unicode-data is installed, as .ci/run does)."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("build_radicals", root / "scripts" / "build_radical_equivalents.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not module.SOURCE.exists():
+        pytest.skip(f"{module.SOURCE} not installed (apt-get install unicode-data)")
+    expected = module.mappings(module.SOURCE.read_text(encoding="utf-8"))
+    rows = [line.split("\t") for line in (root / "dictionaries" / "cjk-radical-equivalents.txt")
+            .read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert [(ord(a), ord(b)) for a, b, _ in rows] == expected
+    assert ("⻔", "门") in [(a, b) for a, b, _ in rows]
