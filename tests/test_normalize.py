@@ -255,3 +255,9 @@ def test_radical_table_is_built_from_the_unicode_data_file():
             .read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert [(ord(a), ord(b)) for a, b, _ in rows] == expected
     assert ("⻔", "门") in [(a, b) for a, b, _ in rows]
+
+
+@pytest.mark.parametrize("value", ["139\u30000797\u30001234", "１３９\u3000０７９７\u3000１２３４"])
+def test_ideographic_space_between_groups_separates_like_a_space(checker, value):
+    assert found(checker, f"低保户李某，联系电话 {value}。", "P002") == [value]
+    assert mask_text(f"低保户李某，联系电话 {value}。", today=FIXED_TODAY)[1][0].masked.count("*") == 4

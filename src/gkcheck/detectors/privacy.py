@@ -45,15 +45,16 @@ _B = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z][-/.])"   # not inside a longer run or a 
 _E = r"(?![0-9A-Za-z_]|\.\d)"       # nor followed by more of them or by decimals
 
 ID18 = re.compile(_B + r"\d{17}[\dXxＸｘ]" + _E)   # \d also takes full-width digits
-ID_SPACED = re.compile(_B + r"\d{6}([ -])\d{8}\1\d{3}[\dXx]" + _E)   # 360702 19900307 451X
+# a space between groups may be the ideographic space U+3000 (normalisation keeps it: it is visible)
+ID_SPACED = re.compile(_B + r"\d{6}([ \u3000-])\d{8}\1\d{3}[\dXx]" + _E)   # 360702 19900307 451X
 ID15 = re.compile(_B + r"\d{15}" + _E)
 # an ID number inside a longer official number: letters before it (学籍号 G + ID) or digits after
 # it (残疾人证号 = ID + category 1-7 + grade 1-4); a plain 18-character ID is ID18's
 ID_EMBEDDED = re.compile(_B + r"([A-Za-z]{1,2})?(\d{17}[\dXx])(\d{1,4})?" + _E)
 EMBED_LABEL = re.compile(r"残疾|学籍|居住证|优待证|老年证|社保|社会保障|医保|参保|证号|证件|身份|号码")
-MOBILE = re.compile(_B + r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:\d{8}|([ -])\d{4}\1\d{4})" + _E)
-LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ -]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?" + _E)
-CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _E)
+MOBILE = re.compile(_B + r"(?:(?:\+|00)86[ \u3000-]?)?1[3-9]\d(?:\d{8}|([ \u3000-])\d{4}\1\d{4})" + _E)
+LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ \u3000-]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?" + _E)
+CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ \u3000-]\d{4}){3}(?:[ \u3000-]?\d{1,3})?)" + _E)
 PASSPORT = re.compile(_B + r"[EGDSPCWKHMTL][A-Z0-9]?\d{7,9}" + _E)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,20}(?![0-9A-Za-z*＊×_])")
@@ -62,7 +63,7 @@ MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,20}(?![0-9A-Za-z*�
 # candidate patterns can neither leave nor see beyond, so running a pattern inside each stretch
 # (pos/endpos; lookbehinds still see the text before) finds exactly what a pass over the whole
 # text finds. The shortest match is 6 characters (a@b.cn).
-_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \-+()（）转*＊×@%/]{6,}")
+_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \u3000\-+()（）转*＊×@%/]{6,}")
 MERGE_GAP = 16  # stretches this close are scanned as one (fewer calls, a few more characters)
 MIN_DIGITS = 7  # every number pattern takes at least 7 \d (a passport: a letter and 7 digits)
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
