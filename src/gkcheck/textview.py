@@ -207,19 +207,17 @@ def _drop_invisible(text: str, runs: re.Pattern[str]) -> tuple[str, array, array
 
 
 def _map_lookalikes(text: str, runs: re.Pattern[str]) -> str:
-    """``text`` with full-width forms, radicals and compatibility ideographs mapped, by the cheapest
-    of: run by run (a Python call per run, ~250 times a character's share of a C pass), one
-    str.replace pass per distinct character (a text full of full-width digits has ten), or
-    str.translate (a dictionary lookup per character, ~60 times a C pass's share)."""
-    found = runs.findall(text)
-    if not found:
-        return text
+    """``text`` with full-width forms, radicals and compatibility ideographs mapped, in one pass
+    with a Python call per run while runs are few (a call costs ~250 times a character's share of
+    a C pass); a text dense with them (a list typed in full-width digits) instead gets one
+    str.replace pass per distinct character, or str.translate when there are many distinct ones."""
     table = lookalike_table()
-    present = set("".join(found))
-    by_run, by_char, by_table = 250 * len(found), len(present) * len(text), 60 * len(text)
-    if by_run <= min(by_char, by_table):
-        return runs.sub(lambda m: m.group().translate(table), text)
-    if by_char <= by_table:
+    few = max(1000, len(text) // 100)
+    out, n = runs.subn(lambda m: m.group().translate(table), text, count=few)
+    if n < few:
+        return out
+    present = set("".join(runs.findall(text)))
+    if len(present) <= 60:  # a str.replace pass each still beats a dictionary lookup per character
         for ch in present:
             text = text.replace(ch, table.get(ord(ch), ch))
         return text
