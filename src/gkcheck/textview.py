@@ -8,7 +8,7 @@ The string detectors match (:attr:`TextView.text`) is normalised for matching
 (:func:`normalize`): characters nobody sees are removed (format characters such as U+200B,
 U+FEFF, the soft hyphen and variation selectors; control characters a browser or Office does
 not show, such as NUL) and look-alike forms become the ordinary character (full-width digits
-and letters, CJK compatibility ideographs, Kangxi radicals). A value hidden from the checks with
+and letters, CJK compatibility ideographs, CJK radicals and strokes). A value hidden from the checks with
 such characters (``138\\u200b0013\\u200b8000``, ``１３８００１３８０００``, ``截\\u200b止目前``)
 is found like the plain one, and reported and masked as written: hits are offsets in the
 normalised text; the view maps them back to the original (:meth:`TextView.original_span`,
