@@ -270,17 +270,17 @@ def test_a_text_full_of_invisible_characters_is_bounded(checker):
     import time
     import tracemalloc
 
-    text = "号\u200b" * 200_000
+    text = "号\u200b" * 150_000
     tracemalloc.start()
     try:
         norm = normalize(text)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert norm.text == "号" * 200_000 and norm.to_original(199_999) == 399_998
-    assert peak < 80 * 2**20
+    assert norm.text == "号" * 150_000 and norm.to_original(149_999) == 299_998
+    assert peak < 60 * 2**20
     started = time.perf_counter()
     phone = "1\u200b3\u200b9\u200b0\u200b7\u200b9\u200b7\u200b1\u200b2\u200b3\u200b4"
-    findings = checker.check_text("号\u200b" * 500_000 + f"\n低保户李某，联系电话 {phone}。")
+    findings = checker.check_text("号\u200b" * 200_000 + f"\n低保户李某，联系电话 {phone}。")
     assert time.perf_counter() - started < 30
     assert [f.match for f in findings if f.rule == "P002"] == [phone]
