@@ -284,3 +284,23 @@ def test_a_text_full_of_invisible_characters_is_bounded(checker):
     findings = checker.check_text("号\u200b" * 200_000 + f"\n低保户李某，联系电话 {phone}。")
     assert time.perf_counter() - started < 30
     assert [f.match for f in findings if f.rule == "P002"] == [phone]
+
+
+def test_docx_values_split_over_runs_with_invisible_characters_are_masked_as_written(checker):
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    p = doc.add_paragraph("申请人王某，手机 139")
+    p.add_run("\u200b0797")
+    p.add_run("\u200b１２３４，身份证号 3607021990030745\u00ad1X。")
+    doc.add_paragraph("截\u200b止目前已完成。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    result = checker.check_bytes(buf.getvalue(), "a.docx")
+    assert [(f.rule, f.match, f.location.paragraph) for f in result.findings if f.rule in ("P001", "P002", "T001")] == [
+        ("P002", "139\u200b0797\u200b１２３４", 1), ("P001", "3607021990030745\u00ad1X", 1), ("T001", "截\u200b止目前", 2)]
+    masked = mask_bytes(buf.getvalue(), "a.docx")
+    paragraphs = [q.text for q in Document(io.BytesIO(masked.data)).paragraphs]
+    assert paragraphs[0] == "申请人王某，手机 139\u200b****\u200b１２３４，身份证号 360702********45\u00ad1X。"
