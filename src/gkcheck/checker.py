@@ -237,9 +237,14 @@ class Checker:
         rule = self.rules[hit.rule]
         severity = self._severity.get(hit.rule) or hit.severity or rule.severity
         if hit.start >= 0:
-            match = hit.match if hit.match is not None else view.text[hit.start:hit.end]
+            # offsets are in the text as detectors see it (normalised); report the text as written
+            start, end = view.original_span(hit.start, hit.end)
+            if hit.match is None or (view.norm is not None and hit.match == view.text[hit.start:hit.end]):
+                match = view.original[start:end]
+            else:
+                match = hit.match
             location = hit.location or view.locate(hit.start)
-            context = _context(view, hit.start, hit.end)
+            context = _context(view, view.segment_index(hit.start), start, end)
         else:
             match = hit.match or ""
             location = hit.location or Location()
@@ -273,12 +278,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _context(view: TextView, start: int, end: int) -> str:
-    index = view.segment_index(start)
-    seg_start, seg_end = view.segment_span(index)
+def _context(view: TextView, index: int, start: int, end: int) -> str:
+    """The text as written around ``original[start:end]`` in segment ``index``."""
+    seg_start, seg_end = view.original_segment_span(index)
     lo = max(seg_start, start - CONTEXT_CHARS)
     hi = min(seg_end, end + CONTEXT_CHARS)
-    return view.text[lo:hi].replace("\n", " ")
+    return view.original[lo:hi].replace("\n", " ")
 
 
 def _is_archive(data: bytes, filename: str) -> bool:

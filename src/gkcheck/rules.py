@@ -56,7 +56,10 @@ class Rule:
 
 
 def _show(e: Example) -> str:
-    text = e.text.replace("\n", "⏎")
+    from .textview import INVISIBLE_CHAR
+
+    # a character nobody sees is shown by its code point (an example of hidden characters)
+    text = INVISIBLE_CHAR.sub(lambda m: f"<U+{ord(m.group()):04X}>", e.text.replace("\n", "⏎"))
     return f"`{text}`" + (f"（{e.filename}）" if e.filename else "")
 
 

@@ -28,7 +28,7 @@ from .idcard import (PROVINCES, card_issuer, division_status, id15_problem, id18
 
 RULES = {  # kind → rule code
     "id": "P001", "id15": "P001", "mobile": "P002", "bank": "P003", "passport": "P004",
-    "email": "P005", "address": "P006", "landline": "P007",
+    "email": "P005", "address": "P006", "landline": "P007", "idcode": "P010",
 }
 UNDER_MASKED = "P008"
 COLUMN = "P009"
@@ -36,7 +36,7 @@ COLUMN = "P009"
 KIND_NAMES = {
     "id": "身份证号码", "id15": "身份证号码", "mobile": "手机号码", "bank": "银行卡号（账号）",
     "passport": "护照或通行证号码", "email": "个人电子邮箱", "address": "家庭住址",
-    "landline": "个人固定电话",
+    "landline": "个人固定电话", "idcode": "含身份证号码的证件号码",
 }
 MASK_CHARS = "*＊×"
 WINDOW = 20  # characters of the same line looked at before a candidate
@@ -45,20 +45,25 @@ _B = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z][-/.])"   # not inside a longer run or a 
 _E = r"(?![0-9A-Za-z_]|\.\d)"       # nor followed by more of them or by decimals
 
 ID18 = re.compile(_B + r"\d{17}[\dXxＸｘ]" + _E)   # \d also takes full-width digits
-ID_SPACED = re.compile(_B + r"\d{6}([ -])\d{8}\1\d{3}[\dXx]" + _E)   # 360702 19900307 451X
+# a space between groups may be the ideographic space U+3000 (normalisation keeps it: it is visible)
+ID_SPACED = re.compile(_B + r"\d{6}([ \u3000-])\d{8}\1\d{3}[\dXx]" + _E)   # 360702 19900307 451X
 ID15 = re.compile(_B + r"\d{15}" + _E)
-MOBILE = re.compile(_B + r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:\d{8}|([ -])\d{4}\1\d{4})" + _E)
-LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ -]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?" + _E)
-CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?)" + _E)
+# an ID number inside a longer official number: letters before it (学籍号 G + ID) or digits after
+# it (残疾人证号 = ID + category 1-7 + grade 1-4); a plain 18-character ID is ID18's
+ID_EMBEDDED = re.compile(_B + r"([A-Za-z]{1,2})?(\d{17}[\dXx])(\d{1,4})?" + _E)
+EMBED_LABEL = re.compile(r"残疾|学籍|居住证|优待证|老年证|社保|社会保障|医保|参保|证号|证件|身份|号码")
+MOBILE = re.compile(_B + r"(?:(?:\+|00)86[ \u3000-]?)?1[3-9]\d(?:\d{8}|([ \u3000-])\d{4}\1\d{4})" + _E)
+LANDLINE = re.compile(_B + r"(?:[(（]0\d{2,3}[)）]|0\d{2,3}[ \u3000-]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?" + _E)
+CARD = re.compile(_B + r"(?:\d{16,19}|\d{4}(?:[ \u3000-]\d{4}){3}(?:[ \u3000-]?\d{1,3})?)" + _E)
 PASSPORT = re.compile(_B + r"[EGDSPCWKHMTL][A-Z0-9]?\d{7,9}" + _E)
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,19}(?![0-9A-Za-z*＊×_])")
+MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,20}(?![0-9A-Za-z*＊×_])")
 # Every character the number and e-mail patterns above consume, and every character their
 # lookaheads test (_ and . too): a stretch of these bounded by other characters is one
 # candidate patterns can neither leave nor see beyond, so running a pattern inside each stretch
 # (pos/endpos; lookbehinds still see the text before) finds exactly what a pass over the whole
 # text finds. The shortest match is 6 characters (a@b.cn).
-_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \-+()（）转*＊×@%/]{6,}")
+_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \u3000\-+()（）转*＊×@%/]{6,}")
 MERGE_GAP = 16  # stretches this close are scanned as one (fewer calls, a few more characters)
 MIN_DIGITS = 7  # every number pattern takes at least 7 \d (a passport: a letter and 7 digits)
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
@@ -84,7 +89,7 @@ PERSONAL = re.compile(r"身份证|证件号|公民身份|住址|户主|户籍|�
 PUBLIC_MAIL = re.compile(r"\.(?:gov|org|edu)\.cn$|\.gov$", re.I)
 
 HEADER_KINDS = (
-    ("id", re.compile(r"身份证|证件号|公民身份|身份号码")),
+    ("id", re.compile(r"身份证|证件号|公民身份|身份号码|残疾人?证号|学籍号")),
     ("passport", re.compile(r"护照|通行证")),
     ("bank", re.compile(r"银行账号|银行帐号|银行卡|卡号|账号|帐号|社保卡")),
     ("address", re.compile(r"家庭住址|家庭地址|现住址|住址|居住地|户籍地址|户籍所在地")),
@@ -173,6 +178,8 @@ def masked_problem(kind: str, value: str) -> str | None:
     """What a masked ``value`` of ``kind`` still shows that it should hide, or None if enough is hidden."""
     v = _compact(value)
     hidden = sum(c in MASK_CHARS for c in v)
+    if kind == "idcode":  # a 残疾人证号: the ID is its first 18 characters
+        kind, v = "id", v[:18]
     if kind in ("id", "id15"):
         date_at = (6, 14) if len(v) == 18 else (6, 12)
         month_day = v[date_at[1] - 4:date_at[1]]
@@ -199,6 +206,9 @@ def _masked_kind(token: str, text: str, start: int, column: Column | None) -> st
     else:
         want = None
     n = len(token)
+    if n == 20 and want in (None, "id") and token[:2] in PROVINCES and token[18] in "1234567*＊×" \
+            and token[19] in "1234*＊×":
+        return "idcode"  # 残疾人证号: ID + category + grade
     if n == 18 and (want in (None, "id")) and (token[:2] in PROVINCES or token[0] in MASK_CHARS):
         return "id"
     if n == 15 and (want == "id" or ID_LABEL.search(_before(text, start))):
@@ -239,6 +249,11 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
         if division_status(value[:6]) == "prefecture":
             note = f"地址码 {value[:6]} 不在 GB/T 2260 代码表（2019 年以前）中，地级代码 {value[:4]} 存在"
         found.append(Candidate("id", m.start(), m.end(), m.group(), note=note))
+
+    for m in _within(ID_EMBEDDED, text, numbers):
+        cand = _embedded_id(m, text, id18)
+        if cand is not None:
+            found.append(cand)
 
     for m in _within(ID_SPACED, text, numbers):
         value = _compact(m.group())
@@ -332,6 +347,35 @@ def scan(text: str, today: date, column_at: ColumnAt = _no_column,
     return _drop_overlaps([c for c in found if not _in_url(text, c.start)])
 
 
+def _embedded_id(m: re.Match[str], text: str, id18: Callable[[str], "str | None"]) -> Candidate | None:
+    """A number that holds a valid ID number with letters before or digits after it: a 残疾人证号
+    (ID + 残疾类别 1-7 + 残疾等级 1-4) or a 学籍号 (G/J/L + ID) by its shape, any other only after
+    a word such as 证号/学籍/居住证/社保; without one, digits after a valid ID are a warning (an
+    order number rarely starts with a valid ID, but it may) and other letters before it nothing
+    (a code such as A36070219900307451X)."""
+    pre, core, post = m.group(1) or "", m.group(2), m.group(3) or ""
+    if not pre and not post:
+        return None
+    if id18(core.upper()) is not None:
+        return None
+    before = _before(text, m.start())
+    if USCC_LABEL.search(before):
+        return None
+    if not pre and len(post) == 2 and post[0] in "1234567" and post[1] in "1234":
+        note = "残疾人证号：前 18 位是持证人的身份证号码，后 2 位是残疾类别和等级"
+    elif pre.upper() in ("G", "J", "L") and not post:
+        note = "全国学籍号：字母后是学生的身份证号码"
+    elif EMBED_LABEL.search(before):
+        note = f"号码中含有效的身份证号码 {core[:6]}…（第 {len(pre) + 1}-{len(pre) + 18} 位）"
+    elif pre:
+        return None  # A36070219900307451X: a code with a letter in front, unless a label says so
+    else:
+        return Candidate("idcode", m.start(), m.end(), m.group(), severity="warning",
+                         note=f"号码的第 {len(pre) + 1}-{len(pre) + 18} 位是有效的身份证号码（校验码、地址码、"
+                              "出生日期都正确），可能是含身份证号码的证件号，请核实")
+    return Candidate("idcode", m.start(), m.end(), m.group(), note=note)
+
+
 def _windows(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """The stretches of ``text`` (see _WINDOW) worth running the number patterns in (at least
     MIN_DIGITS digits), the e-mail pattern in (an @) and the masked-value pattern in (a mask
@@ -381,7 +425,8 @@ def _address(value: str, start: int) -> Candidate | None:
     return Candidate("address", start, start + len(value), value)
 
 
-_PRIORITY = {"id": 0, "id15": 1, "bank": 2, "passport": 3, "mobile": 4, "landline": 5, "email": 6, "address": 7}
+_PRIORITY = {"id": 0, "idcode": 1, "id15": 2, "bank": 3, "passport": 4, "mobile": 5, "landline": 6, "email": 7,
+             "address": 8}
 
 
 def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
@@ -593,7 +638,7 @@ class PrivacyDetector:
 
 
 # the rules a column of each kind summarises
-COLUMN_RULES = {"id": {"P001", "P008"}, "phone": {"P002", "P007", "P008"}, "bank": {"P003", "P008"},
+COLUMN_RULES = {"id": {"P001", "P008", "P010"}, "phone": {"P002", "P007", "P008"}, "bank": {"P003", "P008"},
                 "address": {"P006", "P008"}, "passport": {"P004"}, "email": {"P005"}}
 
 

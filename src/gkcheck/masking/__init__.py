@@ -33,7 +33,7 @@ class MaskPolicy:
     char: str = "*"
 
     def keep(self, kind: str) -> tuple[int, int] | None:
-        kind = {"id15": "id", "phone": "mobile"}.get(kind, kind)
+        kind = {"id15": "id", "idcode": "id", "phone": "mobile"}.get(kind, kind)
         value = getattr(self, kind, None)
         return value if isinstance(value, tuple) else None
 
@@ -51,6 +51,12 @@ class Masked:
     end: int
     original: str
     masked: str
+
+
+def _invisible(c: str) -> bool:
+    from ..textview import INVISIBLE_CHAR
+
+    return INVISIBLE_CHAR.match(c) is not None
 
 
 def _guess_kind(value: str) -> str | None:
@@ -89,7 +95,13 @@ def mask_value(value: str, keep_start: int | None = None, keep_end: int | None =
                 value_digits = re.sub(r"\D", "", value)
                 if len(value_digits) > 11:  # +86 / 0086 prefix stays visible
                     keep_start += len(value_digits) - 11
-    positions = [c.isalnum() or c in MASK_CHARS for c in value]
+            elif kind == "idcode":  # the ID inside is masked like an ID, what is around it stays
+                chars = [c for c in value if c.isalnum() or c in MASK_CHARS]
+                lead = next((i for i, c in enumerate(chars) if not c.isalpha()), len(chars))  # 学籍号 G…
+                keep_start += lead
+                keep_end += max(0, len(chars) - lead - 18)
+    # a character nobody sees (a Hangul filler is a letter to str.isalnum) is not a position
+    positions = [(c.isalnum() or c in MASK_CHARS) and not _invisible(c) for c in value]
     n = sum(positions)
     if n == 0:
         return value
@@ -128,18 +140,24 @@ def mask_text(text: str, policy: MaskPolicy = DEFAULT_POLICY, *,
     """``text`` with every piece of personal data the privacy rules would report masked by
     ``policy`` (under-masked values are masked further), and the list of what was masked."""
     from ..detectors.privacy import scan
+    from ..textview import normalize
 
+    # found in the text normalised for matching (zero-width characters, full-width digits ...),
+    # masked in the text as written: the characters in between stay, the digits are hidden
+    norm = normalize(text)
     out: list[str] = []
     masked: list[Masked] = []
     pos = 0
-    for cand in scan(text, today or date.today()):
-        new = mask_value(cand.value, kind=cand.kind, policy=policy, char=policy.char)
-        if new == cand.value:
+    for cand in scan(norm.text, today or date.today()):
+        start, end = norm.span(cand.start, cand.end)
+        value = text[start:end]
+        new = mask_value(value, kind=cand.kind, policy=policy, char=policy.char)
+        if new == value:
             continue
-        out.append(text[pos:cand.start])
+        out.append(text[pos:start])
         out.append(new)
-        pos = cand.end
-        masked.append(Masked(cand.kind, cand.start, cand.end, cand.value, new))
+        pos = end
+        masked.append(Masked(cand.kind, start, end, value, new))
     out.append(text[pos:])
     return "".join(out), masked
 

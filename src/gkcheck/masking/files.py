@@ -37,7 +37,7 @@ KEEP_KINDS = {"id": "id", "mobile": "mobile", "phone": "mobile", "landline": "la
               "bank": "bank", "passport": "passport", "email": "email"}
 KIND_NAMES = {"id": "身份证号码", "id15": "身份证号码", "mobile": "手机号码", "bank": "银行卡号",
               "passport": "护照/通行证号码", "email": "电子邮箱", "address": "家庭住址",
-              "landline": "固定电话", None: "个人信息"}
+              "landline": "固定电话", "idcode": "含身份证号码的证件号码", None: "个人信息"}
 
 
 @dataclass(frozen=True)
