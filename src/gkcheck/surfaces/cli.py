@@ -74,6 +74,8 @@ def format_names() -> list[str]:
               help="报告格式。")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="把报告写入文件（原子写入）而不是标准输出。")
+@click.option("--force", is_flag=True, default=False,
+              help="--output 的文件已存在且不是 gkcheck 的报告时也替换它（被检查的文件永远不会被替换）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="达到此级别的问题使退出码为 1（默认 error）。")
 @click.option("--publish-date", help="日期检查所对照的发布日期，YYYY-MM-DD（默认今天）。")
@@ -93,7 +95,7 @@ def format_names() -> list[str]:
               help="网站根目录：据此检查以 / 开头的站内链接是否存在。")
 @click.option("--progress/--no-progress", default=None,
               help="在标准错误上显示进度（默认：标准错误是终端、不在 CI 中且多于一个文件时显示）。")
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
+def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
@@ -117,8 +119,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         config = _with_link_options(config, {
             "check-links": True if check_links else None, "timeout": link_timeout,
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})
-        if output is not None and any(output.resolve() == p.resolve() for p in paths):
-            raise GkcheckError("--output 不能指向被检查的文件")
+        if output is not None:
+            _check_output(output, paths, config.exclude, force)
         checker = Checker(config)
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
@@ -126,9 +128,13 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     pieces = render_chunks(report, fmt)   # a large report is written piece by piece
     if output is not None:
         try:
+            _check_output(output, paths, config.exclude, force)   # again: the scan took time
             write_atomic(output, pieces)
         except OSError as exc:
             click.echo(f"gkcheck: 无法写入报告 {output}：{exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except GkcheckError as exc:
+            click.echo(f"gkcheck: {exc}", err=True)
             sys.exit(2)
         click.echo(f"报告已写入 {output}", err=True)
     else:
@@ -138,6 +144,20 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         if result.status == "error":
             click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
     sys.exit(exit_code(report, config.fail_on))
+
+
+def _check_output(output: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], force: bool) -> None:
+    """Refuse an ``--output`` that is one of the scanned files (named, or reached through a
+    folder) or an existing file that is no report (without ``--force``)."""
+    from itertools import chain
+
+    from ..output import output_problem
+    from ..walk import iter_files
+
+    inputs = chain(paths, (p for p, _ in iter_files(list(paths), exclude)))
+    problem = output_problem(output, inputs, force=force)
+    if problem:
+        raise GkcheckError(problem)
 
 
 def _scan_with_progress(checker, paths: tuple[Path, ...], choice: bool | None):  # type: ignore[no-untyped-def]
