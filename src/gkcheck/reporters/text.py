@@ -4,7 +4,7 @@ what to write instead, in Chinese. Personal data is masked."""
 from __future__ import annotations
 
 from ..model import SEVERITY_NAMES, Report
-from . import printable, private_values, shown_context, shown_match
+from . import escape_controls, printable, private_values, shown_context, shown_match
 
 
 def render(report: Report, **_: object) -> str:
@@ -38,4 +38,6 @@ def render(report: Report, **_: object) -> str:
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
                + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else ""))
-    return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?
+    # each line is one line on the terminal: an escape sequence or a line break in a file name or
+    # in the text of a document is shown escaped (\x1b, \n), a non-UTF-8 byte of a name as \xff
+    return printable("\n".join(escape_controls(line) for line in out) + "\n")

@@ -104,7 +104,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fa
     from ..checker import Checker
     from ..config import load_config, parse_date
     from ..output import write_atomic
-    from ..reporters import BINARY_FORMATS, render_chunks
+    from ..reporters import BINARY_FORMATS, escape_controls, render_chunks
 
     if fmt in BINARY_FORMATS and output is None:
         raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
@@ -136,13 +136,13 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fa
         except GkcheckError as exc:
             click.echo(f"gkcheck: {exc}", err=True)
             sys.exit(2)
-        click.echo(f"报告已写入 {output}", err=True)
+        click.echo(escape_controls(f"报告已写入 {output}"), err=True)
     else:
         for piece in pieces:
             click.echo(piece, nl=False)
     for result in report.files:
         if result.status == "error":
-            click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
+            click.echo(escape_controls(f"gkcheck: {result.path}: 无法检查：{result.error}"), err=True)
     sys.exit(exit_code(report, config.fail_on))
 
 
