@@ -109,3 +109,17 @@ def test_an_unreadable_document_fails_the_commit(project, env):
     (project / "附件.docx").write_bytes(b"PK\x03\x04 not a real document")
     proc = commit(project, env, "附件.docx")
     assert proc.returncode != 0 and "无法检查" in proc.stdout + proc.stderr
+
+
+def test_a_staged_file_named_like_an_option_is_a_file(project, env):
+    """Issue 12, defect 9: ``-onotes.md`` made the hook run ``gkcheck scan -onotes.md ...`` and
+    write the report over notes.md. The entry ends options with ``--``: it is checked as a file."""
+    notes = project / "notes.md"
+    notes.write_text("编辑的笔记，不要覆盖。\n", encoding="utf-8")
+    (project / "-onotes.md").write_text("全县已完成改造任务。\n", encoding="utf-8")
+    (project / "page.html").write_text(CLEAN_HTML, encoding="utf-8")
+    git("add", "--", "-onotes.md", "page.html", cwd=project, env=env)
+    proc = git("commit", "-m", "更新", cwd=project, env=env, check=False)
+    assert notes.read_text("utf-8") == "编辑的笔记，不要覆盖。\n"
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "-onotes.md" in git("show", "--name-only", "HEAD", cwd=project, env=env).stdout
