@@ -21,12 +21,12 @@ import asyncio
 import hmac
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 from urllib.parse import quote
 
 import click
@@ -43,6 +43,14 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 20 * 2**20
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_WORKERS = 4
+DEFAULT_MAX_UPLOADS = 32
+DEFAULT_MAX_CONNECTIONS = 200
+SPOOL_BYTES = 2**20
+BODY_TIMEOUT = 120.0
+BODY_IDLE = 15.0
+HEADER_TIMEOUT = 10.0
+KEEP_ALIVE = 5.0
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -85,22 +93,48 @@ class ApiError(Exception):
 
 # -- request guard: token and body size, before the application reads anything -----------------
 
+@dataclass(frozen=True)
+class Limits:
+    """How much the server takes from clients at once (docs/serve.md, "限制与并发")."""
+
+    hosts: frozenset[str] | None = None     # allowed Host names; None: any
+    max_uploads: int = DEFAULT_MAX_UPLOADS  # request bodies being received at once
+    spool_bytes: int = SPOOL_BYTES          # a body beyond this waits on disk, not in memory
+    body_timeout: float = BODY_TIMEOUT      # seconds to receive a whole body
+    body_idle: float = BODY_IDLE            # longest pause within a body
+    workers: int = DEFAULT_WORKERS          # bodies handed to the application at once
+    queue_timeout: float = DEFAULT_TIMEOUT  # how long a received body waits for a place
+
+
 ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
 
 
-def guard(app: ASGIApp, *, token: str | None, max_bytes: int) -> ASGIApp:
-    """Wrap ``app``: when a token is set, every request but those to :data:`OPEN_PATHS` needs
-    ``Authorization: Bearer <token>`` (compared in constant time; a new endpoint is protected
-    without anyone remembering to), and a body larger than ``max_bytes`` is refused with 413 — at
-    once when ``Content-Length`` says so, otherwise as soon as the bytes received pass it."""
+def guard(app: ASGIApp, *, token: str | None, max_bytes: int, limits: "Limits | None" = None) -> ASGIApp:
+    """Wrap ``app``: the ``Host`` header must be allowed (:attr:`Limits.hosts`; stops DNS
+    rebinding against a local instance); when a token is set, every request but those to
+    :data:`OPEN_PATHS` needs ``Authorization: Bearer <token>`` (compared in constant time; a new
+    endpoint is protected without anyone remembering to); a body larger than ``max_bytes`` is
+    refused with 413 — at once when ``Content-Length`` says so, otherwise as soon as the bytes
+    received pass it. A body is received into a spooled file (memory up to
+    :attr:`Limits.spool_bytes`, then disk), at most :attr:`Limits.max_uploads` at a time (503
+    beyond), and must arrive within :attr:`Limits.body_timeout` seconds with no pause longer than
+    :attr:`Limits.body_idle` (408). Only then, when one of :attr:`Limits.workers` places is free,
+    is it handed to the application (503 after :attr:`Limits.queue_timeout`)."""
+    limits = limits or Limits()
+    uploads = 0
+    admission = asyncio.Semaphore(limits.workers)
 
     async def guarded(scope: dict, receive: Callable[[], Awaitable[dict]],
                       send: Callable[[dict], Awaitable[None]]) -> None:
+        nonlocal uploads
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope["headers"]}
         path = scope["path"]
+        if limits.hosts is not None and host_name(headers.get(b"host")) not in limits.hosts:
+            await _send_error(send, 400, "不接受的 Host 请求头（见 --allow-host）")
+            return
         if token and path not in OPEN_PATHS and not authorized(headers.get(b"authorization"), token):
             await _send_error(send, 401, "未授权：请在 Authorization 请求头中提供正确的访问令牌（Bearer 令牌）",
                               ((b"www-authenticate", b'Bearer realm="gkcheck"'),))
@@ -112,29 +146,116 @@ def guard(app: ASGIApp, *, token: str | None, max_bytes: int) -> ASGIApp:
         if int(length) > max_bytes:
             await _send_error(send, 413, _too_large(max_bytes))
             return
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+        if scope["method"] in ("GET", "HEAD") or (int(length) == 0 and b"transfer-encoding" not in headers):
+            await app(scope, receive, send)    # no body: nothing to hold, nothing to wait for
+            return
+        if uploads >= limits.max_uploads:
+            await _send_error(send, 503, "服务繁忙：同时上传的请求已满，请稍后再试")
+            return
+        uploads += 1
+        try:
+            spool = await _receive_body(receive, send, max_bytes, limits)
+        finally:
+            uploads -= 1
+        if spool is None:
+            return
+        with spool:
+            try:
+                async with asyncio.timeout(limits.queue_timeout):
+                    await admission.acquire()
+            except TimeoutError:
+                await _send_error(send, 503, "服务繁忙：正在进行的检查已满，请稍后再试")
                 return
-            body += message.get("body", b"")
-            if len(body) > max_bytes:
-                await _send_error(send, 413, _too_large(max_bytes))
-                return
-            if not message.get("more_body"):
-                break
-        replayed = False
+            try:
+                total = spool.tell()
+                spool.seek(0)
 
-        async def replay() -> dict:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": bytes(body), "more_body": False}
-            return await receive()
+                async def replay() -> dict:
+                    if spool.closed or spool.tell() >= total:
+                        return await receive()   # after the body: a disconnect, as uvicorn says
+                    chunk = spool.read(1 << 20)
+                    return {"type": "http.request", "body": chunk, "more_body": spool.tell() < total}
 
-        await app(scope, replay, send)
+                await app(scope, replay, send)
+            finally:
+                admission.release()
 
     return guarded
+
+
+async def _receive_body(receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]],
+                        max_bytes: int, limits: "Limits") -> Any:
+    """The request body in a spooled temporary file, or None when an answer was sent instead
+    (413, 408) or the client went away."""
+    import tempfile
+
+    spool = tempfile.SpooledTemporaryFile(max_size=limits.spool_bytes, prefix="gkcheck-upload-")
+    size = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.body_timeout
+    try:
+        while True:
+            wait = min(limits.body_idle, deadline - loop.time())
+            try:
+                if wait <= 0:
+                    raise TimeoutError
+                async with asyncio.timeout(wait):
+                    message = await receive()
+            except TimeoutError:
+                await _send_error(send, 408, f"请求体接收超时（{limits.body_idle:g} 秒内没有收到数据，或超过 "
+                                             f"{limits.body_timeout:g} 秒仍未收完）")
+                spool.close()
+                return None
+            if message["type"] == "http.disconnect":
+                spool.close()
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > max_bytes:
+                await _send_error(send, 413, _too_large(max_bytes))
+                spool.close()
+                return None
+            spool.write(chunk)
+            if not message.get("more_body"):
+                return spool
+    except BaseException:
+        spool.close()
+        raise
+
+
+def host_name(header: bytes | None) -> str:
+    """The host in a ``Host`` header, lower case, without port or IPv6 brackets ("" if none)."""
+    value = (header or b"").decode("latin-1").strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def check_token(token: str | None) -> str | None:
+    """The token without surrounding white space (a client's is compared stripped too); None
+    when there is none. Only white space is refused: it would lock every client out."""
+    if token is None or token == "":
+        return None
+    if not token.strip():
+        raise GkcheckError("访问令牌不能只有空白字符（检查 --token 或 GKCHECK_TOKEN）")
+    if any(not c.isprintable() for c in token.strip()):
+        raise GkcheckError("访问令牌中不能有控制字符（检查 --token 或 GKCHECK_TOKEN）")
+    return token.strip()
+
+
+def host_allow_list(names: "Iterable[str] | None", token: str | None, bound: str | None = None
+                    ) -> frozenset[str] | None:
+    """The ``Host`` names to accept (None: any). Given names (``*`` for any) win; otherwise any
+    with a token (a page from a rebound name cannot read it), else the local names and
+    ``bound``, the address the server listens on."""
+    if names is not None:
+        names = [n.strip().lower().strip("[]") for n in names if n.strip()]
+        if names:
+            return None if "*" in names else frozenset(names)
+    if token:
+        return None
+    extra = {bound.lower().strip("[]")} if bound and bound not in ("0.0.0.0", "::", "") else set()
+    return LOCAL_HOSTS | extra
 
 
 def authorized(header: bytes | None, token: str) -> bool:
@@ -294,10 +415,15 @@ ERRORS = {400: {"description": "请求无效（JSON、字段、日期格式）�
 
 def create_app(config: Config | None = None, *, checker: "Checker | None" = None,
                token: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-               timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS) -> ASGIApp:
+               timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS,
+               allowed_hosts: "Iterable[str] | None" = None,
+               max_uploads: int = DEFAULT_MAX_UPLOADS) -> ASGIApp:
     """The ASGI application. ``checker`` (built from ``config`` when not given) is shared by all
     requests; ``token`` protects all but :data:`OPEN_PATHS`; ``max_bytes`` bounds a request body; ``timeout`` bounds
-    one check in seconds."""
+    one check in seconds. ``allowed_hosts``: the ``Host`` names accepted (``"*"``: any); by
+    default any when a token is set, else only the local names (:data:`LOCAL_HOSTS`)."""
+    token = check_token(token)
+    hosts = host_allow_list(allowed_hosts, token)
     from contextlib import asynccontextmanager
 
     from fastapi import FastAPI, Query, Request
@@ -351,6 +477,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
                 values = json.loads(await request.body())
             except (ValueError, UnicodeDecodeError):
                 raise ApiError(400, "请求体不是有效的 JSON") from None
+            except RecursionError:   # [[[[…]]]] nested deeper than the parser goes
+                raise ApiError(400, "请求体的 JSON 嵌套过深") from None
             if not isinstance(values, dict):
                 raise ApiError(400, "请求体应为 JSON 对象")
             if not isinstance(values.get("text"), str):
@@ -447,7 +575,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     for path in WEB_FILES:
         app.add_api_route(path, page(path), methods=["GET"], include_in_schema=False)
 
-    return guard(app, token=token or None, max_bytes=max_bytes)
+    return guard(app, token=token, max_bytes=max_bytes, limits=Limits(
+        hosts=hosts, max_uploads=max_uploads, workers=workers, queue_timeout=timeout))
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -466,8 +595,14 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
               help="每次检查的时限（秒），超过返回 504。")
 @click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS, show_default=True,
               help="同时进行的检查数；都在进行时新请求最多等待 --timeout 秒，否则返回 503。")
+@click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
+              help="接受的 Host 请求头（主机名，可重复；* 为任意）。默认：设置了令牌时任意，"
+                   "否则只接受 localhost、127.0.0.1、::1 和 --host 的值（防 DNS 重绑定）。")
+@click.option("--max-connections", type=click.IntRange(8, 100000), default=DEFAULT_MAX_CONNECTIONS,
+              show_default=True,
+              help="同时打开的连接数上限；满了时先关闭等待请求头最久的空闲连接。")
 def serve(host: str, port: int, config_path: Path | None, token: str | None, max_bytes: int,
-          timeout: float, workers: int) -> None:
+          timeout: float, workers: int, allow_host: tuple[str, ...], max_connections: int) -> None:
     """启动 HTTP 服务：检查与脱敏接口（/v1/check、/v1/mask）、接口文档（/docs）和网页（/）。"""
     from ..config import load_config
 
@@ -476,17 +611,30 @@ def serve(host: str, port: int, config_path: Path | None, token: str | None, max
         import uvicorn
     except ImportError:
         raise click.UsageError("gkcheck serve 需要 serve 扩展：pip install 'gkcheck[serve]'") from None
+    from .serve_limits import connection_protocol, fit_open_files, install_repeat_filter
+
     try:
+        token = check_token(token)
+        hosts = host_allow_list(allow_host or None, token, host)
         app = create_app(load_config(config_path), token=token, max_bytes=max_bytes, timeout=timeout,
-                         workers=workers)
+                         workers=workers, allowed_hosts=sorted(hosts) if hosts is not None else ["*"])
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("gkcheck: 警告：未设置访问令牌（--token 或 GKCHECK_TOKEN），"
                    "能访问此端口的人都能使用本服务", err=True)
+    connections, files = fit_open_files(max_connections, DEFAULT_MAX_UPLOADS)
+    if connections < max_connections:
+        click.echo(f"gkcheck: 打开文件数上限为 {files}，同时连接数降为 {connections}", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"gkcheck 服务：http://{shown}:{port}/  接口文档：http://{shown}:{port}/docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    server_config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", server_header=False,
+        http=connection_protocol(connections, HEADER_TIMEOUT),
+        timeout_keep_alive=int(KEEP_ALIVE), limit_concurrency=connections + 16,
+        h11_max_incomplete_event_size=64 * 1024)
+    install_repeat_filter()   # after uvicorn set up its loggers: a flood of one error is a few lines
+    uvicorn.Server(server_config).run()
 
 
 __all__ = ["create_app", "serve"]
