@@ -50,6 +50,7 @@ BODY_TIMEOUT = 120.0
 BODY_IDLE = 15.0
 HEADER_TIMEOUT = 10.0
 KEEP_ALIVE = 5.0
+BACKLOG = 128          # pending connections the kernel keeps, and accepted at once by the loop
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MEDIA_TYPES = {
@@ -613,25 +614,28 @@ def serve(host: str, port: int, config_path: Path | None, token: str | None, max
         raise click.UsageError("gkcheck serve 需要 serve 扩展：pip install 'gkcheck[serve]'") from None
     from .serve_limits import connection_protocol, fit_open_files, install_repeat_filter
 
+    connections, uploads, files = fit_open_files(max_connections, DEFAULT_MAX_UPLOADS, BACKLOG)
     try:
         token = check_token(token)
         hosts = host_allow_list(allow_host or None, token, host)
         app = create_app(load_config(config_path), token=token, max_bytes=max_bytes, timeout=timeout,
-                         workers=workers, allowed_hosts=sorted(hosts) if hosts is not None else ["*"])
+                         workers=workers, allowed_hosts=sorted(hosts) if hosts is not None else ["*"],
+                         max_uploads=uploads)
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("gkcheck: 警告：未设置访问令牌（--token 或 GKCHECK_TOKEN），"
                    "能访问此端口的人都能使用本服务", err=True)
-    connections, files = fit_open_files(max_connections, DEFAULT_MAX_UPLOADS)
     if connections < max_connections:
-        click.echo(f"gkcheck: 打开文件数上限为 {files}，同时连接数降为 {connections}", err=True)
+        click.echo(f"gkcheck: 打开文件数上限为 {files}，同时连接数降为 {connections}，"
+                   f"同时上传数 {uploads}", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"gkcheck 服务：http://{shown}:{port}/  接口文档：http://{shown}:{port}/docs", err=True)
+    # no limit_concurrency: it answers 503 by counting connections, /healthz included; the
+    # connection protocol closes idle connections instead
     server_config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", server_header=False,
-        http=connection_protocol(connections, HEADER_TIMEOUT),
-        timeout_keep_alive=int(KEEP_ALIVE), limit_concurrency=connections + 16,
+        app, host=host, port=port, log_level="info", server_header=False, backlog=BACKLOG,
+        http=connection_protocol(connections, HEADER_TIMEOUT), timeout_keep_alive=int(KEEP_ALIVE),
         h11_max_incomplete_event_size=64 * 1024)
     install_repeat_filter()   # after uvicorn set up its loggers: a flood of one error is a few lines
     uvicorn.Server(server_config).run()

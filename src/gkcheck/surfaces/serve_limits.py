@@ -82,15 +82,19 @@ def _evict(connections: Any, newcomer: Any) -> bool:
     return True
 
 
-def fit_open_files(max_connections: int, max_uploads: int) -> tuple[int, int | None]:
-    """``(connections, soft limit)``: the soft ``RLIMIT_NOFILE`` raised towards what the caps
-    need (never above the hard limit), and the connection cap lowered to what it allows."""
+def fit_open_files(max_connections: int, max_uploads: int, backlog: int) -> tuple[int, int, int | None]:
+    """``(connections, uploads, soft limit)``: the soft ``RLIMIT_NOFILE`` raised towards what the
+    caps need (never above the hard limit), and the caps lowered to what it allows. Besides the
+    open connections, the event loop may hold up to ``backlog`` sockets it has accepted but not
+    yet handed over, and as many it is still closing; each upload past
+    :data:`~gkcheck.surfaces.serve.SPOOL_BYTES` holds a file. Uploads never take more than half
+    the connections, so a health probe always finds one."""
     try:
         import resource
     except ImportError:   # not a POSIX system
-        return max_connections, None
+        return max_connections, max_uploads, None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = max_connections + max_uploads + SPARE_FILES
+    need = max_connections + max_uploads + 2 * backlog + SPARE_FILES
     if soft != resource.RLIM_INFINITY and soft < need:
         target = need if hard == resource.RLIM_INFINITY else min(need, hard)
         try:
@@ -99,8 +103,11 @@ def fit_open_files(max_connections: int, max_uploads: int) -> tuple[int, int | N
         except (ValueError, OSError):
             pass
     if soft == resource.RLIM_INFINITY:
-        return max_connections, None
-    return max(1, min(max_connections, soft - max_uploads - SPARE_FILES)), soft
+        return max_connections, max_uploads, None
+    room = soft - 2 * backlog - SPARE_FILES
+    uploads = max(1, min(max_uploads, room // 3))
+    connections = max(2, min(max_connections, room - uploads))
+    return connections, max(1, min(uploads, connections // 2)), soft
 
 
 class RepeatFilter(logging.Filter):
