@@ -160,3 +160,28 @@ def test_a_file_rewritten_while_it_is_checked_never_passes_unchecked(dirs):
     assert "检查期间" in proc.stderr
     report = (held / "big.html.gkcheck.txt").read_text("utf-8")
     assert "检查期间" in report
+
+
+def test_a_file_left_at_its_stage_name_by_a_crash_is_checked_again(dirs):
+    """Killed after the file was renamed to its hidden stage name and before it moved on: the
+    next start puts it back under its name and checks it (it is never lost in a hidden name)."""
+    import hashlib
+    import json
+
+    from gkcheck.surfaces.move import stage_name
+    from gkcheck.surfaces.watch_state import State
+
+    inbox, passed, held = dirs
+    source = write(inbox / "sub" / "通知.txt", CLEAN_TXT)
+    st = source.stat()
+    state = State(inbox / STATE_NAME)
+    with state.batch():
+        row = state.observe("sub/通知.txt", st.st_size, st.st_mtime_ns, time.time(), 0)
+        state.update(row.id, time.time(), status="scanning", sha256=hashlib.sha256(CLEAN_TXT).hexdigest(),
+                     target=str(passed / "sub" / "通知.txt"), result=json.dumps({"verdict": "passed"}))
+    state.close()
+    os.rename(source, stage_name(source, row.id))
+    proc = run_watch(inbox, "--pass", passed, "--hold", held, "--once", "--settle", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert files_under(passed) == {"sub/通知.txt": CLEAN_TXT}
+    assert not any((inbox / "sub").iterdir())

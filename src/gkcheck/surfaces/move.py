@@ -43,10 +43,11 @@ def temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.gkcheck-part")
 
 
-def stage_name(source: Path) -> Path:
+def stage_name(source: Path, tag: object = "") -> Path:
     """Where a file waits, beside itself, between its last hash and its move (hidden: the gate
-    never takes it, and an uploader writing under the old name makes a new file)."""
-    return source.with_name(f".{source.name}.gkcheck-check")
+    never takes it, and an uploader writing under the old name makes a new file). ``tag`` (the
+    upload's row id) keeps two uploads of one name apart."""
+    return source.with_name(f".{source.name}.{tag}.gkcheck-check" if tag != "" else f".{source.name}.gkcheck-check")
 
 
 class ContentChanged(Exception):
@@ -65,12 +66,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def move_checked(src: Path, dst: Path, sha256: str) -> None:
+def move_checked(src: Path, dst: Path, sha256: str, tag: object = "") -> None:
     """Move ``src`` to ``dst`` like :func:`move_file`, but only if its content has the SHA-256
     ``sha256`` (the content that was checked). Raises :class:`ContentChanged` (the file then waits
     at :func:`stage_name` of ``src``) when it does not; :class:`FileExistsError` when ``dst`` is
     taken (the file is then back under its own name)."""
-    staged = stage_name(src)
+    staged = stage_name(src, tag)
     rename_noreplace(src, staged)
     if sha256_of(staged) != sha256:
         raise ContentChanged(staged)

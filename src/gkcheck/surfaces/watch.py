@@ -280,7 +280,7 @@ class Gate:
                 if held or digest is None:
                     move_file(source, target)
                 else:  # only the bytes that were checked may pass
-                    move_checked(source, target, digest)
+                    move_checked(source, target, digest, row.id)
             except FileExistsError:
                 row = replace(row, target=None)
                 continue
@@ -350,7 +350,7 @@ class Gate:
 
     def _recover(self, row: Row, now: float) -> None:
         source = self.inbox / row.path
-        staged = stage_name(source)
+        staged = stage_name(source, row.id)
         if os.path.lexists(staged) and not os.path.lexists(source):
             try:  # killed between the last hash and the move: back under its name, checked again
                 rename_noreplace(staged, source)
