@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gkcheck.surfaces.serve import host_allow_list, host_name
+from gkcheck.surfaces.serve_guard import host_allow_list, host_name
 from gkcheck.surfaces.serve_limits import RepeatFilter
 
 from .live_server import running_server

@@ -18,10 +18,9 @@ takes a path on the server; a client's file name is only a label in the answer.
 # types are imported inside create_app (FastAPI is imported only when a server is built).
 
 import asyncio
-import hmac
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from importlib import resources
@@ -34,6 +33,8 @@ import click
 from .. import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
+from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
+                          ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -41,17 +42,10 @@ if TYPE_CHECKING:
     from ..checker import Checker
 
 DEFAULT_MAX_BYTES = 20 * 2**20
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_WORKERS = 4
-DEFAULT_MAX_UPLOADS = 32
 DEFAULT_MAX_CONNECTIONS = 200
-SPOOL_BYTES = 2**20
-BODY_TIMEOUT = 120.0
-BODY_IDLE = 15.0
 HEADER_TIMEOUT = 10.0
 KEEP_ALIVE = 5.0
 BACKLOG = 128          # pending connections the kernel keeps, and accepted at once by the loop
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -90,199 +84,6 @@ class ApiError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
-
-
-# -- request guard: token and body size, before the application reads anything -----------------
-
-@dataclass(frozen=True)
-class Limits:
-    """How much the server takes from clients at once (docs/serve.md, "限制与并发")."""
-
-    hosts: frozenset[str] | None = None     # allowed Host names; None: any
-    max_uploads: int = DEFAULT_MAX_UPLOADS  # request bodies being received at once
-    spool_bytes: int = SPOOL_BYTES          # a body beyond this waits on disk, not in memory
-    body_timeout: float = BODY_TIMEOUT      # seconds to receive a whole body
-    body_idle: float = BODY_IDLE            # longest pause within a body
-    workers: int = DEFAULT_WORKERS          # bodies handed to the application at once
-    queue_timeout: float = DEFAULT_TIMEOUT  # how long a received body waits for a place
-
-
-ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
-
-
-def guard(app: ASGIApp, *, token: str | None, max_bytes: int, limits: "Limits | None" = None) -> ASGIApp:
-    """Wrap ``app``: the ``Host`` header must be allowed (:attr:`Limits.hosts`; stops DNS
-    rebinding against a local instance); when a token is set, every request but those to
-    :data:`OPEN_PATHS` needs ``Authorization: Bearer <token>`` (compared in constant time; a new
-    endpoint is protected without anyone remembering to); a body larger than ``max_bytes`` is
-    refused with 413 — at once when ``Content-Length`` says so, otherwise as soon as the bytes
-    received pass it. A body is received into a spooled file (memory up to
-    :attr:`Limits.spool_bytes`, then disk), at most :attr:`Limits.max_uploads` at a time (503
-    beyond), and must arrive within :attr:`Limits.body_timeout` seconds with no pause longer than
-    :attr:`Limits.body_idle` (408). Only then, when one of :attr:`Limits.workers` places is free,
-    is it handed to the application (503 after :attr:`Limits.queue_timeout`)."""
-    limits = limits or Limits()
-    uploads = 0
-    admission = asyncio.Semaphore(limits.workers)
-
-    async def guarded(scope: dict, receive: Callable[[], Awaitable[dict]],
-                      send: Callable[[dict], Awaitable[None]]) -> None:
-        nonlocal uploads
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        headers = {k.lower(): v for k, v in scope["headers"]}
-        path = scope["path"]
-        if (limits.hosts is not None and path != "/healthz"   # the probe: any Host (a balancer's IP)
-                and host_name(headers.get(b"host")) not in limits.hosts):
-            await _send_error(send, 400, "不接受的 Host 请求头（见 --allow-host）")
-            return
-        if token and path not in OPEN_PATHS and not authorized(headers.get(b"authorization"), token):
-            await _send_error(send, 401, "未授权：请在 Authorization 请求头中提供正确的访问令牌（Bearer 令牌）",
-                              ((b"www-authenticate", b'Bearer realm="gkcheck"'),))
-            return
-        length = headers.get(b"content-length", b"0").decode("latin-1").strip()
-        if not length.isdigit():
-            await _send_error(send, 400, "Content-Length 无效")
-            return
-        if int(length) > max_bytes:
-            await _send_error(send, 413, _too_large(max_bytes))
-            return
-        if scope["method"] in ("GET", "HEAD") or (int(length) == 0 and b"transfer-encoding" not in headers):
-            await app(scope, receive, send)    # no body: nothing to hold, nothing to wait for
-            return
-        if uploads >= limits.max_uploads:
-            await _send_error(send, 503, "服务繁忙：同时上传的请求已满，请稍后再试")
-            return
-        uploads += 1
-        try:
-            spool = await _receive_body(receive, send, max_bytes, limits)
-        finally:
-            uploads -= 1
-        if spool is None:
-            return
-        with spool:
-            try:
-                async with asyncio.timeout(limits.queue_timeout):
-                    await admission.acquire()
-            except TimeoutError:
-                await _send_error(send, 503, "服务繁忙：正在进行的检查已满，请稍后再试")
-                return
-            try:
-                total = spool.tell()
-                spool.seek(0)
-
-                async def replay() -> dict:
-                    if spool.closed or spool.tell() >= total:
-                        return await receive()   # after the body: a disconnect, as uvicorn says
-                    chunk = spool.read(1 << 20)
-                    return {"type": "http.request", "body": chunk, "more_body": spool.tell() < total}
-
-                await app(scope, replay, send)
-            finally:
-                admission.release()
-
-    return guarded
-
-
-async def _receive_body(receive: Callable[[], Awaitable[dict]], send: Callable[[dict], Awaitable[None]],
-                        max_bytes: int, limits: "Limits") -> Any:
-    """The request body in a spooled temporary file, or None when an answer was sent instead
-    (413, 408) or the client went away."""
-    import tempfile
-
-    spool = tempfile.SpooledTemporaryFile(max_size=limits.spool_bytes, prefix="gkcheck-upload-")
-    size = 0
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limits.body_timeout
-    try:
-        while True:
-            wait = min(limits.body_idle, deadline - loop.time())
-            try:
-                if wait <= 0:
-                    raise TimeoutError
-                async with asyncio.timeout(wait):
-                    message = await receive()
-            except TimeoutError:
-                await _send_error(send, 408, f"请求体接收超时（{limits.body_idle:g} 秒内没有收到数据，或超过 "
-                                             f"{limits.body_timeout:g} 秒仍未收完）")
-                spool.close()
-                return None
-            if message["type"] == "http.disconnect":
-                spool.close()
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > max_bytes:
-                await _send_error(send, 413, _too_large(max_bytes))
-                spool.close()
-                return None
-            spool.write(chunk)
-            if not message.get("more_body"):
-                return spool
-    except BaseException:
-        spool.close()
-        raise
-
-
-def host_name(header: bytes | None) -> str:
-    """The host in a ``Host`` header, lower case, without port or IPv6 brackets ("" if none)."""
-    value = (header or b"").decode("latin-1").strip().lower()
-    if value.startswith("["):
-        return value[1:value.find("]")] if "]" in value else value
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
-
-
-def check_token(token: str | None) -> str | None:
-    """The token without surrounding white space (a client's is compared stripped too); None
-    when there is none. Only white space is refused: it would lock every client out."""
-    if token is None or token == "":
-        return None
-    if not token.strip():
-        raise GkcheckError("访问令牌不能只有空白字符（检查 --token 或 GKCHECK_TOKEN）")
-    if any(not c.isprintable() for c in token.strip()):
-        raise GkcheckError("访问令牌中不能有控制字符（检查 --token 或 GKCHECK_TOKEN）")
-    return token.strip()
-
-
-def host_allow_list(names: "Iterable[str] | None", token: str | None, bound: str | None = None
-                    ) -> frozenset[str] | None:
-    """The ``Host`` names to accept (None: any). Given names (``*`` for any) win; otherwise any
-    with a token (a page from a rebound name cannot read it), else the local names and
-    ``bound``, the address the server listens on."""
-    if names is not None:
-        names = [n.strip().lower().strip("[]") for n in names if n.strip()]
-        if names:
-            return None if "*" in names else frozenset(names)
-    if token:
-        return None
-    extra = {bound.lower().strip("[]")} if bound and bound not in ("0.0.0.0", "::", "") else set()
-    return LOCAL_HOSTS | extra
-
-
-def authorized(header: bytes | None, token: str) -> bool:
-    """``Authorization: Bearer <token>``, the token compared in constant time as UTF-8 bytes."""
-    scheme, _, given = (header or b"").strip().partition(b" ")
-    if scheme.lower() != b"bearer":
-        return False
-    return hmac.compare_digest(given.strip(), token.encode("utf-8"))
-
-
-def _too_large(max_bytes: int) -> str:
-    return f"请求过大：上限 {_size(max_bytes)}，请拆分文件或联系管理员调整 --max-bytes"
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n} 字节"
-
-
-async def _send_error(send: Callable[[dict], Awaitable[None]], status: int, detail: str,
-                      headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
-    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()), (b"connection", b"close"), *headers]})
-    await send({"type": "http.response.body", "body": body})
 
 
 # -- the thread pool ------------------------------------------------------------------------------
@@ -577,7 +378,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     for path in WEB_FILES:
         app.add_api_route(path, page(path), methods=["GET"], include_in_schema=False)
 
-    return guard(app, token=token, max_bytes=max_bytes, limits=Limits(
+    return guard(app, token=token, max_bytes=max_bytes, open_paths=OPEN_PATHS, limits=Limits(
         hosts=hosts, max_uploads=max_uploads, workers=workers, queue_timeout=timeout))
 
 

@@ -198,9 +198,21 @@ class Gate:
             except Exception as exc:  # noqa: BLE001 — a bug met by one file never stops the gate
                 self._failed(row, f"内部错误（{type(exc).__name__}：{exc}）")
 
+    def _unstage(self, row: Row) -> None:
+        """A file this row left at its stage name (a crash, or a move that failed after the
+        content had changed) goes back under its own name, so it is never lost in a hidden one."""
+        source = self.inbox / row.path
+        staged = stage_name(source, row.id)
+        if os.path.lexists(staged) and not os.path.lexists(source):
+            try:
+                rename_noreplace(staged, source)
+            except OSError as exc:
+                self.log(f"无法把 {shown(str(staged))} 改回原名：{exc.strerror or exc}")
+
     def take(self, row: Row) -> None:
         """Check one file whose settle time is up, if it really has not changed, and move it."""
         source = self.inbox / row.path
+        self._unstage(row)
         now = time.time()
         try:
             st = os.lstat(source)
@@ -350,12 +362,7 @@ class Gate:
 
     def _recover(self, row: Row, now: float) -> None:
         source = self.inbox / row.path
-        staged = stage_name(source, row.id)
-        if os.path.lexists(staged) and not os.path.lexists(source):
-            try:  # killed between the last hash and the move: back under its name, checked again
-                rename_noreplace(staged, source)
-            except OSError as exc:
-                self.log(f"无法把 {shown(str(staged))} 改回原名：{exc.strerror or exc}")
+        self._unstage(row)   # killed between the last hash and the move: checked again
         target = Path(row.target) if row.target else None
         if target is not None:
             try:
