@@ -50,8 +50,8 @@ def guard(app: ASGIApp, *, token: str | None, max_bytes: int, limits: "Limits | 
     endpoint is protected without anyone remembering to); a body larger than ``max_bytes`` is
     refused with 413 — at once when ``Content-Length`` says so, otherwise as soon as the bytes
     received pass it. A body is received into a spooled file (memory up to
-    :attr:`Limits.spool_bytes`, then disk), at most :attr:`Limits.max_uploads` at a time (503
-    beyond), and must arrive within :attr:`Limits.body_timeout` seconds with no pause longer than
+    :attr:`Limits.spool_bytes`, then disk), at most :attr:`Limits.max_uploads` at a time, counting
+    those received and waiting for a place (503 beyond), and must arrive within :attr:`Limits.body_timeout` seconds with no pause longer than
     :attr:`Limits.body_idle` (408). Only then, when one of :attr:`Limits.workers` places is free,
     is it handed to the application (503 after :attr:`Limits.queue_timeout`)."""
     limits = limits or Limits()
@@ -87,20 +87,21 @@ def guard(app: ASGIApp, *, token: str | None, max_bytes: int, limits: "Limits | 
         if uploads >= limits.max_uploads:
             await _send_error(send, 503, "服务繁忙：同时上传的请求已满，请稍后再试")
             return
-        uploads += 1
+        uploads += 1   # held while the body arrives and while it waits for a place: both bounded
         try:
             spool = await _receive_body(receive, send, max_bytes, limits)
-        finally:
-            uploads -= 1
-        if spool is None:
-            return
-        with spool:
+            if spool is None:
+                return
             try:
                 async with asyncio.timeout(limits.queue_timeout):
                     await admission.acquire()
             except TimeoutError:
+                spool.close()
                 await _send_error(send, 503, "服务繁忙：正在进行的检查已满，请稍后再试")
                 return
+        finally:
+            uploads -= 1
+        with spool:
             try:
                 total = spool.tell()
                 spool.seek(0)
