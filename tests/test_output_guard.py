@@ -131,3 +131,16 @@ def test_mask_output_never_lands_on_an_input(site, tmp_path):
     assert len(refused) == 3, proc.stderr   # 名单.txt, 通知.docx (hard link), sub/page.html
     assert any("通知.docx" in line for line in refused)
     assert (out / "通知.docx").stat().st_ino == (site / "通知.docx").stat().st_ino
+
+
+def test_a_report_kept_inside_the_scanned_folder_needs_exclude(site):
+    """The second run would scan the first run's report as a page and then write over an input:
+    refused, with the way out in the message; with ``--exclude`` it is replaced as any report."""
+    out = site / "report.html"
+    assert gk("scan", site, "--format", "html", "-o", out).returncode == 1
+    before = out.read_bytes()
+    proc = gk("scan", site, "--format", "html", "-o", out)
+    assert proc.returncode == 2 and "--exclude" in proc.stderr
+    assert out.read_bytes() == before
+    proc = gk("scan", site, "--format", "html", "-o", out, "--exclude", "report.html")
+    assert proc.returncode == 1, proc.stderr

@@ -100,7 +100,8 @@ def output_problem(output: Path, inputs: Iterable[Path], *, force: bool = False)
     ident = file_id(output)
     for path in inputs:
         if os.path.realpath(path) == real or (ident is not None and file_id(path) == ident):
-            return f"--output 指向被检查的文件 {path}，报告不能写在它上面"
+            return (f"--output 指向被检查的文件 {path}，报告不能写在它上面"
+                    "（报告要放在被检查的目录中时，用 --exclude 排除它）")
     if not force and os.path.lexists(output) and (not os.path.isfile(output) or not is_report(output)):
         return (f"--output 的文件 {output} 已存在且不是 gkcheck 的报告；"
                 "确认要替换它请加 --force（被检查的文件任何时候都不会被替换）")
