@@ -169,8 +169,8 @@ class Context:
 
 def scan_cmd(ctx: Context, *paths: Path, extra: tuple[str, ...] = ()) -> list[str]:
     report = ctx.work / "report.json"
-    return [*ctx.gkcheck, "scan", *map(str, paths), "--format", "json", "-o", str(report),
-            "--fail-on", "never", *extra]
+    return [*ctx.gkcheck, "scan", "--format", "json", "-o", str(report), "--fail-on", "never", *extra,
+            "--", *map(str, paths)]   # `--`: a path is never read as an option
 
 
 def check_report(ctx: Context, files: int) -> dict:
@@ -280,7 +280,7 @@ def row_xlsx(ctx: Context) -> dict:
 def row_xlsx_mask(ctx: Context) -> dict:
     path = ctx.corpus.xlsx
     out = ctx.work / "masked"
-    cmd = [*ctx.gkcheck, "mask", str(path), "--output", str(out), "--overwrite"]
+    cmd = [*ctx.gkcheck, "mask", "--output", str(out), "--overwrite", "--", str(path)]
     g, f = measure([cmd, probe("calamine", path)], ctx.repeat, ctx.work)
     masked = (out / path.name)
     if not masked.exists():
@@ -349,7 +349,7 @@ def row_html(ctx: Context) -> dict:
 
 def row_cold_start(ctx: Context) -> dict:
     page = ctx.corpus.one_page
-    cmds = [[*ctx.gkcheck, "scan", str(page), "--fail-on", "never"], [sys.executable, "-c", "pass"]]
+    cmds = [[*ctx.gkcheck, "scan", "--fail-on", "never", "--", str(page)], [sys.executable, "-c", "pass"]]
     measure(cmds, 1, ctx.work)  # warm the page cache and the bytecode cache
     g, f = measure(cmds, max(ctx.repeat * 5, 3), ctx.work)
     extra_ms = (g.seconds - f.seconds) * 1000

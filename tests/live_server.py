@@ -9,7 +9,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import httpx
 
@@ -23,14 +23,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workdir: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def running_server(workdir: Path, *args: str, env: dict[str, str] | None = None,
+                   preexec: Callable[[], None] | None = None) -> Iterator[str]:
     """Start ``gkcheck serve --port <free port> ARGS`` in ``workdir`` and yield its base URL once
-    ``/healthz`` answers; stop it afterwards. Its log goes to ``workdir/server.log``."""
+    ``/healthz`` answers; stop it afterwards. Its log goes to ``workdir/server.log``, its process
+    id to ``workdir/server.pid``; ``preexec`` runs in the child before it starts (e.g. a limit)."""
     port = free_port()
     log = (workdir / "server.log").open("wb")
     environment = {k: v for k, v in os.environ.items() if k != "GKCHECK_TOKEN"}
     proc = subprocess.Popen([str(GKCHECK), "serve", "--port", str(port), *args], cwd=workdir,
-                            stdout=log, stderr=subprocess.STDOUT, env={**environment, **(env or {})})
+                            stdout=log, stderr=subprocess.STDOUT, env={**environment, **(env or {})},
+                            preexec_fn=preexec)
+    (workdir / "server.pid").write_text(str(proc.pid))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

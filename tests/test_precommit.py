@@ -118,12 +118,13 @@ def test_new_only_fails_a_commit_only_on_new_findings(tmp_path, hook_repo, env):
     repo, rev = hook_repo
     project = tmp_path
     (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: gkcheck-new-only\n"
-        "        args: [--ledger, gkcheck-ledger.db]\n", encoding="utf-8")
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: gkcheck-new-only\n",
+        encoding="utf-8")
+    (project / "gkcheck.toml").write_text('ledger = "gkcheck-ledger.db"\n', encoding="utf-8")
     git("init", "-q", "-b", "main", cwd=project, env=env)
     assert subprocess.run([str(PRE_COMMIT), "install"], cwd=project, env=env, capture_output=True,
                           timeout=120).returncode == 0
-    git("add", ".pre-commit-config.yaml", cwd=project, env=env)
+    git("add", ".pre-commit-config.yaml", "gkcheck.toml", cwd=project, env=env)
     (project / "旧页面.html").write_text(BAD_HTML, encoding="utf-8")
     gkcheck = Path(sys.executable).with_name("gkcheck")
     base = subprocess.run([str(gkcheck), "ledger", "baseline", ".", "--ledger", "gkcheck-ledger.db"],
@@ -150,3 +151,17 @@ def test_new_only_fails_a_commit_only_on_new_findings(tmp_path, hook_repo, env):
     assert ignored.returncode == 0, ignored.stderr
     proc = commit(project, env, "新页面.html")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_staged_file_named_like_an_option_is_a_file(project, env):
+    """Issue 12, defect 9: ``-onotes.md`` made the hook run ``gkcheck scan -onotes.md ...`` and
+    write the report over notes.md. The entry ends options with ``--``: it is checked as a file."""
+    notes = project / "notes.md"
+    notes.write_text("编辑的笔记，不要覆盖。\n", encoding="utf-8")
+    (project / "-onotes.md").write_text("全县已完成改造任务。\n", encoding="utf-8")
+    (project / "page.html").write_text(CLEAN_HTML, encoding="utf-8")
+    git("add", "--", "-onotes.md", "page.html", cwd=project, env=env)
+    proc = git("commit", "-m", "更新", cwd=project, env=env, check=False)
+    assert notes.read_text("utf-8") == "编辑的笔记，不要覆盖。\n"
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "-onotes.md" in git("show", "--name-only", "HEAD", cwd=project, env=env).stdout

@@ -43,3 +43,66 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str | bytes], *, overw
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# -- where a report may go ------------------------------------------------------------------------
+
+_REPORT_HEADS = (b'"name": "gkcheck"', b'<testsuites name="gkcheck"', b"<title>gkcheck ")
+_TEXT_REPORT_TAIL = "共检查 "   # the last line of a text report: 共检查 N 个文件：错误 …
+
+
+def file_id(path: Path) -> tuple[int, int] | None:
+    """``(st_dev, st_ino)`` of the file ``path`` names (links followed), or None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def is_report(path: Path) -> bool:
+    """Is the existing file at ``path`` empty or a report gkcheck wrote (any ``--format``)? Only
+    such a file is replaced without ``--force``."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+            if not head:
+                return True
+            if head.startswith(b"PK"):
+                return _is_xlsx_report(path)
+            if any(mark in head for mark in _REPORT_HEADS):
+                return True
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - 512))
+            tail = fh.read().decode("utf-8", "replace").rstrip("\n").rsplit("\n", 1)[-1]
+    except OSError:
+        return False
+    return tail.startswith(_TEXT_REPORT_TAIL) and "个文件：错误 " in tail
+
+
+def _is_xlsx_report(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            with zf.open("docProps/core.xml") as fh:
+                return b"<dc:creator>gkcheck</dc:creator>" in fh.read(1 << 16)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def output_problem(output: Path, inputs: Iterable[Path], *, force: bool = False) -> str | None:
+    """Why the report must not be written to ``output`` (a message in Chinese), or None.
+
+    ``output`` must not be one of ``inputs`` — compared by resolved path (symbolic links, ``..``,
+    relative paths) and by ``(st_dev, st_ino)`` (hard links, a case-insensitive filesystem) — and
+    an existing file that is not a gkcheck report is replaced only with ``force``."""
+    real = os.path.realpath(output)
+    ident = file_id(output)
+    for path in inputs:
+        if os.path.realpath(path) == real or (ident is not None and file_id(path) == ident):
+            return (f"--output 指向被检查的文件 {path}，报告不能写在它上面"
+                    "（报告要放在被检查的目录中时，用 --exclude 排除它）")
+    if not force and os.path.lexists(output) and (not os.path.isfile(output) or not is_report(output)):
+        return (f"--output 的文件 {output} 已存在且不是 gkcheck 的报告；"
+                "确认要替换它请加 --force（被检查的文件任何时候都不会被替换）")
+    return None

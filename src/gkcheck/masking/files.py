@@ -224,7 +224,7 @@ def plan(paths: Sequence[Path], output: Path, exclude: tuple[str, ...] = ()) -> 
             rel = path.relative_to(root) if root.is_dir() else Path(path.name)
             target = output / rel
             t_real = target.resolve()
-            if t_real == real:
+            if t_real == real or _same_file(target, path):   # a symbolic or a hard link
                 todo.append((path, None, "输出文件就是原文件，原文件不会被修改"))
             elif t_real in seen:
                 todo.append((path, None, f"与 {seen[t_real]} 的输出文件同名（{target}）"))
@@ -232,6 +232,13 @@ def plan(paths: Sequence[Path], output: Path, exclude: tuple[str, ...] = ()) -> 
                 seen[t_real] = path
                 todo.append((path, target, None))
     return todo
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    from ..output import file_id
+
+    ident = file_id(a)
+    return ident is not None and ident == file_id(b)
 
 
 def mask_file(source: Path, target: Path, policy: MaskPolicy, checker: Checker, *,

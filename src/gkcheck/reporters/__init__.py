@@ -12,6 +12,7 @@ report keeps ``match`` whole.
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from typing import Any, Callable, Iterable, Iterator
 
@@ -212,6 +213,30 @@ def printable(text: str) -> str:
     """``text`` that can be written as UTF-8: a file name that was not valid UTF-8 reaches us with
     lone surrogates (os.fsdecode); each becomes ``?``."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+# what a terminal or a log line must never get raw: C0/C1 controls (escape sequences, CR, LF),
+# DEL, line and paragraph separators, bidirectional overrides, and the lone surrogates that stand
+# for the bytes of a file name that is not UTF-8
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}   # a tab is left as it is
+
+
+def _escape(m: "re.Match[str]") -> str:
+    c = m.group()
+    if c in _NAMED:
+        return _NAMED[c]
+    code = ord(c)
+    if 0xDC80 <= code <= 0xDCFF:   # os.fsdecode's stand-in for a byte that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` safe to write on one line of a terminal or a log: every control character,
+    line break, bidirectional override and non-UTF-8 byte of a file name written as an escape
+    (``\\x1b``, ``\\n``, ``\\xff``, ``\\u202e``). Text without them is returned as it is."""
+    return _CONTROLS.sub(_escape, text)
 
 
 def one_line(finding: Finding, match: str) -> str:

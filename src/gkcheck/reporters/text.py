@@ -4,7 +4,7 @@ what to write instead, in Chinese. Personal data is masked."""
 from __future__ import annotations
 
 from ..model import SEVERITY_NAMES, Report
-from . import coverage_line, printable, private_values, shown_context, shown_match
+from . import coverage_line, escape_controls, printable, private_values, shown_context, shown_match
 
 
 # a finding's ledger_state (docs/ledger.md) as people read it
@@ -45,7 +45,8 @@ def render(report: Report, **_: object) -> str:
     s = report.summary()
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
-               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else "")
-               + (f"；文中标记跳过 {s['suppressed']} 处" if s["suppressed"] else ""))
-    out.append(coverage_line(report))
-    return printable("\n".join(out) + "\n")   # a non-UTF-8 file name shows as ?
+from . import coverage_line, escape_controls, printable, private_values, shown_context, shown_match
+
+
+# a finding's ledger_state (docs/ledger.md) as people read it
+LEDGER_NAMES = {"new": "新问题", "known": "已知", "ignored": "已忽略", "reopened": "重新出现"}

@@ -77,6 +77,8 @@ def format_names() -> list[str]:
               help="报告格式。")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="把报告写入文件（原子写入）而不是标准输出。")
+@click.option("--force", is_flag=True, default=False,
+              help="--output 的文件已存在且不是 gkcheck 的报告时也替换它（被检查的文件永远不会被替换）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="达到此级别的问题使退出码为 1（默认 error）。")
 @click.option("--publish-date", help="日期检查所对照的发布日期，YYYY-MM-DD（默认今天）。")
@@ -100,7 +102,7 @@ def format_names() -> list[str]:
               help="把本次检查记入整改台账：SQLite 文件或 postgresql://… 地址（docs/ledger.md）。")
 @click.option("--new-only", is_flag=True, default=False,
               help="与 --ledger 一起用：--fail-on 只针对台账中没有的新问题（已知、已忽略的照常列出并标明）。")
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
+def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
@@ -109,7 +111,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     from ..checker import Checker
     from ..config import load_config, parse_date
     from ..output import write_atomic
-    from ..reporters import BINARY_FORMATS, render_chunks
+    from ..reporters import BINARY_FORMATS, escape_controls, render_chunks
 
     if fmt in BINARY_FORMATS and output is None:
         raise click.UsageError(f"{fmt} 格式是二进制文件，请用 --output 指定文件")
@@ -124,8 +126,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
         config = _with_link_options(config, {
             "check-links": True if check_links else None, "timeout": link_timeout,
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})
-        if output is not None and any(output.resolve() == p.resolve() for p in paths):
-            raise GkcheckError("--output 不能指向被检查的文件")
+        if output is not None:
+            _check_output(output, paths, config.exclude, force)
         if ledger_target or new_only or config.ledger:
             from .ledger import without_ledger_files
 
@@ -144,18 +146,36 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     pieces = render_chunks(report, fmt, units=config.units)   # a large report is written piece by piece
     if output is not None:
         try:
+            _check_output(output, paths, config.exclude, force)   # again: the scan took time
             write_atomic(output, pieces)
         except OSError as exc:
             click.echo(f"gkcheck: 无法写入报告 {output}：{exc.strerror or exc}", err=True)
             sys.exit(2)
-        click.echo(f"报告已写入 {output}", err=True)
+        except GkcheckError as exc:
+            click.echo(f"gkcheck: {exc}", err=True)
+            sys.exit(2)
+        click.echo(escape_controls(f"报告已写入 {output}"), err=True)
     else:
         for piece in pieces:
             click.echo(piece, nl=False)
     for result in report.files:
         if result.status == "error":
-            click.echo(f"gkcheck: {result.path}: 无法检查：{result.error}", err=True)
+            click.echo(escape_controls(f"gkcheck: {result.path}: 无法检查：{result.error}"), err=True)
     sys.exit(exit_code(report, config.fail_on, new_only=new_only))
+
+
+def _check_output(output: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], force: bool) -> None:
+    """Refuse an ``--output`` that is one of the scanned files (named, or reached through a
+    folder) or an existing file that is no report (without ``--force``)."""
+    from itertools import chain
+
+    from ..output import output_problem
+    from ..walk import iter_files
+
+    inputs = chain(paths, (p for p, _ in iter_files(list(paths), exclude)))
+    problem = output_problem(output, inputs, force=force)
+    if problem:
+        raise GkcheckError(problem)
 
 
 def _scan_with_progress(checker, paths: tuple[Path, ...], choice: bool | None):  # type: ignore[no-untyped-def]

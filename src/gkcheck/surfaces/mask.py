@@ -9,6 +9,7 @@ import click
 
 from ..masking.files import FileOutcome, mask_file, plan, policy_from, privacy_checker, report_lines
 from ..model import GkcheckError
+from ..reporters import escape_controls
 
 
 @click.command()
@@ -42,12 +43,12 @@ def mask(paths: tuple[Path, ...], output: Path, overwrite: bool, keep: tuple[str
                    else mask_file(source, target, policy, checker, overwrite=overwrite))
         if outcome.error:
             failed += 1
-            click.echo(f"gkcheck: {source}: 无法脱敏：{outcome.error}", err=True)
+            click.echo(escape_controls(f"gkcheck: {source}: 无法脱敏：{outcome.error}"), err=True)
             continue
         written += 1
         masked += len(outcome.result.items)  # type: ignore[union-attr]
         for line in report_lines(outcome):
-            click.echo(line)
+            click.echo(escape_controls(line))
     click.echo(f"共写出 {written} 个副本，脱敏 {masked} 处" + (f"，{failed} 个文件失败" if failed else ""),
                err=True)
     sys.exit(2 if failed else 0)

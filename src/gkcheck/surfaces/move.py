@@ -5,11 +5,18 @@ Inside one filesystem a move is a single rename that refuses an existing target
 the file is always in exactly one place, whole. Across filesystems it is copied to a hidden
 temporary name beside the target (:func:`temp_name`), flushed to disk, renamed into place the
 same way, and only then removed from where it was.
+
+:func:`move_checked` moves only the content that was checked: the file is first renamed to a
+hidden name beside itself (:func:`stage_name`; the uploader's name is free again, nobody writes to
+the hidden one), its SHA-256 is compared with the checked one there, and only then is it moved on;
+a copy across filesystems is hashed while it is copied. A mismatch raises :class:`ContentChanged`
+with the file left at the hidden name.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -36,6 +43,50 @@ def temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.gkcheck-part")
 
 
+def stage_name(source: Path, tag: object = "") -> Path:
+    """Where a file waits, beside itself, between its last hash and its move (hidden: the gate
+    never takes it, and an uploader writing under the old name makes a new file). ``tag`` (the
+    upload's row id) keeps two uploads of one name apart."""
+    return source.with_name(f".{source.name}.{tag}.gkcheck-check" if tag != "" else f".{source.name}.gkcheck-check")
+
+
+class ContentChanged(Exception):
+    """The file's content is not the content that was checked; it waits at ``staged``."""
+
+    def __init__(self, staged: Path):
+        super().__init__(str(staged))
+        self.staged = staged
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def move_checked(src: Path, dst: Path, sha256: str, tag: object = "") -> None:
+    """Move ``src`` to ``dst`` like :func:`move_file`, but only if its content has the SHA-256
+    ``sha256`` (the content that was checked). Raises :class:`ContentChanged` (the file then waits
+    at :func:`stage_name` of ``src``) when it does not; :class:`FileExistsError` when ``dst`` is
+    taken (the file is then back under its own name)."""
+    staged = stage_name(src, tag)
+    rename_noreplace(src, staged)
+    if sha256_of(staged) != sha256:
+        raise ContentChanged(staged)
+    try:
+        move_file(staged, dst, sha256=sha256)
+    except ContentChanged:
+        raise
+    except BaseException:
+        try:
+            rename_noreplace(staged, src)   # not moved: back under its own name, as it was
+        except OSError:
+            pass                            # a new upload took the name; recovery finds it
+        raise
+
+
 def rename_noreplace(src: Path, dst: Path) -> None:
     """Rename ``src`` to ``dst``; :class:`FileExistsError` if ``dst`` exists, ``OSError(EXDEV)``
     if they are on different filesystems."""
@@ -53,16 +104,18 @@ def rename_noreplace(src: Path, dst: Path) -> None:
     os.replace(src, dst)
 
 
-def move_file(src: Path, dst: Path) -> None:
+def move_file(src: Path, dst: Path, *, sha256: str | None = None) -> None:
     """Move ``src`` to ``dst`` (whose folder exists) atomically, never replacing an existing file.
 
-    Raises :class:`FileExistsError` when ``dst`` is taken; ``src`` is then untouched."""
+    Raises :class:`FileExistsError` when ``dst`` is taken; ``src`` is then untouched. With
+    ``sha256``, a copy across filesystems whose bytes do not have that hash is not put in place
+    (:class:`ContentChanged` naming ``src``)."""
     try:
         rename_noreplace(src, dst)
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-        _copy_across(src, dst)
+        _copy_across(src, dst, sha256)
         os.unlink(src)
         _fsync_dir(src.parent)
         return
@@ -71,13 +124,18 @@ def move_file(src: Path, dst: Path) -> None:
         _fsync_dir(src.parent)
 
 
-def _copy_across(src: Path, dst: Path) -> None:
+def _copy_across(src: Path, dst: Path, sha256: str | None = None) -> None:
     tmp = temp_name(dst)
     try:
+        digest = hashlib.sha256()
         with open(src, "rb") as fin, open(tmp, "wb") as fout:
-            shutil.copyfileobj(fin, fout, 1 << 20)
+            for chunk in iter(lambda: fin.read(1 << 20), b""):
+                digest.update(chunk)
+                fout.write(chunk)
             fout.flush()
             os.fsync(fout.fileno())
+        if sha256 is not None and digest.hexdigest() != sha256:
+            raise ContentChanged(src)
         shutil.copystat(src, tmp)
         rename_noreplace(tmp, dst)
     except BaseException:

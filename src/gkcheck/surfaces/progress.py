@@ -14,6 +14,7 @@ import unicodedata
 from typing import Mapping, TextIO
 
 from ..model import FileResult
+from ..reporters import escape_controls
 
 # variables CI systems set; any of them (with a value other than false/0) means nobody watches
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD",
@@ -48,7 +49,7 @@ class Progress:
     def update(self, result: FileResult) -> None:
         self.done += 1
         if not self.tty:
-            self.stream.write(f"已检查 {self.done}/{self.total}（{self._percent()}%）{result.path}\n")
+            self.stream.write(f"已检查 {self.done}/{self.total}（{self._percent()}%）{escape_controls(result.path)}\n")
             self.stream.flush()
             return
         now = time.monotonic()
@@ -58,7 +59,7 @@ class Progress:
         filled = BAR * min(self.done, self.total) // self.total
         head = f"已检查 {self.done}/{self.total} [{'#' * filled}{'-' * (BAR - filled)}] {self._percent():3d}% "
         room = _columns(self.stream) - 1 - _width(head)
-        line = head + _fit(result.path, room)
+        line = head + _fit(escape_controls(result.path), room)
         self._draw(line)
 
     def close(self) -> None:

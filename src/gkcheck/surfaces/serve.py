@@ -18,7 +18,6 @@ takes a path on the server; a client's file name is only a label in the answer.
 # types are imported inside create_app (FastAPI is imported only when a server is built).
 
 import asyncio
-import hmac
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -26,7 +25,7 @@ from datetime import date
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 from urllib.parse import quote
 
 import click
@@ -34,6 +33,8 @@ import click
 from .. import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
+from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
+                          ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -41,8 +42,10 @@ if TYPE_CHECKING:
     from ..checker import Checker
 
 DEFAULT_MAX_BYTES = 20 * 2**20
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_WORKERS = 4
+DEFAULT_MAX_CONNECTIONS = 200
+HEADER_TIMEOUT = 10.0
+KEEP_ALIVE = 5.0
+BACKLOG = 128          # pending connections the kernel keeps, and accepted at once by the loop
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -81,85 +84,6 @@ class ApiError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
-
-
-# -- request guard: token and body size, before the application reads anything -----------------
-
-ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
-
-
-def guard(app: ASGIApp, *, token: str | None, max_bytes: int) -> ASGIApp:
-    """Wrap ``app``: when a token is set, every request but those to :data:`OPEN_PATHS` needs
-    ``Authorization: Bearer <token>`` (compared in constant time; a new endpoint is protected
-    without anyone remembering to), and a body larger than ``max_bytes`` is refused with 413 — at
-    once when ``Content-Length`` says so, otherwise as soon as the bytes received pass it."""
-
-    async def guarded(scope: dict, receive: Callable[[], Awaitable[dict]],
-                      send: Callable[[dict], Awaitable[None]]) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        headers = {k.lower(): v for k, v in scope["headers"]}
-        path = scope["path"]
-        if token and path not in OPEN_PATHS and not authorized(headers.get(b"authorization"), token):
-            await _send_error(send, 401, "未授权：请在 Authorization 请求头中提供正确的访问令牌（Bearer 令牌）",
-                              ((b"www-authenticate", b'Bearer realm="gkcheck"'),))
-            return
-        length = headers.get(b"content-length", b"0").decode("latin-1").strip()
-        if not length.isdigit():
-            await _send_error(send, 400, "Content-Length 无效")
-            return
-        if int(length) > max_bytes:
-            await _send_error(send, 413, _too_large(max_bytes))
-            return
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if len(body) > max_bytes:
-                await _send_error(send, 413, _too_large(max_bytes))
-                return
-            if not message.get("more_body"):
-                break
-        replayed = False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": bytes(body), "more_body": False}
-            return await receive()
-
-        await app(scope, replay, send)
-
-    return guarded
-
-
-def authorized(header: bytes | None, token: str) -> bool:
-    """``Authorization: Bearer <token>``, the token compared in constant time as UTF-8 bytes."""
-    scheme, _, given = (header or b"").strip().partition(b" ")
-    if scheme.lower() != b"bearer":
-        return False
-    return hmac.compare_digest(given.strip(), token.encode("utf-8"))
-
-
-def _too_large(max_bytes: int) -> str:
-    return f"请求过大：上限 {_size(max_bytes)}，请拆分文件或联系管理员调整 --max-bytes"
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**20:g} MB" if n >= 2**20 else f"{n} 字节"
-
-
-async def _send_error(send: Callable[[dict], Awaitable[None]], status: int, detail: str,
-                      headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
-    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()), (b"connection", b"close"), *headers]})
-    await send({"type": "http.response.body", "body": body})
 
 
 # -- the thread pool ------------------------------------------------------------------------------
@@ -301,10 +225,15 @@ ERRORS = {400: {"description": "请求无效（JSON、字段、日期格式）�
 
 def create_app(config: Config | None = None, *, checker: "Checker | None" = None,
                token: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-               timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS) -> ASGIApp:
+               timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS,
+               allowed_hosts: "Iterable[str] | None" = None,
+               max_uploads: int = DEFAULT_MAX_UPLOADS) -> ASGIApp:
     """The ASGI application. ``checker`` (built from ``config`` when not given) is shared by all
     requests; ``token`` protects all but :data:`OPEN_PATHS`; ``max_bytes`` bounds a request body; ``timeout`` bounds
-    one check in seconds."""
+    one check in seconds. ``allowed_hosts``: the ``Host`` names accepted (``"*"``: any); by
+    default any when a token is set, else only the local names (:data:`LOCAL_HOSTS`)."""
+    token = check_token(token)
+    hosts = host_allow_list(allowed_hosts, token)
     from contextlib import asynccontextmanager
 
     from fastapi import FastAPI, Query, Request
@@ -358,6 +287,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
                 values = json.loads(await request.body())
             except (ValueError, UnicodeDecodeError):
                 raise ApiError(400, "请求体不是有效的 JSON") from None
+            except RecursionError:   # [[[[…]]]] nested deeper than the parser goes
+                raise ApiError(400, "请求体的 JSON 嵌套过深") from None
             if not isinstance(values, dict):
                 raise ApiError(400, "请求体应为 JSON 对象")
             if not isinstance(values.get("text"), str):
@@ -490,7 +421,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     for path in WEB_FILES:
         app.add_api_route(path, page(path), methods=["GET"], include_in_schema=False)
 
-    return guard(app, token=token or None, max_bytes=max_bytes)
+    return guard(app, token=token, max_bytes=max_bytes, open_paths=OPEN_PATHS, limits=Limits(
+        hosts=hosts, max_uploads=max_uploads, workers=workers, queue_timeout=timeout))
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -509,8 +441,14 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
               help="每次检查的时限（秒），超过返回 504。")
 @click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS, show_default=True,
               help="同时进行的检查数；都在进行时新请求最多等待 --timeout 秒，否则返回 503。")
+@click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
+              help="接受的 Host 请求头（主机名，可重复；* 为任意）。默认：设置了令牌时任意，"
+                   "否则只接受 localhost、127.0.0.1、::1 和 --host 的值（防 DNS 重绑定）。")
+@click.option("--max-connections", type=click.IntRange(8, 100000), default=DEFAULT_MAX_CONNECTIONS,
+              show_default=True,
+              help="同时打开的连接数上限；满了时先关闭等待请求头最久的空闲连接。")
 def serve(host: str, port: int, config_path: Path | None, token: str | None, max_bytes: int,
-          timeout: float, workers: int) -> None:
+          timeout: float, workers: int, allow_host: tuple[str, ...], max_connections: int) -> None:
     """启动 HTTP 服务：检查与脱敏接口（/v1/check、/v1/mask）、接口文档（/docs）和网页（/）。"""
     from ..config import load_config
 
@@ -519,17 +457,33 @@ def serve(host: str, port: int, config_path: Path | None, token: str | None, max
         import uvicorn
     except ImportError:
         raise click.UsageError("gkcheck serve 需要 serve 扩展：pip install 'gkcheck[serve]'") from None
+    from .serve_limits import connection_protocol, fit_open_files, install_repeat_filter
+
+    connections, uploads, files = fit_open_files(max_connections, DEFAULT_MAX_UPLOADS, BACKLOG)
     try:
+        token = check_token(token)
+        hosts = host_allow_list(allow_host or None, token, host)
         app = create_app(load_config(config_path), token=token, max_bytes=max_bytes, timeout=timeout,
-                         workers=workers)
+                         workers=workers, allowed_hosts=sorted(hosts) if hosts is not None else ["*"],
+                         max_uploads=uploads)
     except GkcheckError as exc:
         raise click.UsageError(str(exc)) from None
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("gkcheck: 警告：未设置访问令牌（--token 或 GKCHECK_TOKEN），"
                    "能访问此端口的人都能使用本服务", err=True)
+    if connections < max_connections:
+        click.echo(f"gkcheck: 打开文件数上限为 {files}，同时连接数降为 {connections}，"
+                   f"同时上传数 {uploads}", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"gkcheck 服务：http://{shown}:{port}/  接口文档：http://{shown}:{port}/docs", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    # no limit_concurrency: it answers 503 by counting connections, /healthz included; the
+    # connection protocol closes idle connections instead
+    server_config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", server_header=False, backlog=BACKLOG,
+        http=connection_protocol(connections, HEADER_TIMEOUT), timeout_keep_alive=int(KEEP_ALIVE),
+        h11_max_incomplete_event_size=64 * 1024)
+    install_repeat_filter()   # after uvicorn set up its loggers: a flood of one error is a few lines
+    uvicorn.Server(server_config).run()
 
 
 __all__ = ["create_app", "serve"]

@@ -38,7 +38,8 @@ import click
 
 from ..checker import Checker
 from ..model import SEVERITY_RANK, FileResult, GkcheckError, Report
-from .move import free_name, move_file, temp_name
+from ..reporters import escape_controls as shown   # a name in the log: one line, never raw controls
+from .move import ContentChanged, free_name, move_checked, move_file, rename_noreplace, stage_name, temp_name
 from ..walk import excluded
 from .watch_state import Row, State
 
@@ -52,6 +53,7 @@ REPORT_SUFFIXES = (".gkcheck.json", ".gkcheck.txt")
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".filepart",
                     ".swp", "~")
 LEVEL = {"error": "错误", "warning": "警告", "info": "提示"}
+CHANGED = "检查期间文件内容被改动（大小和修改时间未变），改动后的内容没有检查过；请重新上传"
 
 
 def is_partial(name: str) -> bool:
@@ -154,7 +156,7 @@ class Gate:
         with self.state.batch():
             for rel, st in self.walk(self.inbox):
                 found.add(rel)
-                self.state.observe(rel, st.st_size, st.st_mtime_ns, now, self.settle)
+                self._observe(rel, st, now)
             for row in self.state.active_rows():
                 if row.status == "seen" and row.path not in found:
                     self.state.forget(row.path, now)
@@ -176,11 +178,18 @@ class Gate:
                     continue
                 if stat.S_ISDIR(st.st_mode):
                     for sub, sub_st in self.walk(Path(path), rel + "/"):
-                        self.state.observe(sub, sub_st.st_size, sub_st.st_mtime_ns, now, self.settle)
+                        self._observe(sub, sub_st, now)
                 elif stat.S_ISREG(st.st_mode):
-                    self.state.observe(rel, st.st_size, st.st_mtime_ns, now, self.settle)
+                    self._observe(rel, st, now)
                 else:
                     self.state.forget(rel, now)
+
+    def _observe(self, rel: str, st: os.stat_result, now: float) -> None:
+        """Note one file; one that cannot be noted is logged and skipped, never the end of the walk."""
+        try:
+            self.state.observe(rel, st.st_size, st.st_mtime_ns, now, self.settle)
+        except Exception as exc:  # noqa: BLE001 — e.g. sqlite3.Error
+            self.log(f"失败 {shown(rel)}：无法记录（{type(exc).__name__}：{exc}）")
 
     # -- taking files -----------------------------------------------------------------------------
 
@@ -188,11 +197,26 @@ class Gate:
         for row in self.state.due_rows(time.time()):
             if stop.is_set():
                 return
-            self.take(row)
+            try:
+                self.take(row)
+            except Exception as exc:  # noqa: BLE001 — a bug met by one file never stops the gate
+                self._failed(row, f"内部错误（{type(exc).__name__}：{exc}）")
+
+    def _unstage(self, row: Row) -> None:
+        """A file this row left at its stage name (a crash, or a move that failed after the
+        content had changed) goes back under its own name, so it is never lost in a hidden one."""
+        source = self.inbox / row.path
+        staged = stage_name(source, row.id)
+        if os.path.lexists(staged) and not os.path.lexists(source):
+            try:
+                rename_noreplace(staged, source)
+            except OSError as exc:
+                self.log(f"无法把 {shown(str(staged))} 改回原名：{exc.strerror or exc}")
 
     def take(self, row: Row) -> None:
         """Check one file whose settle time is up, if it really has not changed, and move it."""
         source = self.inbox / row.path
+        self._unstage(row)
         now = time.time()
         try:
             st = os.lstat(source)
@@ -250,11 +274,14 @@ class Gate:
             raise _Changed
         return data, hashlib.sha256(data).hexdigest(), None
 
-    def _place(self, row: Row, source: Path, st: os.stat_result, result: FileResult,
+    def _place(self, row: Row, source: Path, st: os.stat_result | None, result: FileResult,
                digest: str | None) -> None:
+        """Move ``source`` to the pass or hold folder as ``result`` says (``st``: as it was read,
+        None for a file that is already where only the gate writes)."""
         held, reason = verdict(result, self.fail_on, self.new_only)
         status = "held" if held else "passed"
         folder = (self.folders.held if held else self.folders.passed) / Path(row.path).parent
+        name = Path(row.path).name
         outcome = json.dumps({"verdict": status, "reason": reason, "error": result.error,
                               "findings": len(result.findings),
                               "rules": sorted({f.rule for f in result.findings})}, ensure_ascii=False)
@@ -264,18 +291,25 @@ class Gate:
             self._failed(row, f"无法建立目录 {folder}：{exc.strerror or exc}")
             return
         for _ in range(10):  # another process may take a free name between choosing and moving
-            target = self._target(folder, source.name, row.target, held)
+            target = self._target(folder, name, row.target, held)
             with self.state.batch():
                 self.state.update(row.id, time.time(), target=str(target), result=outcome)
             try:
                 if held:
                     self._write_reports(target, result, reason, digest)
-                if _identity(os.lstat(source)) != _identity(st):  # rewritten while it was checked
+                if st is not None and _identity(os.lstat(source)) != _identity(st):  # rewritten meanwhile
                     raise _Changed
-                move_file(source, target)
+                if held or digest is None:
+                    move_file(source, target)
+                else:  # only the bytes that were checked may pass
+                    move_checked(source, target, digest, row.id)
             except FileExistsError:
                 row = replace(row, target=None)
                 continue
+            except ContentChanged as exc:   # same size and time, other bytes: hold what is there
+                changed = FileResult(row.path, result.type, "error", CHANGED)
+                self._place(replace(row, target=None), exc.staged, None, changed, None)
+                return
             except _Changed:
                 with self.state.batch():
                     now = time.time()
@@ -291,7 +325,7 @@ class Gate:
         with self.state.batch():
             self.state.update(row.id, time.time(), status=status)
         self.counts[status] += 1
-        self.log(f"{'拦截' if held else '通过'} {row.path} → {target}：{reason}")
+        self.log(f"{'拦截' if held else '通过'} {shown(row.path)} → {shown(str(target))}：{shown(reason)}")
 
     def _target(self, folder: Path, name: str, recorded: str | None, held: bool) -> Path:
         companions = REPORT_SUFFIXES if held else ()
@@ -308,8 +342,8 @@ class Gate:
 
         report = Report((result,), __version__)
         write_atomic(target.with_name(target.name + ".gkcheck.json"), render(report, "json"))
-        head = [f"gkcheck 拦截：{result.path}",
-                f"原因：{reason}",
+        head = [f"gkcheck 拦截：{shown(result.path)}",
+                f"原因：{shown(reason)}",
                 f"拦截级别：{LEVEL[self.fail_on]}及以上；无法检查的文件一律拦截" if self.fail_on != "never"
                 else "拦截级别：只拦截无法检查的文件",
                 f"检查时间：{datetime.now().astimezone().isoformat(timespec='seconds')}",
@@ -323,7 +357,7 @@ class Gate:
         with self.state.batch():
             self.state.update(row.id, now, status="seen", due=now + RETRY_SECONDS)
         self.counts["failed"] += 1
-        self.log(f"失败 {row.path}：{message}；{int(RETRY_SECONDS)} 秒后重试")
+        self.log(f"失败 {shown(row.path)}：{shown(message)}；{int(RETRY_SECONDS)} 秒后重试")
 
     # -- after a crash ----------------------------------------------------------------------------
 
@@ -338,6 +372,7 @@ class Gate:
 
     def _recover(self, row: Row, now: float) -> None:
         source = self.inbox / row.path
+        self._unstage(row)   # killed between the last hash and the move: checked again
         target = Path(row.target) if row.target else None
         if target is not None:
             try:
@@ -345,20 +380,20 @@ class Gate:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                self.log(f"无法删除未复制完的临时文件 {temp_name(target)}：{exc.strerror or exc}")
+                self.log(f"无法删除未复制完的临时文件 {shown(str(temp_name(target)))}：{exc.strerror or exc}")
             if self._is_ours(target, row):
                 if self._is_ours(source, row):
                     try:
                         os.unlink(source)  # copied across filesystems and renamed, not yet removed here
                     except OSError as exc:
-                        self.log(f"无法删除已复制到 {target} 的 {row.path}：{exc.strerror or exc}")
+                        self.log(f"无法删除已复制到 {shown(str(target))} 的 {shown(row.path)}：{exc.strerror or exc}")
                 status = row.outcome().get("verdict", "held")
                 self.counts[status] += 1  # the killed run never said so
                 if status == "held" and not all(os.path.exists(str(target) + s) for s in REPORT_SUFFIXES):
                     result = self.checker.check_file(target, display=row.path)
                     self._write_reports(target, result, verdict(result, self.fail_on)[1], row.sha256)
                 self.state.update(row.id, now, status=status)
-                self.log(f"{'拦截' if status == 'held' else '通过'} {row.path} → {target}：恢复上次运行的结果")
+                self.log(f"{'拦截' if status == 'held' else '通过'} {shown(row.path)} → {shown(str(target))}：恢复上次运行的结果")
                 return
         try:
             st = os.lstat(source)
@@ -576,7 +611,8 @@ def watch(inbox: Path, pass_dir: Path, hold_dir: Path, fail_on: str | None, once
         if once:
             run_once(gate, stop)
         else:
-            gate.log(f"gkcheck watch：监视 {inbox}，通过的文件移到 {folders.passed}，拦截的移到 {folders.held}"
+            gate.log(f"gkcheck watch：监视 {shown(str(inbox))}，通过的文件移到 {shown(str(folders.passed))}，"
+                     f"拦截的移到 {shown(str(folders.held))}"
                      "（Ctrl+C 停止）")
             run_forever(gate, stop, wake, rescan)
     finally:

@@ -7,11 +7,18 @@ with the content's SHA-256, then records where it goes (``target``) before it is
 ``passed`` or ``held``. A file that disappears before that is ``gone``. Only ``seen`` and
 ``scanning`` rows are active; at most one per path, so a later upload under the same name is a new
 row and the old ones stay as history.
+
+File names are whatever the OS holds. A path (and a target) that is valid UTF-8 is stored as TEXT,
+readable with ``sqlite3``; any other name (Linux allows any bytes but ``/`` and NUL) is stored as a
+BLOB of its bytes (:func:`os.fsencode`), so no name can stop the gate and two names never merge.
+The rows hand paths back as ``str`` with lone surrogates for such bytes (:func:`os.fsdecode`),
+which every ``os`` call accepts. A database of version 1 (TEXT only) is used as it is.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,14 +32,14 @@ GONE_KEPT_SECONDS = 86400  # rows of files deleted before they settled are kept 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,                 -- relative to the inbox, '/'-separated
+    path TEXT NOT NULL,                 -- relative to the inbox, '/'-separated (a BLOB if not UTF-8)
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     sha256 TEXT,                        -- of the content that was checked
     status TEXT NOT NULL CHECK (status IN ('seen', 'scanning', 'passed', 'held', 'gone')),
     changed REAL NOT NULL,              -- when size or mtime were last seen to change
     due REAL NOT NULL,                  -- not taken before this time
-    target TEXT,                        -- where the file goes (recorded before it is moved)
+    target TEXT,                        -- where the file goes, recorded before it is moved (BLOB as path)
     result TEXT,                        -- JSON: verdict, reason, rule codes (never the matched text)
     first_seen REAL NOT NULL,
     updated REAL NOT NULL
@@ -60,6 +67,33 @@ class Row:
 
 
 _COLUMNS = "id, path, size, mtime_ns, sha256, status, changed, due, target, result"
+SCHEMA_VERSION = 2   # 2: path and target may be BLOBs (names that are not UTF-8)
+
+
+def to_db(name: str | None) -> str | bytes | None:
+    """A file name as SQLite can hold it: TEXT when it is valid UTF-8, else its bytes."""
+    if name is None:
+        return None
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return name
+
+
+def from_db(value: str | bytes | None) -> str | None:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def _row(values: tuple[Any, ...]) -> Row:
+    row = list(values)
+    row[1], row[8] = from_db(row[1]), from_db(row[8])
+    return Row(*row)
+
+
+def text_for_db(text: str) -> str:
+    """Free text (a JSON result) that SQLite can store: lone surrogates written as ``\\udcff``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class State:
@@ -69,7 +103,7 @@ class State:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
-        self.db.execute("PRAGMA user_version=1")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
@@ -86,10 +120,10 @@ class State:
         self.db.execute("COMMIT")
 
     def _rows(self, sql: str, *args: Any) -> list[Row]:
-        return [Row(*r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM files {sql}", args)]
+        return [_row(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM files {sql}", args)]
 
     def active(self, path: str) -> Row | None:
-        rows = self._rows("WHERE path = ? AND status IN ('seen', 'scanning')", path)
+        rows = self._rows("WHERE path = ? AND status IN ('seen', 'scanning')", to_db(path))
         return rows[0] if rows else None
 
     def active_rows(self) -> list[Row]:
@@ -112,7 +146,7 @@ class State:
         if row is None:
             self.db.execute(
                 "INSERT INTO files (path, size, mtime_ns, status, changed, due, first_seen, updated)"
-                " VALUES (?, ?, ?, 'seen', ?, ?, ?, ?)", (path, size, mtime_ns, now, now + settle, now, now))
+                " VALUES (?, ?, ?, 'seen', ?, ?, ?, ?)", (to_db(path), size, mtime_ns, now, now + settle, now, now))
             return self.active(path)
         if row.status == "seen" and (row.size, row.mtime_ns) != (size, mtime_ns):
             self.db.execute("UPDATE files SET size = ?, mtime_ns = ?, changed = ?, due = ?, updated = ?"
@@ -122,14 +156,20 @@ class State:
 
     def forget(self, path: str, now: float) -> int:
         """The file (or folder) at ``path`` is gone before it was taken: its active rows become ``gone``."""
+        prefix = os.fsencode(path) + b"/"   # compared as bytes: TEXT and BLOB rows alike
         cur = self.db.execute(
             "UPDATE files SET status = 'gone', updated = ? WHERE status IN ('seen', 'scanning')"
-            " AND (path = ? OR substr(path, 1, ?) = ?)", (now, path, len(path) + 1, path + "/"))
+            " AND (path = ? OR substr(CAST(path AS BLOB), 1, ?) = ?)",
+            (now, to_db(path), len(prefix), prefix))
         return cur.rowcount
 
     def update(self, row_id: int, now: float, **fields: Any) -> None:
         if "status" in fields and fields["status"] not in STATUSES:
             raise ValueError(fields["status"])
+        if "target" in fields:
+            fields["target"] = to_db(fields["target"])
+        if isinstance(fields.get("result"), str):
+            fields["result"] = text_for_db(fields["result"])
         names = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(f"UPDATE files SET {names}, updated = ? WHERE id = ?", (*fields.values(), now, row_id))
 
