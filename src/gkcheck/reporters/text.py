@@ -45,8 +45,9 @@ def render(report: Report, **_: object) -> str:
     s = report.summary()
     sev = s["by_severity"]
     out.append(f"共检查 {s['files']} 个文件：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}"
-from . import coverage_line, escape_controls, printable, private_values, shown_context, shown_match
-
-
-# a finding's ledger_state (docs/ledger.md) as people read it
-LEDGER_NAMES = {"new": "新问题", "known": "已知", "ignored": "已忽略", "reopened": "重新出现"}
+               + (f"；{s['files_failed']} 个文件无法检查" if s["files_failed"] else "")
+               + (f"；文中标记跳过 {s['suppressed']} 处" if s["suppressed"] else ""))
+    out.append(coverage_line(report))
+    # each line is one line on the terminal: an escape sequence or a line break in a file name or
+    # in the text of a document is shown escaped (\x1b, \n), a non-UTF-8 byte of a name as \xff
+    return printable("\n".join(escape_controls(line) for line in out) + "\n")
