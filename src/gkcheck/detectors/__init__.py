@@ -23,6 +23,7 @@ BUILTIN: dict[str, str] = {
     "dates": "gkcheck.detectors.dates:DateDetector",
     "format": "gkcheck.detectors.format:FormatDetector",
     "links": "gkcheck.detectors.links:LinkDetector",
+    "typostat": "gkcheck.typostat:ContextTypoDetector",
 }
 
 

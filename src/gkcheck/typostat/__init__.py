@@ -1,0 +1,179 @@
+"""The statistical context check for misspelt words nobody listed (T020).
+
+One vectorised pass finds the candidate positions: every pair of adjacent Chinese characters is
+looked up (numpy, sorted array of the bigrams of the official corpus); a character of a pair the
+corpus never or hardly ever shows is a candidate. Python runs only there: for each window of
+2-4 characters around the candidate that is *not* a known word, the masked-word index gives the
+known words one character away; an alternative counts only when its character is a sound or
+shape neighbour of the written one. It is reported when the character bigram model of
+official-document Chinese makes the corrected text much more probable (score = log-likelihood
+gain + a bonus for a frequent word) and no guard applies: proper names (place names, surname +
+given name before a title), document numbers (文号), quoted titles (《》), allowed words.
+
+``typo-level`` (config or ``--typo-level``): ``normal`` (default), ``strict`` (lower threshold,
+more findings) or ``off`` (the model is never loaded).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Iterator
+
+from ..config import Config
+from ..dictionary import load_allowlist
+from ..model import Hit
+from ..rules import Rule
+from ..textview import Context, TextView
+
+RULE = "T020"
+LEVELS = ("strict", "normal", "off")
+# score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
+THRESHOLD = {"normal": 9.0, "strict": 6.0}
+ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
+RARE = 0                   # a bigram seen at most this often in the corpus makes a candidate
+WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
+UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
+MAX_WINDOW = 4
+
+_ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
+                   r"经理|董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|：|:)")
+_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|街道|社区|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘)")
+_DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def candidate_positions(model, text: str):
+    """Positions of characters in a rare (or unseen) bigram of two Chinese characters."""
+    import numpy as np
+
+    if len(text) < 2:
+        return np.empty(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cjk = (codes >= 0x4E00) & (codes <= 0x9FFF)
+    pairs = np.flatnonzero(cjk[:-1] & cjk[1:])
+    if not len(pairs):
+        return pairs
+    idx = model.table[np.minimum(codes, 65535)]
+    a = idx[pairs].astype(np.uint32)
+    b = idx[pairs + 1].astype(np.uint32)
+    keys = (a << 13) | b
+    at = np.searchsorted(model.keys, keys)
+    at[at >= len(model.keys)] = 0
+    seen = (model.keys[at] == keys) & (a > 0) & (b > 0)
+    count = np.where(seen, model.counts[at], 0)
+    rare = pairs[count <= RARE]
+    return np.unique(np.concatenate([rare, rare + 1]))
+
+
+def _score(model, text: str, p: int, alt: str, word: str) -> float:
+    """Log-likelihood gain of writing ``alt`` at ``p`` under the bigram model, plus the word bonus."""
+    orig = text[p]
+    prev = text[p - 1] if p > 0 and _is_cjk(text[p - 1]) else ""
+    nxt = text[p + 1] if p + 1 < len(text) and _is_cjk(text[p + 1]) else ""
+    gain = model.logp(prev, alt) - model.logp(prev, orig)
+    if nxt:
+        gain += model.logp(alt, nxt) - model.logp(orig, nxt)
+    return gain + WORD_WEIGHT * math.log10(max(model.words.get(word, 1), 1))
+
+
+def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
+    """Proper names, document numbers, quoted titles and allowed words are left alone."""
+    lo, hi = max(0, p - 4), min(len(text), p + 5)
+    for i in range(lo, p + 1):                     # a place or other name covering p
+        for j in range(max(p + 1, i + 2), min(hi, i + 8) + 1):
+            if text[i:j] in model.names or text[i:j] in allowed:
+                return True
+    after = text[e:e + 3]
+    if _NAME_SUFFIX.match(after) and e - s <= 3:
+        return True
+    for q in (p - 1, p - 2):                       # surname + given name (+ title)
+        if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
+                                                    or _ROLE.match(text[q + 3:q + 6])):
+            return True
+    if _ROLE.match(text[p + 1:p + 4]) and p >= 1 and text[p - 1] in model.surnames:
+        return True
+    near = text[max(0, p - 12):p + 12]
+    if _DOC_NO.search(near):
+        return True
+    opened = text.rfind("《", max(0, p - 60), p)
+    if opened >= 0 and text.rfind("》", opened, p) < 0:
+        return True
+    return False
+
+
+def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
+    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
+    orig = text[p]
+    neighbours = model.confuse.get(orig, "")
+    if not neighbours:
+        return None
+    words, masked = model.words, model.masked
+    best = None
+    n = len(text)
+    for size in range(2, MAX_WINDOW + 1):
+        for s in range(p - size + 1, p + 1):
+            e = s + size
+            if s < 0 or e > n:
+                continue
+            window = text[s:e]
+            if not all(_is_cjk(c) for c in window) or window in words:
+                continue
+            fills = masked.get(text[s:p] + "?" + text[p + 1:e])
+            if not fills:
+                continue
+            for alt in fills:
+                if alt == orig or alt not in neighbours:
+                    continue
+                word = window[:p - s] + alt + window[p - s + 1:]
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+                if best is None or score > best[0]:
+                    best = (score, s, e, alt, word)
+    return best
+
+
+def _level(config: Config) -> str:
+    level = getattr(config, "typo_level", "normal")
+    return level if level in LEVELS else "normal"
+
+
+class ContextTypoDetector:
+    """Factory signature of the registry; the model loads on the first text checked."""
+
+    def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
+        self.level = _level(config)
+        self.threshold = THRESHOLD.get(self.level, THRESHOLD["normal"])
+        allowed = list(config.allow)
+        for path in config.allowlists:
+            allowed.extend(load_allowlist(Path(path)))
+        self.allowed = frozenset(allowed)
+        self.on = RULE in enabled and self.level != "off"
+
+    def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
+        if not self.on or not view.text:
+            return
+        from .model import load
+
+        model = load()
+        text = view.text
+        last_end = -1
+        for p in candidate_positions(model, text).tolist():
+            if p < last_end:
+                continue
+            found = best_correction(model, text, p)
+            if found is None or found[0] < self.threshold:
+                continue
+            score, s, e, alt, word = found
+            if _guarded(model, text, p, s, e, self.allowed):
+                continue
+            last_end = e
+            yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
+
+
+def _note(written: str, word: str, score: float) -> str:
+    level = "高" if score >= 12 else "中"
+    return f"“{written}”疑为“{word}”（上下文统计，置信度{level}，评分 {score:.1f}）"
