@@ -93,11 +93,13 @@ def format_names() -> list[str]:
               help="网站根目录：据此检查以 / 开头的站内链接是否存在。")
 @click.option("--progress/--no-progress", default=None,
               help="在标准错误上显示进度（默认：标准错误是终端、不在 CI 中且多于一个文件时显示）。")
+@click.option("--typo-level", type=click.Choice(["strict", "normal", "off"]), default=None,
+              help="上下文统计错别字检查（T020）：strict 报告更多疑似错字，off 关闭（默认 normal）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
-         progress: bool | None) -> None:
+         progress: bool | None, typo_level: str | None) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -109,7 +111,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
     try:
         config = load_config(config_path)
         config = config.with_overrides(
-            fail_on=fail_on, jobs=jobs,
+            fail_on=fail_on, jobs=jobs, typo_level=typo_level,
             publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,

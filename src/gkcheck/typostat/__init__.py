@@ -36,10 +36,12 @@ RARE = 0                   # a bigram seen at most this often in the corpus make
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
 MAX_WINDOW = 4
+COVERED_GUARD = True       # a character inside a known word of the text is never replaced
 
 _ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
                    r"经理|董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|：|:)")
-_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|街道|社区|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘)")
+_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
+                          r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
 
 
@@ -88,9 +90,8 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
         for j in range(max(p + 1, i + 2), min(hi, i + 8) + 1):
             if text[i:j] in model.names or text[i:j] in allowed:
                 return True
-    after = text[e:e + 3]
-    if _NAME_SUFFIX.match(after) and e - s <= 3:
-        return True
+    if e - s <= 3 and (_NAME_SUFFIX.match(text[e:e + 3]) or _NAME_SUFFIX.match(text[e - 1:e + 2])):
+        return True                                # 马荃镇, 扶贫开发局: a name before its suffix
     for q in (p - 1, p - 2):                       # surname + given name (+ title)
         if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
                                                     or _ROLE.match(text[q + 3:q + 6])):
@@ -106,6 +107,30 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
     return False
 
 
+def _covered(words: dict[str, int], text: str, p: int) -> bool:
+    """``p`` already belongs to a known word of the text: the character is explained."""
+    n = len(text)
+    for size in range(2, MAX_WINDOW + 1):
+        for s in range(max(0, p - size + 1), min(p, n - size) + 1):
+            if text[s:s + size] in words:
+                return True
+    return False
+
+
+def _steals(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+    """A character of the window (other than ``p``) belongs to a known word of the text that
+    reaches outside the window: the correction would break that word (串联起 -> 联系)."""
+    n = len(text)
+    for q in range(s, e):
+        if q == p:
+            continue
+        for size in range(2, MAX_WINDOW + 1):
+            for a in range(max(0, q - size + 1), min(q, n - size) + 1):
+                if (a < s or a + size > e) and text[a:a + size] in words:
+                    return True
+    return False
+
+
 def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
     """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
     orig = text[p]
@@ -115,13 +140,15 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
     words, masked = model.words, model.masked
     best = None
     n = len(text)
+    if COVERED_GUARD and _covered(words, text, p):
+        return None
     for size in range(2, MAX_WINDOW + 1):
         for s in range(p - size + 1, p + 1):
             e = s + size
             if s < 0 or e > n:
                 continue
             window = text[s:e]
-            if not all(_is_cjk(c) for c in window) or window in words:
+            if not all(_is_cjk(c) for c in window) or window in words or _steals(words, text, p, s, e):
                 continue
             fills = masked.get(text[s:p] + "?" + text[p + 1:e])
             if not fills:
@@ -160,17 +187,18 @@ class ContextTypoDetector:
 
         model = load()
         text = view.text
-        last_end = -1
+        found = []
         for p in candidate_positions(model, text).tolist():
-            if p < last_end:
+            best = best_correction(model, text, p)
+            if best is not None and best[0] >= self.threshold \
+                    and not _guarded(model, text, p, best[1], best[2], self.allowed):
+                found.append(best)
+        # of overlapping corrections the most probable one wins
+        taken: list[tuple[int, int]] = []
+        for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
+            if any(s < te and ts < e for ts, te in taken):
                 continue
-            found = best_correction(model, text, p)
-            if found is None or found[0] < self.threshold:
-                continue
-            score, s, e, alt, word = found
-            if _guarded(model, text, p, s, e, self.allowed):
-                continue
-            last_end = e
+            taken.append((s, e))
             yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
 
 

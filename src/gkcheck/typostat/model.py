@@ -52,7 +52,7 @@ class Model:
         a = self.index(prev) if prev else 0
         if not a:
             return math.log(p_uni)
-        ca = float(self.unigram[a])
+        ca = float(self.unigram[a]) + 1.0
         return math.log(LAMBDA * self.bigram(a, b) / ca + (1 - LAMBDA) * p_uni)
 
 
