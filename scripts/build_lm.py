@@ -231,7 +231,7 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
     np.save(OUT / "bigram_keys.npy", bkeys.astype(np.uint32))
     np.save(OUT / "bigram_counts.npy", bcounts)
     lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
-           "names": sorted(names - set(words)), "surnames": common_surnames,
+           "names": sorted(names), "surnames": common_surnames,
            "total": int(unigram.sum())}
     (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
     return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),

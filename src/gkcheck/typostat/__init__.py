@@ -85,13 +85,14 @@ def _score(model, text: str, p: int, alt: str, word: str) -> float:
 
 def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
     """Proper names, document numbers, quoted titles and allowed words are left alone."""
-    lo, hi = max(0, p - 4), min(len(text), p + 5)
-    for i in range(lo, p + 1):                     # a place or other name covering p
-        for j in range(max(p + 1, i + 2), min(hi, i + 8) + 1):
+    n = len(text)
+    for i in range(max(0, s - 6), e):              # a place or other name overlapping the window
+        for j in range(max(s + 1, i + 2), min(n, i + 8) + 1):
             if text[i:j] in model.names or text[i:j] in allowed:
                 return True
-    if e - s <= 3 and (_NAME_SUFFIX.match(text[e:e + 3]) or _NAME_SUFFIX.match(text[e - 1:e + 2])):
-        return True                                # 马荃镇, 扶贫开发局: a name before its suffix
+    if e - s <= 3 and (_NAME_SUFFIX.match(text[e - 1:e + 2]) or _NAME_SUFFIX.match(text[e:e + 3])
+                       or _NAME_SUFFIX.match(text[e + 1:e + 3])):
+        return True                                # 马荃镇, 扶贫开发局, 铁石口镇: a name before its suffix
     for q in (p - 1, p - 2):                       # surname + given name (+ title)
         if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
                                                     or _ROLE.match(text[q + 3:q + 6])):
