@@ -231,7 +231,10 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
     np.save(OUT / "bigram_keys.npy", bkeys.astype(np.uint32))
     np.save(OUT / "bigram_counts.npy", bcounts)
     lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
-           "names": sorted(names), "surnames": common_surnames,
+           "names": sorted(names),
+           # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
+           "other_words": sorted(w for w, f in jieba.items()
+                                 if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)), "surnames": common_surnames,
            "total": int(unigram.sum())}
     (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
     return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),

@@ -30,7 +30,7 @@ from ..textview import Context, TextView
 RULE = "T020"
 LEVELS = ("strict", "normal", "off")
 # score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
-THRESHOLD = {"normal": 7.0, "strict": 5.0}
+THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
 RARE = 2                   # a bigram seen at most this often in the corpus makes a candidate
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
@@ -108,7 +108,7 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
     return False
 
 
-def _covered(words: dict[str, int], text: str, p: int) -> bool:
+def _covered(words, text: str, p: int) -> bool:
     """``p`` already belongs to a known word of the text: the character is explained."""
     n = len(text)
     for size in range(2, MAX_WINDOW + 1):
@@ -118,7 +118,7 @@ def _covered(words: dict[str, int], text: str, p: int) -> bool:
     return False
 
 
-def _steals(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+def _steals(words, text: str, p: int, s: int, e: int) -> bool:
     """A character of the window (other than ``p``) belongs to a known word of the text that
     reaches outside the window: the correction would break that word (串联起 -> 联系)."""
     n = len(text)
@@ -136,12 +136,10 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
     """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
     orig = text[p]
     neighbours = model.confuse.get(orig, "")
-    if not neighbours:
-        return None
-    words, masked = model.words, model.masked
+    words, masked, known = model.words, model.masked, model.known
     best = None
     n = len(text)
-    if COVERED_GUARD and _covered(words, text, p):
+    if COVERED_GUARD and _covered(known, text, p):
         return None
     for size in range(2, MAX_WINDOW + 1):
         for s in range(p - size + 1, p + 1):
@@ -149,16 +147,19 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             if s < 0 or e > n:
                 continue
             window = text[s:e]
-            if not all(_is_cjk(c) for c in window) or window in words or _steals(words, text, p, s, e):
+            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e):
                 continue
             fills = masked.get(text[s:p] + "?" + text[p + 1:e])
             if not fills:
                 continue
             for alt in fills:
-                if alt == orig or alt not in neighbours:
+                if alt == orig:
+                    continue
+                penalty = 0.0 if alt in neighbours else UNCONFUSED_PENALTY
+                if penalty > 100:
                     continue
                 word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2) - penalty
                 if best is None or score > best[0]:
                     best = (score, s, e, alt, word)
     return best

@@ -30,6 +30,7 @@ class Model:
     masked: dict[str, str]  # word with one character replaced by "?" -> the characters that fill it
     confuse: dict[str, str]  # character -> sound/shape neighbours
     names: frozenset[str]   # place names and the like, never "corrected"
+    known: frozenset[str]   # every word a text may contain as written (words + rarer jieba words)
     surnames: str
     total: int
 
@@ -70,5 +71,6 @@ def load(folder: Path | None = None) -> Model:
               for name in ("chars", "unigram", "bigram_keys", "bigram_counts")}
     return Model(table=arrays["chars"], unigram=arrays["unigram"], keys=arrays["bigram_keys"],
                  counts=arrays["bigram_counts"], words=lex["words"], masked=lex["masked"],
-                 confuse=lex["confuse"], names=frozenset(lex["names"]), surnames=lex["surnames"],
+                 confuse=lex["confuse"], names=frozenset(lex["names"]),
+                 known=frozenset(lex["words"]).union(lex["other_words"]), surnames=lex["surnames"],
                  total=int(lex["total"]))
