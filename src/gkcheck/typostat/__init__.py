@@ -32,7 +32,6 @@ LEVELS = ("strict", "normal", "off")
 # score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
 THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
-RARE = 2                   # a bigram seen at most this often in the corpus makes a candidate
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
 MAX_WINDOW = 4
@@ -61,14 +60,9 @@ def candidate_positions(model, text: str):
     if not len(pairs):
         return pairs
     idx = model.table[np.minimum(codes, 65535)]
-    a = idx[pairs].astype(np.uint32)
-    b = idx[pairs + 1].astype(np.uint32)
-    keys = (a << 13) | b
-    at = np.searchsorted(model.keys, keys)
-    at[at >= len(model.keys)] = 0
-    seen = (model.keys[at] == keys) & (a > 0) & (b > 0)
-    count = np.where(seen, model.counts[at], 0)
-    rare = pairs[count <= RARE]
+    keys = (idx[pairs].astype(np.uint32) << 13) | idx[pairs + 1]
+    frequent = (model.frequent[keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
+    rare = pairs[frequent == 0]           # index 0 (a character the model lacks) is never set
     return np.unique(np.concatenate([rare, rare + 1]))
 
 
@@ -146,11 +140,11 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             e = s + size
             if s < 0 or e > n:
                 continue
-            window = text[s:e]
-            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e):
-                continue
             fills = masked.get(text[s:p] + "?" + text[p + 1:e])
             if not fills:
+                continue
+            window = text[s:e]
+            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e):
                 continue
             for alt in fills:
                 if alt == orig:

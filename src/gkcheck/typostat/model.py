@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import math
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any
 from ..resources import data_dir
 
 LAMBDA = 0.95   # weight of the bigram estimate against the unigram one
+RARE = 2        # a bigram seen at most this often in the corpus makes a candidate
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Model:
     unigram: Any            # numpy uint32[n]: character counts
     keys: Any               # numpy uint32, sorted: a << 13 | b of every seen bigram
     counts: Any             # numpy uint16: its count
+    frequent: Any           # numpy uint8[2**23]: bitset of the bigrams seen more than RARE times
+    pairs: array            # the same keys and counts as Python arrays (one lookup at a time)
+    pair_counts: array
     words: dict[str, int]   # known words -> frequency
     masked: dict[str, str]  # word with one character replaced by "?" -> the characters that fill it
     confuse: dict[str, str]  # character -> sound/shape neighbours
@@ -42,8 +47,9 @@ class Model:
         if not a or not b:
             return 0
         key = (a << 13) | b
-        i = bisect_left(self.keys, key)
-        return int(self.counts[i]) if i < len(self.keys) and self.keys[i] == key else 0
+        keys = self.pairs
+        i = bisect_left(keys, key)
+        return self.pair_counts[i] if i < len(keys) and keys[i] == key else 0
 
     def logp(self, prev: str, ch: str) -> float:
         """log P(ch | prev): bigram interpolated with the (add-half) unigram estimate."""
@@ -57,6 +63,19 @@ class Model:
         return math.log(LAMBDA * self.bigram(a, b) / ca + (1 - LAMBDA) * p_uni)
 
 
+def _bitset(keys):
+    """One bit per possible bigram key (26 bits: 8 MB), set for ``keys`` (sorted)."""
+    import numpy as np
+
+    bits = np.zeros(1 << 23, dtype=np.uint8)
+    if len(keys):
+        byte = (keys >> 3).astype(np.int64)
+        value = (np.uint8(1) << (keys & 7).astype(np.uint8)).astype(np.uint8)
+        starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])
+        bits[byte[starts]] = np.bitwise_or.reduceat(value, starts)
+    return bits
+
+
 def model_dir() -> Path:
     return data_dir("models") / "typo-lm"
 
@@ -67,9 +86,12 @@ def load(folder: Path | None = None) -> Model:
 
     folder = folder or model_dir()
     lex = marshal.loads((folder / "lexicon.marshal").read_bytes())
-    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r")
+    arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r"))
               for name in ("chars", "unigram", "bigram_keys", "bigram_counts")}
-    return Model(table=arrays["chars"], unigram=arrays["unigram"], keys=arrays["bigram_keys"],
+    return Model(frequent=_bitset(arrays["bigram_keys"][arrays["bigram_counts"] > RARE]),
+                 pairs=array("I", arrays["bigram_keys"].astype("<u4").tobytes()),
+                 pair_counts=array("H", arrays["bigram_counts"].astype("<u2").tobytes()),
+                 table=arrays["chars"], unigram=arrays["unigram"], keys=arrays["bigram_keys"],
                  counts=arrays["bigram_counts"], words=lex["words"], masked=lex["masked"],
                  confuse=lex["confuse"], names=frozenset(lex["names"]),
                  known=frozenset(lex["words"]).union(lex["other_words"]), surnames=lex["surnames"],
