@@ -210,6 +210,10 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
         if jf >= 50 or (cc >= 2 and (jf >= 3 or listed)) or (cc >= 5) or (listed and jf >= 3) \
                 or (listed and cc >= 1):
             words[w] = jf + 20 * cc + (100 if listed else 0)
+    # how official documents name their own body: 我县, 本市, 该局, 全省 ... (prefix x suffix)
+    for prefix in "我本该全各":
+        for suffix in "省市县区镇乡村局委办厅院校所州盟旗":
+            words[prefix + suffix] = max(words.get(prefix + suffix, 0), 100000)
     masked: dict[str, str] = {}
     for w in words:
         for j in range(len(w)):

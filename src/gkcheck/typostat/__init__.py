@@ -35,7 +35,7 @@ ERROR_SCORE = 1e9          # never: the statistical check reports warnings only 
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
 MAX_WINDOW = 4
-COVERED_GUARD = False      # True: a character inside any known word of the text is never replaced (measured: -6 points recall)
+COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
 
 _ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
                    r"经理|董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|：|:)")
@@ -102,12 +102,13 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
     return False
 
 
-def _covered(words, text: str, p: int) -> bool:
-    """``p`` already belongs to a known word of the text: the character is explained."""
+def _covered(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+    """``p`` belongs to a frequent word of the text that reaches outside the window [s, e):
+    the written character is explained (我县已 is not 我现已)."""
     n = len(text)
     for size in range(2, MAX_WINDOW + 1):
-        for s in range(max(0, p - size + 1), min(p, n - size) + 1):
-            if text[s:s + size] in words:
+        for a in range(max(0, p - size + 1), min(p, n - size) + 1):
+            if (a < s or a + size > e) and words.get(text[a:a + size], 0) >= COVER_FREQ:
                 return True
     return False
 
@@ -133,8 +134,6 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
     words, masked, known = model.words, model.masked, model.known
     best = None
     n = len(text)
-    if COVERED_GUARD and _covered(known, text, p):
-        return None
     for size in range(2, MAX_WINDOW + 1):
         for s in range(p - size + 1, p + 1):
             e = s + size
@@ -144,7 +143,8 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             if not fills:
                 continue
             window = text[s:e]
-            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e):
+            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e) \
+                    or _covered(words, text, p, s, e):
                 continue
             for alt in fills:
                 if alt == orig:
