@@ -35,6 +35,7 @@ ERROR_SCORE = 1e9          # never: the statistical check reports warnings only 
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
 MAX_WINDOW = 4
+STANDALONE_COUNT = 10000   # a character this frequent may stand alone before or after a word
 COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
 
 _ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
@@ -130,6 +131,7 @@ def _steals(words, text: str, p: int, s: int, e: int) -> bool:
 def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
     """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
     orig = text[p]
+    standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
     neighbours = model.confuse.get(orig, "")
     words, masked, known = model.words, model.masked, model.known
     best = None
@@ -143,6 +145,8 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             if not fills:
                 continue
             window = text[s:e]
+            if standalone and size > 2 and (p == s and window[1:] in known or p == e - 1 and window[:-1] in known):
+                continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
             if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e) \
                     or _covered(words, text, p, s, e):
                 continue
