@@ -33,7 +33,6 @@ LEVELS = ("strict", "normal", "off")
 THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
-UNCONFUSED_PENALTY = 1e9   # alternatives that are not sound/shape neighbours are not used
 MAX_WINDOW = 4
 STANDALONE_COUNT = 10000   # a character this frequent may stand alone before or after a word
 COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
@@ -131,36 +130,61 @@ def _steals(words, text: str, p: int, s: int, e: int) -> bool:
 def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
     """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
     orig = text[p]
-    standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
     neighbours = model.confuse.get(orig, "")
+    if not neighbours:
+        return None
+    standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
     words, masked, known = model.words, model.masked, model.known
+    lo = p                                   # the run of Chinese characters around p (±3)
+    while lo > p - MAX_WINDOW + 1 and lo > 0 and _is_cjk(text[lo - 1]):
+        lo -= 1
+    hi = p + 1
+    while hi < p + MAX_WINDOW and hi < len(text) and _is_cjk(text[hi]):
+        hi += 1
     best = None
-    n = len(text)
-    for size in range(2, MAX_WINDOW + 1):
-        for s in range(p - size + 1, p + 1):
+    for size in range(2, min(MAX_WINDOW, hi - lo) + 1):
+        for s in range(max(lo, p - size + 1), min(p, hi - size) + 1):
             e = s + size
-            if s < 0 or e > n:
-                continue
             fills = masked.get(text[s:p] + "?" + text[p + 1:e])
             if not fills:
                 continue
-            window = text[s:e]
-            if standalone and size > 2 and (p == s and window[1:] in known or p == e - 1 and window[:-1] in known):
-                continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
-            if not all(_is_cjk(c) for c in window) or window in known or _steals(known, text, p, s, e) \
-                    or _covered(words, text, p, s, e):
+            alts = ([a for a in fills if a in neighbours] if len(fills) < len(neighbours)
+                    else [a for a in neighbours if a in fills])
+            if not alts:
                 continue
-            for alt in fills:
-                if alt == orig:
-                    continue
-                penalty = 0.0 if alt in neighbours else UNCONFUSED_PENALTY
-                if penalty > 100:
-                    continue
+            window = text[s:e]
+            if window in known or (standalone and size > 2 and (
+                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known)):
+                continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
+            if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
+                continue
+            for alt in alts:
                 word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2) - penalty
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
                 if best is None or score > best[0]:
                     best = (score, s, e, alt, word)
     return best
+
+
+def corrections(model, text: str, threshold: float) -> list[tuple[float, int, int, str, str]]:
+    """Best corrections at every candidate position scoring at least ``threshold``. The result at
+    ``p`` depends only on text[p-6:p+7] (windows of 4, words of 4 around them), so a repeated
+    context (boilerplate, repeated names) is scored once per text."""
+    seen: dict[tuple[str, int], tuple | None] = {}
+    found = []
+    for p in candidate_positions(model, text).tolist():
+        a = max(0, p - 2 * MAX_WINDOW + 2)
+        key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
+        if key in seen:
+            rel = seen[key]
+        else:
+            best = best_correction(model, text, p)
+            rel = None if best is None or best[0] < threshold else (
+                best[0], best[1] - p, best[2] - p, best[3], best[4])
+            seen[key] = rel
+        if rel is not None:
+            found.append((rel[0], p + rel[1], p + rel[2], rel[3], rel[4], p))
+    return found
 
 
 def _level(config: Config) -> str:
@@ -187,12 +211,8 @@ class ContextTypoDetector:
 
         model = load()
         text = view.text
-        found = []
-        for p in candidate_positions(model, text).tolist():
-            best = best_correction(model, text, p)
-            if best is not None and best[0] >= self.threshold \
-                    and not _guarded(model, text, p, best[1], best[2], self.allowed):
-                found.append(best)
+        found = [f[:5] for f in corrections(model, text, self.threshold)
+                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed)]
         # of overlapping corrections the most probable one wins
         taken: list[tuple[int, int]] = []
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
