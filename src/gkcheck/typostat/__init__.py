@@ -39,6 +39,10 @@ COVER_FREQ = 20000           # a character inside a word this frequent (outside 
 
 _ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
                    r"经理|董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|：|:)")
+_ROLE_BEFORE = re.compile(r"(书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|厅长|部长|处长|科长|经理|"
+                          r"董事长|校长|院长|所长|队长|组长|站长|同志|代表|居民|村民)$")
+_NUMERALS = "〇一二三四五六七八九十百千万两"
+QUOTED_MAX = 10            # a span in “” this short is a name or a coinage, left alone
 _NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
                           r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
@@ -93,6 +97,12 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
             return True
     if _ROLE.match(text[p + 1:p + 4]) and p >= 1 and text[p - 1] in model.surnames:
         return True
+    for q in (p - 1, p - 2):                       # title + surname + given name: 市长李克坚
+        if q >= 0 and text[q] in model.surnames and _ROLE_BEFORE.search(text[max(0, q - 4):q]):
+            return True
+    opened = text.rfind("“", max(0, p - QUOTED_MAX), p)   # a short coinage in quotes: “三字诀”
+    if opened >= 0 and text.rfind("”", opened, p) < 0 and "”" in text[p:opened + QUOTED_MAX + 2]:
+        return True
     near = text[max(0, p - 12):p + 12]
     if _DOC_NO.search(near):
         return True
@@ -131,7 +141,7 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
     """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
     orig = text[p]
     neighbours = model.confuse.get(orig, "")
-    if not neighbours:
+    if not neighbours or orig in _NUMERALS:
         return None
     standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
     words, masked, known = model.words, model.masked, model.known
@@ -150,6 +160,7 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
                 continue
             alts = ([a for a in fills if a in neighbours] if len(fills) < len(neighbours)
                     else [a for a in neighbours if a in fills])
+            alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
             if not alts:
                 continue
             window = text[s:e]
