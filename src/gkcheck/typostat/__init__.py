@@ -164,6 +164,8 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             if not alts:
                 continue
             window = text[s:e]
+            if any(c in _NUMERALS for c in window):
+                continue           # 张三 is not 长三, 三审 is not 二审
             if window in known or (standalone and size > 2 and (
                     p == s and window[1:] in known or p == e - 1 and window[:-1] in known)):
                 continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
