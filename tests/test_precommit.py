@@ -20,7 +20,8 @@ import pytest
 from .conftest import REPO
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
-HOOK_REPO_PATHS = (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "src", "dictionaries", "rules")
+HOOK_REPO_PATHS = (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "src", "dictionaries", "rules",
+                   "models")
 BAD_HTML = "<html><body><p>截止目前，全县已完成改造。</p></body></html>\n"
 CLEAN_HTML = "<html><body><p>截至目前，全县已完成改造。</p></body></html>\n"
 

@@ -35,6 +35,15 @@ def test_wheel_ships_every_dictionary_and_rule_pack(wheel):
 
 
 @pytest.mark.slow
+def test_wheel_ships_the_model_of_the_context_typo_check(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    model = [p for p in (REPO / "models" / "typo-lm").iterdir() if p.is_file()]
+    assert {p.name for p in model} >= {"lexicon.marshal", "bigram_keys.npy", "chars.npy"}
+    for source in model:
+        assert f"gkcheck/_data/models/typo-lm/{source.name}" in names, source
+
+
+@pytest.mark.slow
 def test_wheel_ships_the_web_page_of_gkcheck_serve(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     web = [p for p in (REPO / "src" / "gkcheck" / "surfaces" / "web").iterdir() if p.is_file()]

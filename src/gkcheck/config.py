@@ -12,6 +12,7 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     dictionaries = ["my-typos.tsv"]   # extra dictionary files in the bundled format
     allow = ["某某词"]                 # words never reported
     allowlists = ["allow.txt"]        # files of such words, one a line
+    typo-level = "normal"             # statistical typo check T020: strict | normal | off
     ledger = "gkcheck-ledger.db"      # the ledger (整改台账): SQLite file or postgresql:// URL
     site-url = "https://www.example.gov.cn/"   # documents' identity in the ledger: URL + path
     [units]                           # ledger reports: path or URL prefix = 单位名称
@@ -34,6 +35,7 @@ from typing import Any
 from .model import SEVERITIES, GkcheckError
 
 FAIL_ON = ("error", "warning", "info", "never")
+TYPO_LEVELS = ("strict", "normal", "off")
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -58,6 +60,7 @@ class Config:
 
     def unit_for(self, path: str) -> str:
         return unit_for(self.units, path)
+    typo_level: str = "normal"
 
     def with_overrides(self, **changes: Any) -> "Config":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -134,7 +137,8 @@ def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
 
 
 _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
-          "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units"}
+          "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units",
+          "typo-level"}
 
 
 OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
@@ -161,6 +165,9 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     for code, sev in severity.items():
         if sev not in SEVERITIES:
             raise GkcheckError(f"{where}: 规则 {code} 的级别 {sev} 无效")
+    typo_level = raw.get("typo-level", "normal")
+    if typo_level not in TYPO_LEVELS:
+        raise GkcheckError(f"{where}: typo-level 应为 {'/'.join(TYPO_LEVELS)} 之一")
     jobs = raw.get("jobs", 1)
     if not isinstance(jobs, int) or jobs < 1:
         raise GkcheckError(f"{where}: jobs 应为正整数")
@@ -194,6 +201,7 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         ledger=ledger,
         site_url=raw.get("site-url"),
         units=_units(raw, where),
+        typo_level=typo_level,
     )
 
 

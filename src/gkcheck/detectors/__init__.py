@@ -24,6 +24,7 @@ BUILTIN: dict[str, str] = {
     "format": "gkcheck.detectors.format:FormatDetector",
     "links": "gkcheck.detectors.links:LinkDetector",
     "nearmiss": "gkcheck.detectors.nearmiss:NearMissDetector",
+    "typostat": "gkcheck.typostat:ContextTypoDetector",
 }
 
 

@@ -102,11 +102,14 @@ def format_names() -> list[str]:
               help="把本次检查记入整改台账：SQLite 文件或 postgresql://… 地址（docs/ledger.md）。")
 @click.option("--new-only", is_flag=True, default=False,
               help="与 --ledger 一起用：--fail-on 只针对台账中没有的新问题（已知、已忽略的照常列出并标明）。")
+@click.option("--typo-level", type=click.Choice(["strict", "normal", "off"]), default=None,
+              help="上下文统计错别字检查（T020）：strict 报告更多疑似错字，off 关闭（默认 normal）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
-         progress: bool | None, ledger_target: str | None = None, new_only: bool = False) -> None:
+         progress: bool | None, ledger_target: str | None = None, new_only: bool = False,
+         typo_level: str | None = None) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -118,7 +121,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fa
     try:
         config = load_config(config_path)
         config = config.with_overrides(
-            fail_on=fail_on, jobs=jobs,
+            fail_on=fail_on, jobs=jobs, typo_level=typo_level,
             publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,

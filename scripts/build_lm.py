@@ -1,0 +1,261 @@
+"""Build the statistical model behind the context typo check (T020-T029): models/typo-lm/.
+
+Usage:
+    .venv/bin/python scripts/build_lm.py [--jieba PATH/TO/jieba/dict.txt] [--data ../shared/data]
+
+Without ``--jieba`` the script fetches the jieba 0.42.1 source distribution with ``pip download``
+(MIT licence) and reads ``jieba/dict.txt`` from it. Sources, licences and filtering are written
+down in docs/dictionaries.md ("上下文统计模型"). The ECSpell odw sentences are evaluation data and
+are never read here.
+
+Output (all loaded lazily by gkcheck.typostat.model):
+- ``chars.npy``       uint16[65536]: code point -> character index (0 = not a modelled character)
+- ``unigram.npy``     uint32[n_chars]: corpus count of each character index
+- ``bigram_keys.npy`` uint32 sorted: ``a << 13 | b`` for every character bigram seen in the corpus
+- ``bigram_counts.npy`` uint16: its count (capped)
+- ``lexicon.marshal`` dict: words (word -> frequency), masked (word with one character replaced by
+  "?" -> the characters that fill it), confuse (character -> its sound/shape neighbours),
+  names (place and person names never "corrected"), surnames
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import marshal
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "models" / "typo-lm"
+MAX_CHARS = 8191            # 13-bit character index, 0 reserved
+BIGRAM_CAP = 65535
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+JIEBA = "jieba==0.42.1"
+
+
+def read_corpus(data: Path) -> list[str]:
+    """Texts of the government work reports (1960 on: the 1950s ones are in traditional
+    characters), the Party congress reports and the laws; Markdown markup removed."""
+    texts = []
+    for name in ("government_work_reports.jsonl", "cpc_congress_reports.jsonl"):
+        for line in (data / "gov-corpus" / name).read_text("utf-8").splitlines():
+            doc = json.loads(line)
+            if int(doc.get("year") or 2000) < 1960:
+                continue
+            texts.append(doc["content"])
+    with gzip.open(data / "law-corpus" / "laws.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            texts.append(re.sub(r"<!--.*?-->|^#+ ", "", json.loads(line)["text"], flags=re.M))
+    return texts
+
+
+def jieba_dict(path: Path | None) -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary: word -> frequency, and word -> part-of-speech tag."""
+    if path is None:
+        tmp = Path(tempfile.mkdtemp())
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                        "-q", "-d", str(tmp), JIEBA], check=True)
+        (sdist,) = tmp.glob("jieba-*.tar.gz")
+        with tarfile.open(sdist) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith("jieba/dict.txt"))
+            raw = tar.extractfile(member).read().decode("utf-8")
+    else:
+        raw = path.read_text("utf-8")
+    freq, tags = {}, {}
+    for line in raw.splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 2:
+            freq[parts[0]] = int(parts[1])
+            tags[parts[0]] = parts[2] if len(parts) > 2 else ""
+    return freq, tags
+
+
+def ecspell_lists(data: Path) -> dict[str, int]:
+    """Words of the ECSpell word lists (MIT): 公文写作, 成语, 法律; value = a rough frequency."""
+    extra = data / "ecspell-extra"
+    words: dict[str, int] = {}
+    for line in (extra / "wordlist-公文写作.txt").read_text("utf-8").splitlines():
+        w = line.split("\t")[0].strip()
+        words[w] = max(words.get(w, 0), 100)
+    for line in (extra / "vocab-公文写作.txt").read_text("utf-8").splitlines():
+        words[line.strip()] = max(words.get(line.strip(), 0), 100)
+    for line in (extra / "wordlist-成语.txt").read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[1].strip().isdigit() and int(parts[1]) >= 50:
+            words[parts[0].strip()] = max(words.get(parts[0].strip(), 0), 100)
+    for line in (extra / "wordlist-法律.txt").read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[1].strip().isdigit() and int(parts[1]) >= 20000:
+            words[parts[0].strip()] = max(words.get(parts[0].strip(), 0), 100)
+    return {w: f for w, f in words.items() if CJK.fullmatch(w)}
+
+
+def place_names(data: Path) -> set[str]:
+    names = set()
+    for line in (REPO / "dictionaries" / "gb2260-divisions.txt").read_text("utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        name = line.split("\t")[1]
+        names.add(name)
+        short = re.sub(r"(特别行政区|自治区|自治州|自治县|自治旗|地区|街道|新区|省|市|县|区|盟|旗|镇|乡)$", "", name)
+        if len(short) >= 2:
+            names.add(short)
+    raw = (data / "ecspell-extra" / "wordlist-地名.txt").read_bytes().decode("utf-8-sig")
+    for line in re.split(r"\r\n|\r|\n", raw):
+        w = line.split("\t")[0].strip()
+        if 2 <= len(w) <= 8 and CJK.fullmatch(w):
+            names.add(w)
+    return names
+
+
+def confusion(data: Path, chars: set[str]) -> dict[str, str]:
+    """Sound (ECSpell + same toneless pinyin, with z/zh c/ch s/sh n/l en/eng in/ing an/ang
+    merged) and shape (ECSpell) neighbours, restricted to modelled characters."""
+    from pypinyin import Style, lazy_pinyin
+
+    extra = data / "ecspell-extra"
+    sets: dict[str, set[str]] = {}
+    for name in ("soundConfusion.json", "shapeConfusion.json"):
+        for ch, near in json.loads((extra / name).read_text("utf-8")).items():
+            sets.setdefault(ch, set()).update(near)
+
+    def fuzzy(ch: str) -> str:
+        py = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")
+        if not py:
+            return ""
+        s = py[0]
+        s = re.sub(r"^(z|c|s)h", r"\1", s)
+        s = re.sub(r"^l", "n", s)
+        s = re.sub(r"(e|i|a)ng$", r"\1n", s)
+        return s
+
+    by_sound: dict[str, set[str]] = {}
+    for ch in chars:
+        key = fuzzy(ch)
+        if key:
+            by_sound.setdefault(key, set()).add(ch)
+    out = {}
+    for ch in chars:
+        near = set(sets.get(ch, ())) | by_sound.get(fuzzy(ch), set())
+        near = {c for c in near if c in chars and c != ch}
+        if near:
+            out[ch] = "".join(sorted(near))
+    return out
+
+
+def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
+    import ahocorasick_rs
+
+    texts = read_corpus(data)
+    runs = [r for t in texts for r in CJK.findall(t)]
+    char_count = Counter()
+    for r in runs:
+        char_count.update(r)
+    jieba, tags = jieba_dict(jieba_path)
+    ecs = ecspell_lists(data)
+
+    # characters: by corpus frequency, those seen at least twice
+    # characters: those of the corpus by frequency, then those of common jieba words, so that a
+    # correction target like 诠释 is modelled even where the corpus has it rarely
+    chars = [c for c, n in char_count.most_common()]
+    seen = set(chars)
+    for w, f in sorted(jieba.items(), key=lambda kv: -kv[1]):
+        if f < 20:
+            break
+        for c in w:
+            if c not in seen and CJK.fullmatch(c):
+                seen.add(c)
+                chars.append(c)
+    chars = chars[:MAX_CHARS]
+    index = {c: i + 1 for i, c in enumerate(chars)}
+    table = np.zeros(65536, dtype=np.uint16)
+    for c, i in index.items():
+        table[ord(c)] = i
+    unigram = np.zeros(len(chars) + 1, dtype=np.uint32)
+    for c, i in index.items():
+        unigram[i] = char_count[c]
+
+    # bigrams over CJK runs (a run boundary is punctuation, a digit, a letter or a line break)
+    joined = "\x00".join(runs)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    idx = table[np.minimum(codes, 65535)].astype(np.uint32)
+    idx[codes > 65535] = 0
+    keys = (idx[:-1] << 13) | idx[1:]
+    keys = keys[(idx[:-1] > 0) & (idx[1:] > 0)]
+    bkeys, bcounts = np.unique(keys, return_counts=True)
+    bcounts = np.minimum(bcounts, BIGRAM_CAP).astype(np.uint16)
+
+    # word corpus counts: every candidate word, overlapping, over the corpus
+    cands = sorted(w for w in set(jieba) | set(ecs)
+                   if 2 <= len(w) <= 4 and CJK.fullmatch(w) and all(c in index for c in w))
+    ac = ahocorasick_rs.AhoCorasick(cands)
+    corpus_count = Counter()
+    for r in runs:
+        if len(r) >= 2:
+            corpus_count.update(i for i, _, _ in ac.find_matches_as_indexes(r, overlapping=True))
+    words: dict[str, int] = {}
+    for i, w in enumerate(cands):
+        jf, cc, listed = jieba.get(w, 0), corpus_count.get(i, 0), w in ecs
+        # a word is a "known word" (a correction target, and never itself corrected) when it is
+        # common in jieba's table, attested in the official corpus, or listed by ECSpell
+        if jf >= 50 or (cc >= 2 and (jf >= 3 or listed)) or (cc >= 5) or (listed and jf >= 3) \
+                or (listed and cc >= 1):
+            words[w] = jf + 20 * cc + (100 if listed else 0)
+    # how official documents name their own body: 我县, 本市, 该局, 全省 ... (prefix x suffix)
+    for prefix in "我本该全各":
+        for suffix in "省市县区镇乡村局委办厅院校所州盟旗":
+            words[prefix + suffix] = max(words.get(prefix + suffix, 0), 100000)
+    masked: dict[str, str] = {}
+    for w in words:
+        for j in range(len(w)):
+            key = w[:j] + "?" + w[j + 1:]
+            masked[key] = masked.get(key, "") + w[j]
+
+    # person names from jieba's nr tags -> surnames (first character of two/three-character names)
+    names = place_names(data)
+    surnames = Counter()
+    for w, tag in tags.items():
+        if tag == "nr" and 2 <= len(w) <= 3 and CJK.fullmatch(w):
+            surnames[w[0]] += 1
+    common_surnames = "".join(sorted(c for c, n in surnames.items() if n >= 30))
+    confuse = confusion(data, set(index))
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    np.save(OUT / "chars.npy", table)
+    np.save(OUT / "unigram.npy", unigram)
+    np.save(OUT / "bigram_keys.npy", bkeys.astype(np.uint32))
+    np.save(OUT / "bigram_counts.npy", bcounts)
+    lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
+           "names": sorted(names),
+           # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
+           "other_words": sorted(w for w, f in jieba.items()
+                                 if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)), "surnames": common_surnames,
+           "total": int(unigram.sum())}
+    (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
+    return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),
+            "bigrams": len(bkeys), "words": len(words), "masked": len(masked),
+            "names": len(lex["names"]), "surnames": len(common_surnames), "confuse": len(confuse)}
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jieba", type=Path, help="jieba's dict.txt (default: pip download jieba 0.42.1)")
+    ap.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
+    args = ap.parse_args(argv)
+    stats = build(args.data, args.jieba)
+    for k, v in stats.items():
+        print(f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

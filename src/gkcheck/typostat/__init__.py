@@ -1,0 +1,240 @@
+"""The statistical context check for misspelt words nobody listed (T020).
+
+One vectorised pass finds the candidate positions: every pair of adjacent Chinese characters is
+looked up (numpy, sorted array of the bigrams of the official corpus); a character of a pair the
+corpus never or hardly ever shows is a candidate. Python runs only there: for each window of
+2-4 characters around the candidate that is *not* a known word, the masked-word index gives the
+known words one character away; an alternative counts only when its character is a sound or
+shape neighbour of the written one. It is reported when the character bigram model of
+official-document Chinese makes the corrected text much more probable (score = log-likelihood
+gain + a bonus for a frequent word) and no guard applies: proper names (place names, surname +
+given name before a title), document numbers (文号), quoted titles (《》), allowed words.
+
+``typo-level`` (config or ``--typo-level``): ``normal`` (default), ``strict`` (lower threshold,
+more findings) or ``off`` (the model is never loaded).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Iterator
+
+from ..config import Config
+from ..dictionary import load_allowlist
+from ..model import Hit
+from ..rules import Rule
+from ..textview import Context, TextView
+
+RULE = "T020"
+LEVELS = ("strict", "normal", "off")
+# score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
+THRESHOLD = {"normal": 5.0, "strict": 3.0}
+ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
+WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
+MAX_WINDOW = 4
+STANDALONE_COUNT = 10000   # a character this frequent may stand alone before or after a word
+COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
+
+_ROLE = re.compile(r"(同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|副|厅长|部长|处长|科长|"
+                   r"经理|董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|：|:)")
+_ROLE_BEFORE = re.compile(r"(书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|厅长|部长|处长|科长|经理|"
+                          r"董事长|校长|院长|所长|队长|组长|站长|同志|代表|居民|村民)$")
+_NUMERALS = "〇一二三四五六七八九十百千万两"
+QUOTED_MAX = 10            # a span in “” this short is a name or a coinage, left alone
+_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
+                          r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
+_DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def candidate_positions(model, text: str):
+    """Positions of characters in a rare (or unseen) bigram of two Chinese characters."""
+    import numpy as np
+
+    if len(text) < 2:
+        return np.empty(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cjk = (codes >= 0x4E00) & (codes <= 0x9FFF)
+    pairs = np.flatnonzero(cjk[:-1] & cjk[1:])
+    if not len(pairs):
+        return pairs
+    idx = model.table[np.minimum(codes, 65535)]
+    keys = (idx[pairs].astype(np.uint32) << 13) | idx[pairs + 1]
+    frequent = (model.frequent[keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
+    rare = pairs[frequent == 0]           # index 0 (a character the model lacks) is never set
+    return np.unique(np.concatenate([rare, rare + 1]))
+
+
+def _score(model, text: str, p: int, alt: str, word: str) -> float:
+    """Log-likelihood gain of writing ``alt`` at ``p`` under the bigram model, plus the word bonus."""
+    orig = text[p]
+    prev = text[p - 1] if p > 0 and _is_cjk(text[p - 1]) else ""
+    nxt = text[p + 1] if p + 1 < len(text) and _is_cjk(text[p + 1]) else ""
+    gain = model.logp(prev, alt) - model.logp(prev, orig)
+    if nxt:
+        gain += model.logp(alt, nxt) - model.logp(orig, nxt)
+    return gain + WORD_WEIGHT * math.log10(max(model.words.get(word, 1), 1))
+
+
+def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
+    """Proper names, document numbers, quoted titles and allowed words are left alone."""
+    n = len(text)
+    for i in range(max(0, s - 6), e):              # a place or other name overlapping the window
+        for j in range(max(s + 1, i + 2), min(n, i + 8) + 1):
+            if text[i:j] in model.names or text[i:j] in allowed:
+                return True
+    if e - s <= 3 and (_NAME_SUFFIX.match(text[e - 1:e + 2]) or _NAME_SUFFIX.match(text[e:e + 3])
+                       or _NAME_SUFFIX.match(text[e + 1:e + 3])):
+        return True                                # 马荃镇, 扶贫开发局, 铁石口镇: a name before its suffix
+    for q in (p - 1, p - 2):                       # surname + given name (+ title)
+        if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
+                                                    or _ROLE.match(text[q + 3:q + 6])):
+            return True
+    if _ROLE.match(text[p + 1:p + 4]) and p >= 1 and text[p - 1] in model.surnames:
+        return True
+    for q in (p - 1, p - 2):                       # title + surname + given name: 市长李克坚
+        if q >= 0 and text[q] in model.surnames and _ROLE_BEFORE.search(text[max(0, q - 4):q]):
+            return True
+    opened = text.rfind("“", max(0, p - QUOTED_MAX), p)   # a short coinage in quotes: “三字诀”
+    if opened >= 0 and text.rfind("”", opened, p) < 0 and "”" in text[p:opened + QUOTED_MAX + 2]:
+        return True
+    near = text[max(0, p - 12):p + 12]
+    if _DOC_NO.search(near):
+        return True
+    opened = text.rfind("《", max(0, p - 60), p)
+    if opened >= 0 and text.rfind("》", opened, p) < 0:
+        return True
+    return False
+
+
+def _covered(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+    """``p`` belongs to a frequent word of the text that reaches outside the window [s, e):
+    the written character is explained (我县已 is not 我现已)."""
+    n = len(text)
+    for size in range(2, MAX_WINDOW + 1):
+        for a in range(max(0, p - size + 1), min(p, n - size) + 1):
+            if (a < s or a + size > e) and words.get(text[a:a + size], 0) >= COVER_FREQ:
+                return True
+    return False
+
+
+def _steals(words, text: str, p: int, s: int, e: int) -> bool:
+    """A character of the window (other than ``p``) belongs to a known word of the text that
+    reaches outside the window: the correction would break that word (串联起 -> 联系)."""
+    n = len(text)
+    for q in range(s, e):
+        if q == p:
+            continue
+        for size in range(2, MAX_WINDOW + 1):
+            for a in range(max(0, q - size + 1), min(q, n - size) + 1):
+                if (a < s or a + size > e) and text[a:a + size] in words:
+                    return True
+    return False
+
+
+def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
+    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
+    orig = text[p]
+    neighbours = model.confuse.get(orig, "")
+    if not neighbours or orig in _NUMERALS:
+        return None
+    standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
+    words, masked, known = model.words, model.masked, model.known
+    lo = p                                   # the run of Chinese characters around p (±3)
+    while lo > p - MAX_WINDOW + 1 and lo > 0 and _is_cjk(text[lo - 1]):
+        lo -= 1
+    hi = p + 1
+    while hi < p + MAX_WINDOW and hi < len(text) and _is_cjk(text[hi]):
+        hi += 1
+    best = None
+    for size in range(2, min(MAX_WINDOW, hi - lo) + 1):
+        for s in range(max(lo, p - size + 1), min(p, hi - size) + 1):
+            e = s + size
+            fills = masked.get(text[s:p] + "?" + text[p + 1:e])
+            if not fills:
+                continue
+            alts = ([a for a in fills if a in neighbours] if len(fills) < len(neighbours)
+                    else [a for a in neighbours if a in fills])
+            alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
+            if not alts:
+                continue
+            window = text[s:e]
+            if any(c in _NUMERALS for c in window):
+                continue           # 张三 is not 长三, 三审 is not 二审
+            if window in known or (standalone and size > 2 and (
+                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known)):
+                continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
+            if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
+                continue
+            for alt in alts:
+                word = window[:p - s] + alt + window[p - s + 1:]
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+                if best is None or score > best[0]:
+                    best = (score, s, e, alt, word)
+    return best
+
+
+def corrections(model, text: str, threshold: float) -> list[tuple[float, int, int, str, str]]:
+    """Best corrections at every candidate position scoring at least ``threshold``. The result at
+    ``p`` depends only on text[p-6:p+7] (windows of 4, words of 4 around them), so a repeated
+    context (boilerplate, repeated names) is scored once per text."""
+    seen: dict[tuple[str, int], tuple | None] = {}
+    found = []
+    for p in candidate_positions(model, text).tolist():
+        a = max(0, p - 2 * MAX_WINDOW + 2)
+        key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
+        if key in seen:
+            rel = seen[key]
+        else:
+            best = best_correction(model, text, p)
+            rel = None if best is None or best[0] < threshold else (
+                best[0], best[1] - p, best[2] - p, best[3], best[4])
+            seen[key] = rel
+        if rel is not None:
+            found.append((rel[0], p + rel[1], p + rel[2], rel[3], rel[4], p))
+    return found
+
+
+def _level(config: Config) -> str:
+    level = getattr(config, "typo_level", "normal")
+    return level if level in LEVELS else "normal"
+
+
+class ContextTypoDetector:
+    """Factory signature of the registry; the model loads on the first text checked."""
+
+    def __init__(self, config: Config, rules: dict[str, Rule], enabled: set[str]):
+        self.level = _level(config)
+        self.threshold = THRESHOLD.get(self.level, THRESHOLD["normal"])
+        allowed = list(config.allow)
+        for path in config.allowlists:
+            allowed.extend(load_allowlist(Path(path)))
+        self.allowed = frozenset(allowed)
+        self.on = RULE in enabled and self.level != "off"
+
+    def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
+        if not self.on or not view.text:
+            return
+        from .model import load
+
+        model = load()
+        text = view.text
+        found = [f[:5] for f in corrections(model, text, self.threshold)
+                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed)]
+        # of overlapping corrections the most probable one wins
+        taken: list[tuple[int, int]] = []
+        for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
+
+
+def _note(written: str, word: str, score: float) -> str:
+    level = "高" if score >= 12 else "中"
+    return f"“{written}”疑为“{word}”（上下文统计，置信度{level}，评分 {score:.1f}）"

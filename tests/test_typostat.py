@@ -1,0 +1,187 @@
+"""The statistical context typo check (T020): what it finds, what it leaves alone, the switch
+``typo-level``, the lazily loaded model, and its precision on real official sentences."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gkcheck import Checker, Config
+from gkcheck.config import config_from_mapping
+from gkcheck.model import GkcheckError
+
+from .conftest import FIXED_TODAY, REPO
+
+ODW = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared")
+            if (p / "data" / "ecspell-odw" / "odw.train").is_file()), REPO.parent / "shared")
+ODW = ODW / "data" / "ecspell-odw" / "odw.train"
+
+
+@pytest.fixture(scope="module")
+def t020() -> Checker:
+    return Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
+
+
+def found(checker: Checker, text: str) -> list[tuple[str, str]]:
+    return [(f.match, f.suggestion) for f in checker.check_text(text) if f.rule == "T020"]
+
+
+# misspelt words no dictionary lists (issue 11), with the fix the check must give
+HITS = [
+    ("我县已完成坏境整治。", "坏境", "环境"),
+    ("表彰在工作中取得突出业迹的个人。", "业迹", "业绩"),
+    ("要严励打击各类违法犯罪行为。", "严励打击", "严厉打击"),
+    ("实现4G网络全复盖。", "复盖", "覆盖"),
+    ("认真布署相关工作。", "布署", "部署"),
+    ("年贷久远的建筑需要修缮。", "年贷", "年代"),
+]
+
+# near misses that must stay quiet: the corrected forms, real-word pairs (both words: left to the
+# dictionary), proper names (surname + given name before a title, places with their suffix,
+# places of GB/T 2260), document numbers and quoted titles
+MISSES = [
+    "我县已完成环境整治。",
+    "表彰在工作中取得突出业绩的个人。",
+    "依法保障公民的权力和权利。",
+    "严格执行法律法规，依法行使职权。",
+    "姜曹村村民委员会召开会议。",
+    "王建军同志任县委书记。",
+    "鹰潭市余江区马荃镇党委副书记、镇长",
+    "赣州章贡交警发布提示。",
+    "根据《关于加强坏境管理的通知》执行。",
+    "依据赣府办字〔2024〕12号文件执行。",
+    "我市现已完成全部任务。",
+    "围绕花样滑冰、冰球、冰壶等冰雪运动。",
+]
+
+
+@pytest.mark.parametrize("text,match,suggestion", HITS)
+def test_finds_misspelt_words_nobody_listed(t020, text, match, suggestion):
+    assert (match, suggestion) in found(t020, text)
+
+
+@pytest.mark.parametrize("text", MISSES)
+def test_stays_quiet_on_correct_text_and_names(t020, text):
+    assert found(t020, text) == []
+
+
+def test_finding_explains_itself(t020):
+    (f,) = [f for f in t020.check_text("我县已完成坏境整治。") if f.rule == "T020"]
+    assert f.severity == "warning" and f.category == "typo"
+    assert "环境" in f.note and "置信度" in f.note
+    assert f.location.column == 6
+
+
+def test_allow_words_silence_it():
+    checker = Checker(Config(select=("T020",), allow=("坏境整治",)), today=lambda: FIXED_TODAY)
+    assert found(checker, "我县已完成坏境整治。") == []
+
+
+def test_typo_level_strict_reports_at_least_what_normal_does(t020):
+    strict = Checker(Config(select=("T020",), typo_level="strict"), today=lambda: FIXED_TODAY)
+    for text, _, _ in HITS:
+        assert set(found(t020, text)) <= set(found(strict, text))
+
+
+def test_typo_level_off_reports_nothing():
+    off = Checker(Config(select=("T020",), typo_level="off"), today=lambda: FIXED_TODAY)
+    assert found(off, "我县已完成坏境整治。") == []
+
+
+def test_typo_level_is_a_strict_config_key(tmp_path):
+    where = tmp_path / "gkcheck.toml"
+    assert config_from_mapping({"typo-level": "strict"}, where).typo_level == "strict"
+    assert config_from_mapping({}, where).typo_level == "normal"
+    with pytest.raises(GkcheckError, match="typo-level"):
+        config_from_mapping({"typo-level": "loud"}, where)
+
+
+def test_cli_typo_level_switches_the_check(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("我县已完成坏境整治。\n", "utf-8")
+
+    def rules(*extra: str) -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "gkcheck", "scan", str(page), "--format", "json",
+                               "--publish-date", "2026-11-22", *extra], capture_output=True, text=True)
+        assert proc.returncode in (0, 1), proc.stderr
+        report = json.loads(proc.stdout)
+        return [f["rule"] for file in report["files"] for f in file["findings"]]
+
+    assert "T020" in rules()
+    assert "T020" not in rules("--typo-level", "off")
+
+
+# The model is loaded lazily: importing gkcheck or checking with the check off never reads it
+# (nor imports numpy); the first text checked with it on does.
+LAZY = """
+import sys
+from gkcheck import Checker, Config
+from gkcheck.typostat import model as m
+off = Checker(Config(typo_level="off"))
+off.check_text("我县已完成坏境整治。")
+off_loaded = m.load.cache_info().currsize
+ignored = Checker(Config(ignore=("T020",)))
+ignored.check_text("我县已完成坏境整治。")
+ignored_loaded = m.load.cache_info().currsize
+numpy_before = "numpy" in sys.modules
+on = Checker(Config())
+built_loaded = m.load.cache_info().currsize
+on.check_text("我县已完成坏境整治。")
+print(off_loaded, ignored_loaded, numpy_before, built_loaded, m.load.cache_info().currsize)
+"""
+
+
+def test_model_loads_only_when_the_check_runs():
+    proc = subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "0", "False", "0", "1"]
+    plain = subprocess.run([sys.executable, "-c", "import sys, gkcheck; print('numpy' in sys.modules,"
+                            " 'gkcheck.typostat' in sys.modules)"], capture_output=True, text=True)
+    assert plain.stdout.split() == ["False", "False"]
+
+
+def test_candidate_pass_agrees_with_plain_python():
+    """The vectorised candidate pass equals a per-character reference on random text."""
+    from gkcheck.typostat import candidate_positions
+    from gkcheck.typostat.model import load
+
+    model = load()
+    rng = random.Random(11)
+    alphabet = "的是在我县已完成坏境整治工作业绩迹年代贷，。a1\n" + "".join(map(chr, range(0x4E00, 0x4E40)))
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+
+        def rare(i: int) -> bool:
+            a, b = text[i], text[i + 1]
+            if not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff"):
+                return False
+            return model.bigram(model.index(a), model.index(b)) <= 2
+
+        want = sorted({j for i in range(len(text) - 1) if rare(i) for j in (i, i + 1)})
+        assert candidate_positions(model, text).tolist() == want, text
+
+
+@pytest.fixture(scope="module")
+def ev():
+    spec = importlib.util.spec_from_file_location("eval_odw", REPO / "scripts" / "eval_odw.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_odw", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not ODW.is_file(), reason=f"evaluation data not found at {ODW}")
+def test_precision_on_held_out_odw_slice(ev, t020):
+    """A slice of the held-out half (thresholds were tuned on the other half)."""
+    rows = ev.split(ev.read_pairs(ODW), "held")[:400]
+    st = ev.evaluate(t020, rows, ("T02",))
+    assert st.correct > 100 and st.misspelt > 150
+    assert st.precision >= 0.90, ev.report("T020", st, show=True)
+    assert st.correct_flagged_rate <= 0.01, ev.report("T020", st, show=True)
+    assert st.recall >= 0.35, ev.report("T020", st, show=True)
