@@ -1,0 +1,167 @@
+"""Walk a local mirror and pull from each HTML page only what the site audit needs.
+
+One pass, one page in memory at a time: a :class:`Page` keeps the 47号文 meta tags, the breadcrumb,
+the 发布时间 line, the links with the date beside each (list pages), a blank-page notice and the
+internal links. GBK and UTF-8 pages (charset from the page, else detected).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from posixpath import dirname, join, normpath
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+from ..encoding import EncodingError, decode
+from .dates import line_date, meta_date, near_date
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+META_NAMES = ("ColumnName", "ColumnType", "ArticleTitle", "PubDate", "SiteName", "SiteDomain")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+_CRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|所在位置)\s*[：:]?\s*([^\n]{1,200})")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|>>)\s*")
+_NAV_HINT = re.compile(r"nav|menu|daohang|dh", re.I)
+_PAGINATION = re.compile(r"index_(\d+)\.s?html?$")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str            # resolved site path (/a/b.html), or the href when external
+    text: str
+    date: date | None   # the date written beside it (list pages)
+    internal: bool
+    nav: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str                        # /tzgg/index.html
+    meta: dict[str, str]
+    title: str
+    crumbs: tuple[str, ...]         # without 首页
+    pub_line: date | None
+    links: tuple[Link, ...]
+    text_head: str                  # the first few hundred characters of body text (notices)
+    error: str | None = None
+
+    @property
+    def pubdate(self) -> date | None:
+        return meta_date(self.meta.get("PubDate"))
+
+
+def walk(root: Path) -> Iterator[str]:
+    """Site paths of every HTML file under ``root``, sorted (deterministic reports)."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = Path(folder).relative_to(root).as_posix()
+        for name in files:
+            if name.lower().endswith(HTML_SUFFIXES):
+                found.append("/" + (name if rel == "." else f"{rel}/{name}"))
+    return iter(sorted(found))
+
+
+def all_paths(root: Path) -> set[str]:
+    out: set[str] = set()
+    for folder, _, files in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        base = "/" if rel == "." else f"/{rel}/"
+        out.add(base)
+        out.update(base + f for f in files)
+    return out
+
+
+def resolve(page_url: str, href: str, hosts: tuple[str, ...]) -> tuple[str, bool] | None:
+    """(site path, internal) of a link, or None for links that lead nowhere to check."""
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        return None
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https", "") or parts.netloc.lower() not in hosts:
+            return href, False
+    path = unquote(parts.path)
+    if not path:
+        return None
+    full = path if path.startswith("/") else join(dirname(page_url), path)
+    norm = normpath(full)
+    if full.endswith("/") and not norm.endswith("/"):
+        norm += "/"
+    return norm, True
+
+
+def parse(root: Path, url: str, hosts: tuple[str, ...] = ()) -> Page:
+    import lxml.html  # only for the site command
+
+    try:
+        data = (root / url.lstrip("/")).read_bytes()
+        m = _CHARSET.search(data[:4096])
+        text, _ = decode(data, m.group(1).decode("ascii") if m else None)
+        if not text.strip():
+            return Page(url, {}, "", (), None, (), "", error="空文件")
+        doc = lxml.html.document_fromstring(text.lstrip("\ufeff").encode("utf-8"),
+                                            parser=_parser())
+    except (OSError, EncodingError, ValueError) as exc:
+        return Page(url, {}, "", (), None, (), "", error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - lxml ParserError and friends: fail closed, per page
+        return Page(url, {}, "", (), None, (), "", error=f"无法解析：{exc}")
+    meta: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        name = el.get("name")
+        if name:
+            for want in META_NAMES:
+                if name.lower() == want.lower():
+                    meta[want] = (el.get("content") or "").strip()
+    title = (doc.findtext(".//title") or "").strip()
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    for bad in body.iter("script", "style"):
+        bad.text = None
+    links: list[Link] = []
+    for a in body.iter("a"):
+        href = a.get("href")
+        if href is None:
+            continue
+        target = resolve(url, href, hosts)
+        if target is None:
+            continue
+        text = a.text_content().strip()
+        parent = a.getparent()
+        near = None
+        nav = False
+        if parent is not None and parent.tag in ("li", "td", "dd", "p", "div", "span", "tr"):
+            rest = parent.text_content()
+            near = near_date(rest.replace(text, "", 1)) if len(rest) < 400 else None
+        anc = a
+        for _ in range(4):
+            anc = anc.getparent()
+            if anc is None:
+                break
+            if anc.tag == "nav" or _NAV_HINT.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
+                nav = True
+                break
+        links.append(Link(target[0], text, near, target[1], nav))
+    full = body.text_content()
+    crumbs: tuple[str, ...] = ()
+    m = _CRUMB.search(full)
+    if m:
+        parts = [p.strip() for p in _CRUMB_SPLIT.split(m.group(1).strip()) if p.strip()]
+        crumbs = tuple(p for p in parts if p not in ("首页", "网站首页", "主页"))
+    return Page(url, meta, title, crumbs, line_date(full[:3000]), tuple(links),
+                " ".join(full.split())[:600])
+
+
+def _parser():  # type: ignore[no-untyped-def]
+    import lxml.html
+
+    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+
+
+def page_number(url: str) -> int | None:
+    m = _PAGINATION.search(url)
+    return int(m.group(1)) if m else None
