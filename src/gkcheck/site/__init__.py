@@ -50,3 +50,18 @@ def run_example(text: str, as_of: date | str) -> list[SiteFinding]:
     th = load_thresholds()
     result = audit(from_tables(parse_bundle(text), th), day, th)
     return [SiteFinding(**f) for f in result["findings"]]
+
+
+def page_checks(root: Path, publish_date: date | None = None) -> dict[str, Any]:
+    """--with-page-checks: every page rule over the mirror's pages, as counts (the full list is `gkcheck scan`)."""
+    from ..checker import Checker
+
+    report = Checker().scan([root], publish_date=publish_date)
+    by_rule: dict[str, int] = {}
+    sev = {"error": 0, "warning": 0, "info": 0}
+    for f in report.files:
+        for x in f.findings:
+            by_rule[x.rule] = by_rule.get(x.rule, 0) + 1
+            sev[x.severity] += 1
+    return {"files": len(report.files), "files_failed": sum(1 for f in report.files if f.status == "error"),
+            "by_severity": sev, "by_rule": dict(sorted(by_rule.items()))}

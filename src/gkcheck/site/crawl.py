@@ -24,6 +24,10 @@ META_NAMES = ("ColumnName", "ColumnType", "ArticleTitle", "PubDate", "SiteName",
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 _CRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|所在位置)\s*[：:]?\s*([^\n]{1,200})")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|>>)\s*")
+_CRUMB_WORD = re.compile("当前位置|您的位置|你的位置|所在位置")
+_CRUMB_XPATH = __import__("lxml.etree", fromlist=["XPath"]).XPath(
+    ".//*[contains(text(),'当前位置') or contains(text(),'您的位置') or contains(text(),'你的位置')"
+    " or contains(text(),'所在位置')]")
 _NAV_HINT = re.compile(r"nav|menu|daohang|dh", re.I)
 _PAGINATION = re.compile(r"index_(\d+)\.s?html?$")
 
@@ -148,7 +152,12 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = ()) -> Page:
         links.append(Link(target[0], text, near, target[1], nav))
     full = body.text_content()
     crumbs: tuple[str, ...] = ()
-    m = _CRUMB.search(full)
+    m = None
+    if _CRUMB_WORD.search(full):
+        for el in _CRUMB_XPATH(body):
+            m = _CRUMB.search(" ".join(el.text_content().split()))
+            if m:
+                break
     if m:
         parts = [p.strip() for p in _CRUMB_SPLIT.split(m.group(1).strip()) if p.strip()]
         crumbs = tuple(p for p in parts if p not in ("首页", "网站首页", "主页"))

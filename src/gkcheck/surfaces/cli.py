@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "mask": "gkcheck.surfaces.mask:mask",
     "watch": "gkcheck.surfaces.watch:watch",
     "serve": "gkcheck.surfaces.serve:serve",
+    "site": "gkcheck.surfaces.site:site",
 }
 
 
