@@ -11,10 +11,13 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from posixpath import dirname, join, normpath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree  # the site command only: this module is imported when it runs
 
 from ..encoding import EncodingError, decode
 from .dates import line_date, meta_date, near_date
@@ -25,7 +28,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.
 _CRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|所在位置)\s*[：:]?\s*([^\n]{1,200})")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|>>)\s*")
 _CRUMB_WORD = re.compile("当前位置|您的位置|你的位置|所在位置")
-_CRUMB_XPATH = __import__("lxml.etree", fromlist=["XPath"]).XPath(
+_CRUMB_XPATH = etree.XPath(
     ".//*[contains(text(),'当前位置') or contains(text(),'您的位置') or contains(text(),'你的位置')"
     " or contains(text(),'所在位置')]")
 _NAV_HINT = re.compile(r"nav|menu|daohang|dh", re.I)
@@ -81,7 +84,11 @@ def all_paths(root: Path) -> set[str]:
 
 def resolve(page_url: str, href: str, hosts: tuple[str, ...]) -> tuple[str, bool] | None:
     """(site path, internal) of a link, or None for links that lead nowhere to check."""
-    href = href.strip()
+    return _resolve(dirname(page_url), href.strip(), hosts)
+
+
+@lru_cache(maxsize=65536)  # navigation bars repeat the same links on every page of a folder
+def _resolve(folder: str, href: str, hosts: tuple[str, ...]) -> tuple[str, bool] | None:
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
         return None
     parts = urlsplit(href)
@@ -91,35 +98,40 @@ def resolve(page_url: str, href: str, hosts: tuple[str, ...]) -> tuple[str, bool
     path = unquote(parts.path)
     if not path:
         return None
-    full = path if path.startswith("/") else join(dirname(page_url), path)
+    full = path if path.startswith("/") else join(folder, path)
     norm = normpath(full)
     if full.endswith("/") and not norm.endswith("/"):
         norm += "/"
     return norm, True
 
 
-def parse(root: Path, url: str, hosts: tuple[str, ...] = ()) -> Page:
-    import lxml.html  # only for the site command
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
+
+def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) -> Page:
+    """One page. ``full`` (list pages, the home page): also the date beside each link and whether it
+    sits in a navigation bar; otherwise links are kept only for the broken-link check."""
     try:
         data = (root / url.lstrip("/")).read_bytes()
         m = _CHARSET.search(data[:4096])
         text, _ = decode(data, m.group(1).decode("ascii") if m else None)
         if not text.strip():
             return Page(url, {}, "", (), None, (), "", error="空文件")
-        doc = lxml.html.document_fromstring(text.lstrip("\ufeff").encode("utf-8"),
-                                            parser=_parser())
+        doc = etree.fromstring(text.lstrip("\ufeff"), _PARSER)
+        if doc is None:
+            raise ValueError("没有内容")
     except (OSError, EncodingError, ValueError) as exc:
-        return Page(url, {}, "", (), None, (), "", error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - lxml ParserError and friends: fail closed, per page
+        return Page(url, {}, "", (), None, (), "", error=str(exc) or "无法解析")
+    except Exception as exc:  # noqa: BLE001 - lxml errors: fail closed, per page
         return Page(url, {}, "", (), None, (), "", error=f"无法解析：{exc}")
     meta: dict[str, str] = {}
     for el in doc.iter("meta"):
         name = el.get("name")
         if name:
-            for want in META_NAMES:
-                if name.lower() == want.lower():
-                    meta[want] = (el.get("content") or "").strip()
+            want = _META_LOWER.get(name.lower())
+            if want:
+                meta[want] = (el.get("content") or "").strip()
     title = (doc.findtext(".//title") or "").strip()
     body = doc.find("body")
     if body is None:
@@ -134,12 +146,15 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = ()) -> Page:
         target = resolve(url, href, hosts)
         if target is None:
             continue
-        text = a.text_content().strip()
+        if not full:
+            links.append(Link(target[0], "", None, target[1], False))
+            continue
+        text = _text(a).strip()
         parent = a.getparent()
         near = None
         nav = False
         if parent is not None and parent.tag in ("li", "td", "dd", "p", "div", "span", "tr"):
-            rest = parent.text_content()
+            rest = _text(parent)
             near = near_date(rest.replace(text, "", 1)) if len(rest) < 400 else None
         anc = a
         for _ in range(4):
@@ -150,25 +165,23 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = ()) -> Page:
                 nav = True
                 break
         links.append(Link(target[0], text, near, target[1], nav))
-    full = body.text_content()
+    whole = _text(body)
     crumbs: tuple[str, ...] = ()
     m = None
-    if _CRUMB_WORD.search(full):
+    if _CRUMB_WORD.search(whole):
         for el in _CRUMB_XPATH(body):
-            m = _CRUMB.search(" ".join(el.text_content().split()))
+            m = _CRUMB.search(" ".join(_text(el).split()))
             if m:
                 break
     if m:
         parts = [p.strip() for p in _CRUMB_SPLIT.split(m.group(1).strip()) if p.strip()]
         crumbs = tuple(p for p in parts if p not in ("首页", "网站首页", "主页"))
-    return Page(url, meta, title, crumbs, line_date(full[:3000]), tuple(links),
-                " ".join(full.split())[:600])
+    return Page(url, meta, title, crumbs, line_date(whole[:3000]), tuple(links),
+                " ".join(whole.split())[:600])
 
 
-def _parser():  # type: ignore[no-untyped-def]
-    import lxml.html
-
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+_PARSER = etree.HTMLParser(remove_comments=True)
+_META_LOWER = {n.lower(): n for n in META_NAMES}
 
 
 def page_number(url: str) -> int | None:

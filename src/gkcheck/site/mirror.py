@@ -55,7 +55,7 @@ def from_mirror(root: Path, th: Thresholds, columns: list[Column] | None = None,
     missing, errors, total = [], [], 0
     home: Page | None = None
     for url in walk(root):
-        page = parse(root, url, hosts)
+        page = parse(root, url, hosts, full=url in HOME_PAGES or list_key(url) is not None)
         total += 1
         if page.error:
             errors.append((url, page.error))
