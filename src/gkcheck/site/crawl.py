@@ -139,15 +139,17 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) 
     for bad in body.iter("script", "style"):
         bad.text = None
     links: list[Link] = []
-    for a in body.iter("a"):
+    folder = dirname(url)
+    if not full:  # only the internal links, once each, for the broken-link check
+        targets = {_resolve(folder, h.strip(), hosts) for h in _HREFS(body)}
+        links = [Link(t[0], "", None, True, False) for t in targets if t is not None and t[1]]
+        links.sort(key=lambda ln: ln.url)
+    for a in body.iter("a") if full else ():
         href = a.get("href")
         if href is None:
             continue
-        target = resolve(url, href, hosts)
+        target = _resolve(folder, href.strip(), hosts)
         if target is None:
-            continue
-        if not full:
-            links.append(Link(target[0], "", None, target[1], False))
             continue
         text = _text(a).strip()
         parent = a.getparent()
@@ -181,6 +183,7 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) 
 
 
 _PARSER = etree.HTMLParser(remove_comments=True)
+_HREFS = etree.XPath(".//a/@href")
 _META_LOWER = {n.lower(): n for n in META_NAMES}
 
 
