@@ -345,3 +345,15 @@ def test_init_columns_cli(tmp_path):
     root = _site(tmp_path, PLAN, shape="col")
     res = CliRunner().invoke(main, ["site", str(root), "--init-columns"])
     assert res.exit_code == 0 and 'name = "政策文件"' in res.output and "level = 2" in res.output
+
+
+def test_with_page_checks_adds_the_page_rule_counts(tmp_path):
+    root = _site(tmp_path, [dated("要闻动态", "dynamic", A)], shape="plain")
+    art = root / "c1" / "1.html"
+    art.write_bytes(art.read_bytes().replace("正文。".encode(), "截止目前，联系电话13812345678。".encode()))
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["site", str(root), "--as-of", "2026-11-22", "--with-page-checks",
+                                    "--format", "json", "-o", str(out), "--fail-on", "never"])
+    assert res.exit_code == 0, res.output
+    pc = json.loads(out.read_text("utf-8"))["page_checks"]
+    assert pc["files"] >= 3 and pc["files_failed"] == 0 and pc["by_rule"].get("T001", 0) >= 1
