@@ -168,6 +168,8 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) 
                 break
         links.append(Link(target[0], text, near, target[1], nav))
     whole = _text(body)
+    if not full:  # an article: its dates and meta are all the audit uses
+        return Page(url, meta, title, (), line_date(whole[:3000]), tuple(links), "")
     crumbs: tuple[str, ...] = ()
     m = None
     if _CRUMB_WORD.search(whole):
@@ -179,7 +181,7 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) 
         parts = [p.strip() for p in _CRUMB_SPLIT.split(m.group(1).strip()) if p.strip()]
         crumbs = tuple(p for p in parts if p not in ("首页", "网站首页", "主页"))
     return Page(url, meta, title, crumbs, line_date(whole[:3000]), tuple(links),
-                " ".join(whole.split())[:600])
+                " ".join(whole[:3000].split())[:600])
 
 
 _PARSER = etree.HTMLParser(remove_comments=True)
