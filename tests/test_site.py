@@ -369,3 +369,13 @@ def test_site_benchmark_row_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     row = json.loads(proc.stdout)
     assert row["pages"] > 200 and row["columns"] == 200 and row["seconds"] > 0 and row["peak_mb"] > 0
+
+
+def test_nothing_to_read_is_never_reported_clean(tmp_path):
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(main, ["site", str(tmp_path / "empty"), "--as-of", "2026-11-22"])
+    assert res.exit_code == 2 and "没有 HTML 页面" in res.output
+    root = _site(tmp_path, [dated("要闻动态", "dynamic", A)])
+    (root / "index.html").unlink()
+    r = run(root, A)
+    assert r["home"]["found"] is False and "W003" in _rules(r)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..model import GkcheckError
 from .audit import SiteFinding, audit
 from .columns import dump, load
 from .export import FILES, from_dir, from_tables, parse_bundle, read_messages
@@ -31,6 +32,8 @@ def run(root: Path, as_of: date, *, columns_path: Path | None = None, thresholds
     th = load_thresholds(thresholds_path)
     cols = load(columns_path, th) if columns_path else None
     inv = from_dir(root, th, cols) if _is_export(root) else from_mirror(root, th, cols)
+    if inv.input == "mirror" and inv.pages_total == 0:  # fail closed: nothing read is not "正常"
+        raise GkcheckError(f"{root} 中没有 HTML 页面，也没有 CMS 导出（articles.csv、columns.csv），无法检查")
     if messages_path is not None:
         inv.messages = read_messages(messages_path)
     result = audit(inv, as_of, th)

@@ -227,6 +227,9 @@ def audit(inv: Inventory, as_of: date, th: Thresholds) -> dict[str, Any]:
 
 def _home(inv: Inventory, as_of: date, th: Thresholds, findings: list[SiteFinding]) -> dict[str, Any]:
     if inv.home_dates is None:
+        if inv.input == "mirror":
+            findings.append(SiteFinding("W003", "warning", "找不到首页", "首页", "/",
+                                        "镜像根目录没有 index.html 等首页文件，无法检查首页更新", th.source_veto))
         return {"found": False, "latest": None, "age_days": None, "level": "ok", "days": th.home_days}
     valid = [d for _, d in inv.home_dates if d <= as_of]
     latest = max(valid) if valid else None
