@@ -40,6 +40,7 @@ class Col:
     per_page: int = 20
     pages_in_mirror: int | None = None   # None = all list pages
     slug: str = ""
+    unit: str = "县政府办"
 
 
 def dated(name: str, cls: str, *days: date | None, **kw) -> Col:  # type: ignore[no-untyped-def]
@@ -82,7 +83,8 @@ def build(root: Path, cols: list[Col], *, shape: str = "col", enc: str = "utf-8"
                 url = f"{folder}{n}.html"
             meta = {"ColumnName": c.name, "ColumnType": TYPE_WORD[c.cls], "ArticleTitle": it.title,
                     "PubDate": f"{it.meta:%Y-%m-%d} 09:30" if it.meta else ""} if tags else {}
-            line = f"<div class='info'>发布时间：{it.line:%Y-%m-%d}</div>" if it.line else ""
+            line = (f"<div class='info'>发布时间：{it.line:%Y-%m-%d}　来源：{c.unit}</div>" if it.line else
+                    f"<div class='info'>来源：{c.unit}</div>")
             body = f"<div class='nav'>{nav}</div><div>{crumb}</div><h1>{it.title}</h1>{line}<p>正文。</p>"
             path = root / url.lstrip("/")
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -379,3 +379,9 @@ def test_nothing_to_read_is_never_reported_clean(tmp_path):
     (root / "index.html").unlink()
     r = run(root, A)
     assert r["home"]["found"] is False and "W003" in _rules(r)
+
+
+def test_monthly_counts_per_column_and_unit(tmp_path):
+    col = dated("乡镇动态", "dynamic", date(2026, 11, 20), date(2026, 11, 2), date(2026, 10, 9), unit="水东镇")
+    c = _col(run(_site(tmp_path, [col], shape="trs", enc="gbk"), A), "乡镇动态")
+    assert c["by_month"] == {"2026-10": 1, "2026-11": 2} and c["by_unit"] == {"水东镇": 3}

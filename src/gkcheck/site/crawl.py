@@ -31,6 +31,7 @@ _CRUMB_WORD = re.compile("当前位置|您的位置|你的位置|所在位置")
 _CRUMB_XPATH = etree.XPath(
     ".//*[contains(text(),'当前位置') or contains(text(),'您的位置') or contains(text(),'你的位置')"
     " or contains(text(),'所在位置')]")
+_UNIT = re.compile(r"(?:信息来源|来源|发布单位|发布机构)\s*[：:]\s*([^\s|｜　：:]{2,30})")
 _NAV_HINT = re.compile(r"nav|menu|daohang|dh", re.I)
 _PAGINATION = re.compile(r"index_(\d+)\.s?html?$")
 
@@ -54,6 +55,7 @@ class Page:
     links: tuple[Link, ...]
     text_head: str                  # the first few hundred characters of body text (notices)
     error: str | None = None
+    unit: str = ""                  # 来源/发布单位 of an article
 
     @property
     def pubdate(self) -> date | None:
@@ -167,9 +169,11 @@ def parse(root: Path, url: str, hosts: tuple[str, ...] = (), full: bool = True) 
                 nav = True
                 break
         links.append(Link(target[0], text, near, target[1], nav))
-    whole = _text(body)
+    whole = "\n".join(body.itertext())  # text nodes apart: "来源：X" never runs into the next line
     if not full:  # an article: its dates and meta are all the audit uses
-        return Page(url, meta, title, (), line_date(whole[:3000]), tuple(links), "")
+        head = whole[:3000]
+        m = _UNIT.search(head)
+        return Page(url, meta, title, (), line_date(head), tuple(links), "", unit=m.group(1) if m else "")
     crumbs: tuple[str, ...] = ()
     m = None
     if _CRUMB_WORD.search(whole):

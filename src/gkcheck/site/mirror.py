@@ -27,6 +27,7 @@ class Article:
     title: str
     column: str
     dates: tuple[tuple[str, date], ...]
+    unit: str = ""
 
 
 def _exists(url: str, paths: set[str]) -> bool:
@@ -79,7 +80,7 @@ def from_mirror(root: Path, th: Thresholds, columns: list[Column] | None = None,
             if ud:
                 dates.append(("url", ud))
             articles[url] = Article(page.meta.get("ArticleTitle") or page.title, page.meta.get("ColumnName", ""),
-                                    tuple(dates))
+                                    tuple(dates), page.unit)
             if any(t not in page.meta for t in ARTICLE_TAGS):
                 missing.append(url)
     inferred = columns is None
@@ -124,7 +125,8 @@ def from_mirror(root: Path, th: Thresholds, columns: list[Column] | None = None,
                 dates = dict(art.dates) if art else ({"url": ud} if ud else {})
                 if ln.date:
                     dates["list"] = ln.date
-                items[c.key].append(Item(ln.url, (art.title if art and art.title else ln.text), dates))
+                items[c.key].append(Item(ln.url, (art.title if art and art.title else ln.text), dates,
+                                         art.unit if art else ""))
         notice = note = None
         if own:
             notice, note = _blank_words(own[0], th)
@@ -136,7 +138,7 @@ def from_mirror(root: Path, th: Thresholds, columns: list[Column] | None = None,
         key = by_name.get(art.column) if art.column else None
         key = key or article_key(url, ids) or _folder_key(url, keys)
         if key is not None:
-            items[key].append(Item(url, art.title, dict(art.dates)))
+            items[key].append(Item(url, art.title, dict(art.dates), art.unit))
     home_dates = None
     if home is not None:
         home_dates = [("list", ln.date) for ln in home.links if ln.date]
