@@ -64,7 +64,8 @@ class Checker:
             codes = set().union(*(resolve_selector(s, self.rules) for s in self.config.select))
         for s in self.config.ignore:
             codes -= resolve_selector(s, self.rules)
-        return codes
+        # whole-site rules (category site) are run by `gkcheck site` over a mirror, not per document
+        return {c for c in codes if self.rules[c].category != "site"}
 
     # -- public API ---------------------------------------------------------------------------
 

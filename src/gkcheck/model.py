@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, Protocol, overload
 
-CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden")
+CATEGORIES = ("typo", "sensitive", "expression", "privacy", "date", "link", "format", "hidden", "site")
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 # what people read (reports, web page, rule docs)
 CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression": "严重表述错误",
                   "privacy": "个人隐私", "date": "日期", "link": "链接", "format": "格式",
-                  "hidden": "隐藏内容"}
+                  "hidden": "隐藏内容", "site": "网站栏目"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf", "doc", "xls", "pptx", "ofd", "rtf", "zip")

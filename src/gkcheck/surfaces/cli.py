@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "serve": "gkcheck.surfaces.serve:serve",
     "ledger": "gkcheck.surfaces.ledger:ledger",
     "spark-scan": "gkcheck.surfaces.spark_scan:spark_scan",
+    "site": "gkcheck.surfaces.site:site",
 }
 
 
