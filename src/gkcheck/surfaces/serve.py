@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
 
