@@ -58,8 +58,11 @@ def annotation_segments(raw, page, number: int) -> list[Segment]:  # type: ignor
     return out
 
 
-def attachments(doc, limits: Limits, nesting: int,  # type: ignore[no-untyped-def]
-                read_pdf: Callable[[bytes, str, Limits, int], Document]) -> tuple[list[Segment], list[Fact], list[Link]]:
+ReadPdf = Callable[[bytes, str, Limits, int], Document]  # the PDF reader itself, ``nesting`` deep
+
+
+def attachments(doc, limits: Limits, nesting: int,
+                read_pdf: ReadPdf) -> tuple[list[Segment], list[Fact], list[Link]]:  # type: ignore[no-untyped-def]
     """Segments, facts and links of the files attached to the PDF; an attached PDF is read by
     ``read_pdf`` (:func:`.pdf.read_pdf_nested`, passed in by the module that owns the recursion)."""
     from ..sniff import UnsupportedFile, sniff

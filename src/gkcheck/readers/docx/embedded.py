@@ -120,8 +120,8 @@ UNCHECKED_OBJECT = "unchecked_object"
 DOCUMENT_PROGIDS = ("excel.", "word.", "powerpoint.", "package", "acroexch.", "wps.", "et.", "ket.")
 
 
-def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, limits: Limits,  # type: ignore[no-untyped-def]
-                     nesting: int, read_docx: ReadDocx) -> tuple[list[Segment], list[Fact], list]:
+def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, limits: Limits, nesting: int,
+                     read_docx: ReadDocx) -> tuple[list[Segment], list[Fact], list]:  # type: ignore[no-untyped-def]
     """Office documents embedded in the part (a worksheet pasted as an object shows only a
     picture of itself): read by their reader (a DOCX by ``read_docx``); an OLE document object
     no reader reads is ``Fact("unchecked_object")`` (H005)."""
