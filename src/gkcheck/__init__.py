@@ -6,7 +6,7 @@
 ['T001']
 """
 
-__version__ = "0.1.0"
+from ._version import __version__  # the one place it is written; pyproject.toml reads it there
 
 from .checker import Checker  # noqa: E402
 from .config import Config, load_config  # noqa: E402

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from . import __version__
+from ._version import __version__
 from .config import Config, parse_date
 from .detectors import build as build_detectors
 from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
-from . import __version__
+from ._version import __version__
 from .model import GkcheckError
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)

@@ -158,7 +158,7 @@ class Ledger:
                       gate: bool = False, source: str = "api") -> "FileResult":
         """Record the check of one document (a CMS page, a file through the upload gate) and
         return the result annotated. ``doc``: the document's identity (default: its path)."""
-        from .. import __version__
+        from .._version import __version__
 
         doc = doc or self.identity(result.path, None)
         scan, fps = self._prepare(result, doc)

@@ -15,16 +15,27 @@ import html
 import io
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from ..model import CATEGORIES, CATEGORY_NAMES, GkcheckError
 from .lifecycle import MARKS, OPEN_STATES, STATE_NAMES, state_on
 
 if TYPE_CHECKING:
-    from . import Ledger
+    from .store import Store
 
 HEADERS = ("序号", "单位/网站", "栏目或文件", "问题类型", "问题描述", "发现日期", "整改日期", "整改情况", "备注")
 FORMATS = ("xlsx", "html", "json")
+
+
+class LedgerView(Protocol):
+    """What the monthly table reads of a :class:`~gkcheck.ledger.Ledger` (which imports this
+    module, so it is described here rather than imported)."""
+
+    store: Store
+
+    def findings(self) -> Iterable[Any]: ...
+
+    def unit_of(self, doc: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ def month_bounds(month: str) -> tuple[str, str]:
     return f"{year:04d}-{mon:02d}-01", f"{year:04d}-{mon:02d}-{last:02d}"
 
 
-def month_table(ledger: "Ledger", month: str) -> MonthTable:
+def month_table(ledger: LedgerView, month: str) -> MonthTable:
     first, last = month_bounds(month)
     entries = {e.fp: e for e in ledger.findings()}
     with ledger.store.read() as tx:

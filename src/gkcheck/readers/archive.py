@@ -173,7 +173,7 @@ def _unwrap_ole(member: Member, limits: Limits) -> Member | None:
     """An embedded OLE object: an OLE package gives the file inside it; an embedded OOXML
     document is in its ``Package`` stream; a Word/Excel 97-2003 object is read as it is;
     an equation is skipped (no text to check); anything else is a member that cannot be checked."""
-    from .cfb import open_cfb, roots, stream
+    from .ole import open_cfb, roots, stream
 
     data = member.data or b""
     try:
@@ -199,7 +199,7 @@ def _unwrap_ole(member: Member, limits: Limits) -> Member | None:
 def _ole_objects(data: bytes, limits: Limits, budget: Budget) -> list[Member]:
     """Objects embedded in a .doc (``ObjectPool``) that hold a file we read: OLE packages and
     OOXML documents. Word/Excel objects stored as storages are named in the reader's facts."""
-    from .cfb import open_cfb, stream
+    from .ole import open_cfb, stream
 
     try:
         ole = open_cfb(data)

@@ -211,7 +211,7 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
         if len(unread) == count:
             raise ReadError(SCANNED_PAGES)
         meta, facts = _metadata(doc)
-        attached, attached_facts, attached_links = attachments(doc, limits, nesting)
+        attached, attached_facts, attached_links = attachments(doc, limits, nesting, read_pdf_nested)
         segments.extend(attached)
         facts.extend(attached_facts)
         links.extend(attached_links)

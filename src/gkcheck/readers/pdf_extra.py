@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import replace
+from typing import Callable
 
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits
@@ -57,8 +58,13 @@ def annotation_segments(raw, page, number: int) -> list[Segment]:  # type: ignor
     return out
 
 
-def attachments(doc, limits: Limits, nesting: int) -> tuple[list[Segment], list[Fact], list[Link]]:  # type: ignore[no-untyped-def]
-    """Segments, facts and links of the files attached to the PDF."""
+ReadPdf = Callable[[bytes, str, Limits, int], Document]  # the PDF reader itself, ``nesting`` deep
+
+
+def attachments(doc, limits: Limits, nesting: int,
+                read_pdf: ReadPdf) -> tuple[list[Segment], list[Fact], list[Link]]:  # type: ignore[no-untyped-def]
+    """Segments, facts and links of the files attached to the PDF; an attached PDF is read by
+    ``read_pdf`` (:func:`.pdf.read_pdf_nested`, passed in by the module that owns the recursion)."""
     from ..sniff import UnsupportedFile, sniff
     from . import READERS, reader_for
 
@@ -85,8 +91,7 @@ def attachments(doc, limits: Limits, nesting: int) -> tuple[list[Segment], list[
             if kind not in READERS or (kind == "pdf" and nesting >= MAX_ATTACHMENT_NESTING):
                 raise UnsupportedFile(f"{kind} 格式")
             if kind == "pdf":
-                from .pdf import read_pdf_nested
-                inner: Document = read_pdf_nested(data, name, limits, nesting + 1)
+                inner: Document = read_pdf(data, name, limits, nesting + 1)
             else:
                 inner = reader_for(kind)(data, name, limits)
         except Exception as exc:  # not readable: not checked, and said so

@@ -7,7 +7,7 @@ process ("Fatal Python error: Aborted"), and one bad file must never stop a batc
 Python and fails with an exception. Measured on a busy 2-core machine: 1,000 rows × 8 columns
 in 0.14 s for xlrd alone, 0.36 s for the whole reader.
 
-The ``Workbook`` stream comes out of the compound file through :func:`.cfb.stream` (bounded by
+The ``Workbook`` stream comes out of the compound file through :func:`.ole.stream` (bounded by
 the file size) and xlrd parses its records with ``formatting_info=True``, which is what gives
 the sheet states (hidden / very hidden, BOUNDSHEET), hidden rows (ROW) and columns (COLINFO) and
 the cell notes (NOTE + TXO). Cells become the same :class:`~.xlsx.SheetCells` blocks as in an
@@ -27,7 +27,7 @@ from typing import Any
 
 from ..model import Document, Fact, LazySegments, Link, Location, Segment, SegmentBlock, Table
 from . import Limits, ReadError
-from .cfb import ENCRYPTED, properties, roots, stream
+from .ole import ENCRYPTED, properties, roots, stream
 from .text import column_name
 from .xlsx import COMMENT, HIDDEN_COL, HIDDEN_ROW, HIDDEN_SHEET, VERY_HIDDEN_SHEET, SheetCells, SheetLayout
 

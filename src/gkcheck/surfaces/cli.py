@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..model import SEVERITY_RANK, GkcheckError
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
 from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401

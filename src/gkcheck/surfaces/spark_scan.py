@@ -200,7 +200,7 @@ def exit_code_for(worst: int, failed: bool, fail_on: str) -> int:
 
 
 def _write_json(path: Path | None, rows: list[dict[str, Any]], overwrite: bool) -> None:
-    from .. import __version__
+    from .._version import __version__
     from ..model import CATEGORIES, SEVERITIES, REPORT_SCHEMA_VERSION
     from ..output import write_atomic
     from ..spark.rows import report_files

@@ -336,7 +336,7 @@ class Gate:
         return free_name(folder, name, companions)
 
     def _write_reports(self, target: Path, result: FileResult, reason: str, digest: str | None) -> None:
-        from .. import __version__
+        from .._version import __version__
         from ..output import write_atomic
         from ..reporters import render
 

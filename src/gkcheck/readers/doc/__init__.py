@@ -27,7 +27,7 @@ from typing import Any
 
 from ...model import Document, Fact, Link, Location, Segment, Table
 from .. import Limits, ReadError
-from ..cfb import ENCRYPTED, properties, stream
+from ..ole import ENCRYPTED, properties, stream
 from .binary import (CLX, GRPXST_ATN_OWNERS, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, Fib, broken, char_runs,
                      covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
 

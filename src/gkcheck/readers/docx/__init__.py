@@ -122,12 +122,12 @@ def read_docx_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Do
                                                                hidden=COMMENT), kind=seg.kind)
 
     b.segments.extend(smartart_segments(pkg, rels))
-    objects, object_facts, object_links = embedded_objects(root, rels, pkg, limits, nesting)
+    objects, object_facts, object_links = embedded_objects(root, rels, pkg, limits, nesting, read_docx_nested)
     b.segments.extend(objects)
     b.facts.extend(object_facts)
     b.links.extend(object_links)
     if b.chunks:
-        segments, facts, links = read_chunks(b.chunks, pkg, limits, nesting)
+        segments, facts, links = read_chunks(b.chunks, pkg, limits, nesting, read_docx_nested)
         b.segments.extend(segments)
         b.facts.extend(facts)
         b.links.extend(links)

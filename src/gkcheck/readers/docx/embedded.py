@@ -18,8 +18,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
-from ...model import Fact, Location, Segment
+from ...model import Document, Fact, Location, Segment
 from .. import Limits
 from ..ooxml import Package
 
@@ -28,6 +29,9 @@ MAX_CHUNK_NESTING = 3
 CHUNK = "嵌入内容"
 SMARTART = "SmartArt 图形"
 UNCHECKED_ALTCHUNK = "unchecked_altchunk"
+# the DOCX reader itself, ``nesting`` levels deep: passed in by :func:`.read_docx_nested`, which
+# owns the recursion, so this module does not import the package that imports it
+ReadDocx = Callable[[bytes, str, Limits, int], Document]
 
 
 def chunk_kind(data: bytes, name: str) -> str | None:
@@ -48,9 +52,9 @@ def chunk_kind(data: bytes, name: str) -> str | None:
 
 
 def read_chunks(chunks: list[tuple[str, Location, dict[str, tuple[str, str, str]]]], pkg: Package,
-                limits: Limits, nesting: int) -> tuple[list[Segment], list[Fact], list]:
+                limits: Limits, nesting: int, read_docx: ReadDocx) -> tuple[list[Segment], list[Fact], list]:
     """Segments, facts and links of the altChunk parts ``chunks`` (relationship id, where, the
-    relationships of the part that holds it)."""
+    relationships of the part that holds it); a DOCX chunk is read by ``read_docx``."""
     from .. import reader_for
 
     segments: list[Segment] = []
@@ -70,8 +74,7 @@ def read_chunks(chunks: list[tuple[str, Location, dict[str, tuple[str, str, str]
             continue
         try:
             if kind == "docx":
-                from . import read_docx_nested
-                doc = read_docx_nested(data, target, limits, nesting + 1)
+                doc = read_docx(data, target, limits, nesting + 1)
             else:
                 doc = reader_for(kind)(data, target, limits)
         except Exception as exc:  # a chunk that cannot be read: not checked, said so
@@ -117,11 +120,11 @@ UNCHECKED_OBJECT = "unchecked_object"
 DOCUMENT_PROGIDS = ("excel.", "word.", "powerpoint.", "package", "acroexch.", "wps.", "et.", "ket.")
 
 
-def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, limits: Limits,
-                     nesting: int) -> tuple[list[Segment], list[Fact], list]:  # type: ignore[no-untyped-def]
+def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, limits: Limits, nesting: int,
+                     read_docx: ReadDocx) -> tuple[list[Segment], list[Fact], list]:  # type: ignore[no-untyped-def]
     """Office documents embedded in the part (a worksheet pasted as an object shows only a
-    picture of itself): read by their reader; an OLE document object no reader reads is
-    ``Fact("unchecked_object")`` (H005)."""
+    picture of itself): read by their reader (a DOCX by ``read_docx``); an OLE document object
+    no reader reads is ``Fact("unchecked_object")`` (H005)."""
     from .. import READERS, reader_for
     from ...sniff import UnsupportedFile, sniff
 
@@ -148,8 +151,7 @@ def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, 
             if kind_of not in READERS or (kind_of == "docx" and nesting >= MAX_CHUNK_NESTING):
                 raise UnsupportedFile(kind_of)
             if kind_of == "docx":
-                from . import read_docx_nested
-                doc = read_docx_nested(data, target, limits, nesting + 1)
+                doc = read_docx(data, target, limits, nesting + 1)
             else:
                 doc = reader_for(kind_of)(data, target, limits)
         except Exception:

@@ -173,14 +173,13 @@ class EmbeddedMixin:
                links: bool = True) -> None:
         """Read ``text`` (the decoded value of ``raw`` written at ``at``) as a page of its own."""
         from .. import Limits
-        from .reader import Reader
 
         if self.nesting >= MAX_NESTING:
             where = self.location(at, hidden=reason)
             self.facts.append(Fact(UNCHECKED_EMBEDDED, f"第 {where.line} 行嵌套超过 {MAX_NESTING} 层的 {part} "
                                    "未检查", where, part))
             return
-        inner = Reader(text, Limits(max_depth=self.max_depth))
+        inner = type(self)(text, Limits(max_depth=self.max_depth))  # the Reader this is mixed into
         inner.nesting = self.nesting + 1
         inner.where = _mapper(self.where, raw, text, at)
         doc = inner.run("", "")
