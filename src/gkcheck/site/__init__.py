@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..model import GkcheckError
 from .audit import SiteFinding, audit
 from .columns import dump, load
