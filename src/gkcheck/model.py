@@ -336,13 +336,13 @@ class Finding:
     location: Location
     context: str
     note: str | None = None
+    # what to do when ``suggestion`` is None: the hit's own advice (the dates that exist, the
+    # nearest existing file) or the rule's 怎么改
+    advice: str | None = None
     # set only when a scan runs with a ledger (docs/ledger.md): the finding's fingerprint and
     # whether the ledger already knew it ("new" | "known" | "ignored" | "reopened")
     fingerprint: str | None = None
     ledger_state: str | None = None
-    # what to do when ``suggestion`` is None: the hit's own advice (the dates that exist, the
-    # nearest existing file) or the rule's 怎么改
-    advice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {

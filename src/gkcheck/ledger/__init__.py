@@ -361,7 +361,7 @@ def _annotate(result: "FileResult", fps: Sequence[str], prior: dict[str, str]) -
         return result
     return replace(result, findings=tuple(
         Finding(f.rule, f.name, f.category, f.severity, f.message, f.match, f.suggestion, f.location,
-                f.context, f.note, fp, prior.get(fp, "new"), f.advice)
+                f.context, f.note, f.advice, fp, prior.get(fp, "new"))
         for f, fp in zip(result.findings, fps)))
 
 
