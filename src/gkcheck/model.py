@@ -316,6 +316,7 @@ class Hit:
     location: Location | None = None
     note: str | None = None
     advice: str | None = None   # what to do when there is no one replacement (the possible dates ...)
+    cells: tuple[str, ...] | None = None   # a folded column (P009): every cell it covers
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +338,9 @@ class Finding:
     # what to do when ``suggestion`` is None: the hit's own advice (the dates that exist, the
     # nearest existing file) or the rule's 怎么改
     advice: str | None = None
+    # a folded list column (P009, docs/privacy.md): the reference of every cell whose own
+    # privacy finding it stands for (``("C2", "C3", ...)``); None when nothing is folded
+    cells: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -352,6 +356,8 @@ class Finding:
             "note": self.note,
             "advice": self.advice,
         }
+        if self.cells is not None:
+            out["cells"] = list(self.cells)
         if self.fingerprint is not None:
             out["fingerprint"] = self.fingerprint
             out["ledger_state"] = self.ledger_state
