@@ -223,3 +223,13 @@ def test_ledger_fingerprints_of_a_folded_column_are_stable(checker, ppl):
 
     assert p009(first) == p009(again) == p009(longer) == p009(fewer)
     assert len(set(p009(first))) == 2
+
+
+def test_a_scan_with_a_ledger_keeps_the_cells(tmp_path, data):
+    doc = _scan_json(tmp_path, data, "--ledger", str(tmp_path / "ledger.db"))
+    p009 = [f for f in doc["files"][0]["findings"] if f["rule"] == "P009"]
+    assert len(p009) == 2 and all(len(f["cells"]) == ROWS and f["fingerprint"] for f in p009)
+    again = _scan_json(tmp_path, data, "--ledger", str(tmp_path / "ledger.db"))
+    assert {f["fingerprint"] for f in again["files"][0]["findings"] if f["rule"] == "P009"} == \
+        {f["fingerprint"] for f in p009}
+    assert all(f["ledger_state"] == "known" for f in again["files"][0]["findings"] if f["rule"] == "P009")
