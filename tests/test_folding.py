@@ -233,3 +233,10 @@ def test_a_scan_with_a_ledger_keeps_the_cells(tmp_path, data):
     assert {f["fingerprint"] for f in again["files"][0]["findings"] if f["rule"] == "P009"} == \
         {f["fingerprint"] for f in p009}
     assert all(f["ledger_state"] == "known" for f in again["files"][0]["findings"] if f["rule"] == "P009")
+
+
+def test_without_p009_nothing_is_folded(data):
+    """Folding rides on the column finding: with P009 ignored every cell keeps its own finding."""
+    result = Checker(Config(ignore=("P009",)), today=lambda: FIXED_TODAY).check_bytes(data, "名单.xlsx")
+    assert sum(f.rule == "P001" for f in result.findings) == ROWS + 1
+    assert all(f.cells is None for f in result.findings)
