@@ -160,8 +160,10 @@ def test_mask_value_keeps_old_signature():
 
 # -- tables -------------------------------------------------------------------------------------
 
-def _csv_findings(checker, text: str, name: str = "名单.csv"):
-    result = checker.check_bytes(text.encode("utf-8"), name)
+def _csv_findings(checker, text: str, name: str = "名单.csv", expand: bool = True):
+    """Privacy findings of a CSV; ``expand``: one per cell even in a summarised column (these
+    tests are about detection; folding is tested in test_folding.py and below)."""
+    result = checker.check_bytes(text.encode("utf-8"), name, expand_columns=expand)
     assert result.status == "ok", result.error
     return [f for f in result.findings if f.category == "privacy"]
 
@@ -190,6 +192,10 @@ def test_csv_list_column_summary_and_cells(checker):
     assert len([f for f in cells if f.rule == "P006"]) == 30
     assert all(f.severity == "warning" for f in cells)       # the column summary carries the error
     assert not [f for f in cells if f.location.cell[0] in "GHI"]  # credit codes, orders, amounts
+    # by default the cells are folded into their column's P009 (docs/privacy.md)
+    folded = _csv_findings(checker, "\n".join(rows), expand=False)
+    assert {f.location.cell: f.cells for f in folded if f.rule == "P009"}["C2:C31"] == tuple(f"C{r}" for r in range(2, 32))
+    assert [f for f in folded if f.rule != "P009"] == []
 
 
 def test_csv_fifteen_digit_ids_and_under_masked_column(checker):
@@ -235,7 +241,7 @@ def test_hidden_column_and_hidden_sheet_are_named(checker):
     ]
     table = Table("名单!A1:B3", ((0, 1), (2, 3), (4, 5)), hidden_cols=frozenset({1}))
     doc = Document("名单.xlsx", "xlsx", tuple(segs), tables=(table,))
-    findings = [f for f in checker.check_document(doc) if f.category == "privacy"]
+    findings = [f for f in checker.check_document(doc, expand_columns=True) if f.category == "privacy"]
     msgs = {(f.rule, f.match): f.message for f in findings}
     assert msgs[("P001", ID)].endswith("（位于隐藏列）")
     assert msgs[("P002", "13907971234")].endswith("（位于隐藏工作表）")

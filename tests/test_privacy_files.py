@@ -16,6 +16,18 @@ MASKED = ("360702********451X", "139****1234", "张*")
 OFFICE = "监督电话：0797-8123456，政务服务便民热线 12345"
 
 
+@pytest.fixture
+def checker():
+    """One finding per cell even in a column P009 summarises: these tests are about what is
+    found in each cell (folding: test_folding.py)."""
+    from gkcheck.checker import Checker
+    from gkcheck.config import Config
+
+    from .conftest import FIXED_TODAY
+
+    return Checker(Config(expand_columns=True), today=lambda: FIXED_TODAY)
+
+
 def people(n: int, seed: int):
     fake = faker_mod.Faker("zh_CN")
     fake.seed_instance(seed)

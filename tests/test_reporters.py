@@ -23,7 +23,10 @@ import pytest
 from gkcheck.model import FileResult, Finding, Location, Report
 from gkcheck.reporters import REPORTERS, render
 
-from .conftest import REPO, SHARED
+from gkcheck.checker import Checker
+from gkcheck.config import Config
+
+from .conftest import FIXED_TODAY, REPO, SHARED
 
 SARIF_SCHEMA = SHARED / "data" / "sarif" / "sarif-schema-2.1.0.json"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -508,11 +511,15 @@ def test_a_long_list_masks_every_neighbour_in_every_format(tmp_path, checker):
     lines = ["姓名,身份证号码,联系电话,备注"]
     lines += [f"张{n},{i},139{n:08d},截止目前已领取" for n, i in enumerate(ids)]
     (tmp_path / "名单.csv").write_text("\n".join(lines) + "\n", "utf-8")
-    report = checker.scan([tmp_path / "名单.csv"])
+    expanding = Checker(Config(expand_columns=True), today=lambda: FIXED_TODAY)   # one finding per cell
+    report = expanding.scan([tmp_path / "名单.csv"])
     findings = report.files[0].findings
     assert sum(f.rule == "P001" for f in findings) >= len(ids)
     assert any(f.rule == "T001" for f in findings)
+    folded = checker.scan([tmp_path / "名单.csv"])        # the default: cells folded into P009
+    assert len(next(f for f in folded.files[0].findings if f.rule == "P009").cells) == len(ids)
     for fmt in ("text", "html", "junit", "sarif"):
-        shown = render(report, fmt)
-        leaks = [i for i in ids if any(i[k:k + 8] in shown for k in range(4, 11))]   # past the area code
-        assert not leaks, (fmt, leaks[:3])
+        for one in (report, folded):
+            shown = render(one, fmt)
+            leaks = [i for i in ids if any(i[k:k + 8] in shown for k in range(4, 11))]   # past the area code
+            assert not leaks, (fmt, leaks[:3])

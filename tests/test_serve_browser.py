@@ -113,3 +113,25 @@ def test_uploaded_files_show_their_findings_or_that_they_were_not_checked(page):
     page.wait_for_selector("#file-error:not([hidden])")
     assert "未能检查" in page.inner_text("#summary")
     assert "不能视为没有问题" in page.inner_text("#file-error")
+
+
+def test_the_same_finding_at_several_places_is_one_row_that_expands(page):
+    """Grouping on the page (docs/reports.md): 截止目前 three times is one row ×3 whose places
+    open on a click; clicking any of the three marks in the text leads to that row."""
+    page.click("#token-box summary")
+    page.fill("#token", TOKEN)
+    page.fill("#text", "截止目前已完成。\n其他。\n截止目前已发放。\n截止目前进展顺利。")
+    page.click("#check")
+    page.wait_for_selector("#findings tbody tr")
+    rows = page.locator("#findings tbody tr")
+    grouped = [i for i in range(rows.count()) if "×3" in rows.nth(i).inner_text()]
+    assert len(grouped) == 1
+    row = rows.nth(grouped[0])
+    assert row.get_attribute("data-count") == "3"
+    places = row.locator("details.places li")
+    assert places.count() == 3 and not places.first.is_visible()       # collapsed
+    row.locator("details.places summary").click()
+    assert places.first.is_visible()
+    assert [places.nth(i).inner_text() for i in range(3)] == ["第1行第1字", "第3行第1字", "第4行第1字"]
+    page.locator("#shown-text mark", has_text="截止目前").nth(2).click()
+    assert "flash" in (row.get_attribute("class") or "")

@@ -70,17 +70,23 @@ class Checker:
     # -- public API ---------------------------------------------------------------------------
 
     def check_text(self, text: str, *, filename: str | None = None,
-                   publish_date: date | str | None = None) -> list[Finding]:
-        """Findings for a string: plain text, or HTML when ``filename`` ends in .html/.htm."""
+                   publish_date: date | str | None = None,
+                   expand_columns: bool | None = None) -> list[Finding]:
+        """Findings for a string: plain text, or HTML when ``filename`` ends in .html/.htm.
+
+        ``expand_columns`` (here and in the other ``check_*``): True gives one finding per cell
+        in a list column that P009 summarises instead of folding them into it; None follows
+        the configuration (``expand-columns``, default False)."""
         if filename and filename.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
             doc = read(text.encode("utf-8"), filename, self.limits)
         else:
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             doc = Document(filename or "<text>", "text", LazySegments(lines, [LineBlock(0, lines)]))
-        return self.check_document(doc, publish_date=publish_date)
+        return self.check_document(doc, publish_date=publish_date, expand_columns=expand_columns)
 
     def check_bytes(self, data: bytes, filename: str, *,
-                    publish_date: date | str | None = None) -> FileResult:
+                    publish_date: date | str | None = None,
+                    expand_columns: bool | None = None) -> FileResult:
         """Read ``data`` as the file ``filename`` (type from the content) and check it.
 
         Never raises for a bad file: the result has ``status == "error"`` and a message.
@@ -88,10 +94,12 @@ class Checker:
         ``location.member`` names the member; an unreadable member makes it an error);
         :meth:`check_bytes_all` gives one result per member instead."""
         if _is_archive(data, filename):
-            return merge_members(filename, self.check_bytes_all(data, filename, publish_date=publish_date))
-        return self._check_bytes(data, filename, publish_date)
+            return merge_members(filename, self.check_bytes_all(data, filename, publish_date=publish_date,
+                                                                expand_columns=expand_columns))
+        return self._check_bytes(data, filename, publish_date, expand_columns)
 
     def check_bytes_all(self, data: bytes, filename: str, *, publish_date: date | str | None = None,
+                        expand_columns: bool | None = None,
                         _depth: int = 0, _budget: Budget | None = None) -> list[FileResult]:
         """The result for ``data`` followed by one for every file inside it, each named
         ``outer!inner``: the members of a zip archive, files embedded in an Office document,
@@ -104,7 +112,7 @@ class Checker:
                                    f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")]
             results = [FileResult(filename, "zip", "ok")]
         else:
-            results = [self._check_bytes(data, filename, publish_date)]
+            results = [self._check_bytes(data, filename, publish_date, expand_columns)]
             if results[0].status == "error" or results[0].type not in _CONTAINERS:
                 return results
         if _depth >= MAX_DEPTH:
@@ -127,16 +135,18 @@ class Checker:
                 results.append(FileResult(name, None, "error", member.error or "无法取出"))
             else:
                 results.extend(self.check_bytes_all(member.data, name, publish_date=publish_date,
+                                                    expand_columns=expand_columns,
                                                     _depth=_depth + 1, _budget=budget))
         return results
 
-    def _check_bytes(self, data: bytes, filename: str, publish_date: date | str | None) -> FileResult:
+    def _check_bytes(self, data: bytes, filename: str, publish_date: date | str | None,
+                     expand_columns: bool | None = None) -> FileResult:
         if len(data) > self.config.max_file_bytes:
             return FileResult(filename, None, "error",
                               f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")
         try:
             doc = read(data, filename, self.limits)
-            findings = self.check_document(doc, publish_date=publish_date)
+            findings = self.check_document(doc, publish_date=publish_date, expand_columns=expand_columns)
         except GkcheckError as exc:
             return FileResult(filename, None, "error", str(exc))
         except MemoryError:
@@ -154,7 +164,8 @@ class Checker:
         return FileResult(filename, doc.type, "ok", None, tuple(findings), doc.encoding, suppressed)
 
     def check_file(self, path: str | os.PathLike[str], *,
-                   publish_date: date | str | None = None, display: str | None = None) -> FileResult:
+                   publish_date: date | str | None = None, display: str | None = None,
+                   expand_columns: bool | None = None) -> FileResult:
         name = display or str(path)
         try:
             size = os.path.getsize(path)
@@ -165,7 +176,7 @@ class Checker:
                 data = fh.read()
         except OSError as exc:
             return FileResult(name, None, "error", f"无法打开文件：{exc.strerror or exc}")
-        result = self.check_bytes(data, name, publish_date=publish_date)
+        result = self.check_bytes(data, name, publish_date=publish_date, expand_columns=expand_columns)
         return result
 
     def check_file_all(self, path: str | os.PathLike[str], *, publish_date: date | str | None = None,
@@ -183,13 +194,15 @@ class Checker:
             return [FileResult(name, None, "error", f"无法打开文件：{exc.strerror or exc}")]
         return self.check_bytes_all(data, name, publish_date=publish_date)
 
-    def check_document(self, doc: Document, *, publish_date: date | str | None = None) -> list[Finding]:
+    def check_document(self, doc: Document, *, publish_date: date | str | None = None,
+                       expand_columns: bool | None = None) -> list[Finding]:
         with _gc_paused():
-            return self._check_document(doc, publish_date)
+            return self._check_document(doc, publish_date, expand_columns)
 
-    def _check_document(self, doc: Document, publish_date: date | str | None) -> list[Finding]:
+    def _check_document(self, doc: Document, publish_date: date | str | None,
+                        expand_columns: bool | None = None) -> list[Finding]:
         view = TextView.of(doc)
-        ctx = self.context_for(doc, publish_date)
+        ctx = self.context_for(doc, publish_date, expand_columns)
         findings: list[tuple[tuple[int, int], Finding]] = []
         enabled = self.enabled
         for _, detector in self._detectors:
@@ -226,13 +239,15 @@ class Checker:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def context_for(self, doc: Document, publish_date: date | str | None) -> Context:
+    def context_for(self, doc: Document, publish_date: date | str | None,
+                    expand_columns: bool | None = None) -> Context:
         today = self._today()
         explicit = publish_date if publish_date is not None else self.config.publish_date
         pub = parse_date(explicit, "发布日期") if explicit is not None else None
         page_date = _meta_date(doc.meta)
         doc_date = pub or page_date or today
-        return Context(today=today, doc_date=doc_date, publish_date=pub)
+        expand = self.config.expand_columns if expand_columns is None else expand_columns
+        return Context(today=today, doc_date=doc_date, publish_date=pub, expand_columns=expand)
 
     def _finding(self, hit: Hit, view: TextView) -> Finding:
         rule = self.rules[hit.rule]
@@ -252,7 +267,7 @@ class Checker:
             context = match
         advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, hit.note, advice)
+                       match, hit.suggestion, location, context, hit.note, advice=advice, cells=hit.cells)
 
 
 def _meta_date(meta: dict[str, str]) -> date | None:

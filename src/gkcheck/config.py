@@ -15,6 +15,7 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     typo-level = "normal"             # statistical typo check T020: strict | normal | off
     ledger = "gkcheck-ledger.db"      # the ledger (整改台账): SQLite file or postgresql:// URL
     site-url = "https://www.example.gov.cn/"   # documents' identity in the ledger: URL + path
+    expand-columns = false            # true: one finding per cell in a list column P009 reports
     [units]                           # ledger reports: path or URL prefix = 单位名称
     "jyj/" = "县教育局"
     [severity]                        # per-rule severity overrides
@@ -57,6 +58,9 @@ class Config:
     ledger: str | None = None                    # docs/ledger.md
     site_url: str | None = None
     units: tuple[tuple[str, str], ...] = ()      # (path or URL prefix, 单位名称), see unit_for
+    # False: in a list column that P009 reports, the cells' own privacy findings are folded into
+    # the P009 finding (its ``cells``); True: one finding per cell (docs/privacy.md)
+    expand_columns: bool = False
 
     def unit_for(self, path: str) -> str:
         return unit_for(self.units, path)
@@ -138,7 +142,7 @@ def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
 
 _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
           "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units",
-          "typo-level"}
+          "typo-level", "expand-columns"}
 
 
 OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
@@ -181,6 +185,8 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     for key in ("ledger", "site-url"):
         if key in raw and not isinstance(raw[key], str):
             raise GkcheckError(f"{where}: {key} 应为字符串")
+    if not isinstance(raw.get("expand-columns", False), bool):
+        raise GkcheckError(f"{where}: expand-columns 应为 true 或 false")
     ledger = raw.get("ledger")
     if ledger and "://" not in ledger:
         ledger = str(base / ledger)      # a SQLite file: relative to the config file
@@ -202,6 +208,7 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         site_url=raw.get("site-url"),
         units=_units(raw, where),
         typo_level=typo_level,
+        expand_columns=raw.get("expand-columns", False),
     )
 
 

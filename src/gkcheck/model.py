@@ -322,6 +322,7 @@ class Hit:
     location: Location | None = None
     note: str | None = None
     advice: str | None = None   # what to do when there is no one replacement (the possible dates ...)
+    cells: tuple[str, ...] | None = None   # a folded column (P009): every cell it covers
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +344,9 @@ class Finding:
     # whether the ledger already knew it ("new" | "known" | "ignored" | "reopened")
     fingerprint: str | None = None
     ledger_state: str | None = None
+    # a folded list column (P009, docs/privacy.md): the reference of every cell whose own
+    # privacy finding it stands for (``("C2", "C3", ...)``); None when nothing is folded
+    cells: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -358,6 +362,8 @@ class Finding:
             "note": self.note,
             "advice": self.advice,
         }
+        if self.cells is not None:
+            out["cells"] = list(self.cells)
         if self.fingerprint is not None:
             out["fingerprint"] = self.fingerprint
             out["ledger_state"] = self.ledger_state

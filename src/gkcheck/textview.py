@@ -339,9 +339,11 @@ class Context:
     ``today`` is the checker's clock (fixed in tests); ``publish_date`` is the publication date the
     caller gave (``--publish-date``, the API argument or the config), or None; ``doc_date`` is the
     date the document speaks from: that publication date, else the page's own PubDate meta
-    (``Document.meta``), else ``today``.
+    (``Document.meta``), else ``today``. ``expand_columns``: see :attr:`Config.expand_columns`.
     """
 
     today: date
     doc_date: date
     publish_date: date | None = None
+    # one finding per cell even in a column that P009 summarises (mask, annotate, --expand-columns)
+    expand_columns: bool = False

@@ -59,7 +59,9 @@ def annotate(data: bytes, filename: str, findings: Sequence[Finding] | None = No
     if findings is None:
         from ..checker import Checker
 
-        result = (checker or Checker()).check_bytes(data, filename, publish_date=publish_date)
+        # every cell of a list column gets its own comment (folding is for reports, docs/privacy.md)
+        result = (checker or Checker()).check_bytes(data, filename, publish_date=publish_date,
+                                                    expand_columns=True)
         if result.status != "ok":
             raise AnnotateError(result.error or "无法读取文件")
         kind, findings = result.type or "", result.findings

@@ -164,8 +164,14 @@ class HiddenDetector:
             if place in covered or (place == ROWS_COLS and tables_say):
                 continue  # a fact said it already; rows/columns come from the tables
             rule = RULE_OF_PLACE[place]
-            yield Hit(rule, -1, -1, message=f"{self._message(rule)}：{reason}中有 {len(indices)} 处文字",
-                      match=reason, location=view.locate(view.starts[indices[0]]))
+            # a span over the start of the first hidden text, so the finding's context quotes it
+            # (reports show the hidden words, not only the reason); the match stays the reason
+            start = view.starts[indices[0]]
+            text = view.segment_text(indices[0])
+            lead = len(text) - len(text.lstrip())
+            yield Hit(rule, start + lead, start + lead + min(QUOTE, len(text.strip())),
+                      message=f"{self._message(rule)}：{reason}中有 {len(indices)} 处文字",
+                      match=reason, location=view.locate(start))
 
     def _hidden_rows_cols(self, view: TextView) -> Iterator[Hit]:
         segs = view.document.segments
@@ -203,6 +209,8 @@ class HiddenDetector:
 # strings, a template, a form's submitted values. Not H001 (every CMS page has them); the privacy
 # and other detectors still read them.
 _NOT_HIDING = re.compile(r"脚本中的文字|脚本模板|隐藏表单字段|密码框|表单提交值")
+
+QUOTE = 80   # characters of the first hidden text a hidden-text finding's context quotes
 _WORDISH = re.compile(r"[\u3400-\u9fff0-9]")
 _TEMPLATE_MARK = re.compile(r"^\s*(?:\[if|<!\[endif|#|/?\s*(?:begin|end|start)\b)|(?:开始|结束|begin|end|start)\s*[-=*]*\s*$",
                             re.I)

@@ -575,12 +575,19 @@ class PrivacyDetector:
             by_column = {}
         summarised = {id(c) for group in by_column.values() if len(group) >= self.summary_min for c in group}
 
+        # folding (docs/privacy.md): a summarised column's cells are listed in its P009 finding
+        # instead of one finding each, unless the caller asks for every cell (mask, annotate,
+        # --expand-columns); a list of 100k rows then gives 3 findings, not 300k
+        fold = not ctx.expand_columns
         for cand, index in placed:
+            if fold and id(cand) in summarised:
+                continue
             yield self._hit(view, cand, index, columns.get(index) if columns else None, rows, hidden,
                             id(cand) in summarised)
         for (t, c), group in by_column.items():
             if len(group) >= self.summary_min:
-                yield self._summary(view, view.document.tables[t], column_at(group[0].start), group, rows, hidden)
+                yield self._summary(view, view.document.tables[t], column_at(group[0].start), group, rows,
+                                    hidden, fold)
 
     def _hit(self, view: TextView, cand: Candidate, index: int, column: Column | None,
              rows: dict[int, int], hidden: dict[int, str], summarised: bool) -> Hit:
@@ -606,7 +613,7 @@ class PrivacyDetector:
                    match=cand.value, note=cand.note)
 
     def _summary(self, view: TextView, table: Table, column: Column, group: list[Candidate],
-                 rows: dict[int, int], hidden_segments: dict[int, str]) -> Hit:
+                 rows: dict[int, int], hidden_segments: dict[int, str], fold: bool = False) -> Hit:
         col = column.col
         first = view.locate(group[0].start)
         column_cells = [row[col] for row in table.cells[column.header_row + 1:] if col < len(row) and row[col] >= 0]
@@ -634,7 +641,23 @@ class PrivacyDetector:
         severity = "error" if any(self.rules[RULES[c.kind]].severity == "error" and c.severity is None
                                   for c in plain) else "warning"
         return Hit(COLUMN, -1, -1, message=message, severity=severity, match="", location=location,
-                   note="整列按同一方式处理：删除该列，或按“前6后4”等规则统一脱敏后再发布")
+                   note="整列按同一方式处理：删除该列，或按“前6后4”等规则统一脱敏后再发布",
+                   cells=_cell_refs(view, group) if fold else None)
+
+
+def _cell_refs(view: TextView, group: list[Candidate]) -> tuple[str, ...]:
+    """Where each folded candidate is: the cell reference (``C12``) in a spreadsheet, else the
+    place as people read it (``表格第3行第2列`` ...); one entry per cell, in order."""
+    refs: list[str] = []
+    last = -1
+    for cand in group:
+        index = view.segment_index(cand.start)
+        if index == last:          # two values in one cell: the cell once
+            continue
+        last = index
+        loc = view.locate(cand.start)
+        refs.append(loc.cell or loc.describe())
+    return tuple(refs)
 
 
 # the rules a column of each kind summarises

@@ -156,7 +156,7 @@ def mask_bytes(data: bytes, filename: str, policy: MaskPolicy = DEFAULT_POLICY, 
     read, cannot be masked or would still hold personal data. Build ``checker`` once with
     :func:`privacy_checker` when masking many files."""
     checker = checker or privacy_checker()
-    result = checker.check_bytes(data, filename, publish_date=publish_date)
+    result = checker.check_bytes(data, filename, publish_date=publish_date, expand_columns=True)
     if result.status != "ok":
         raise MaskError(result.error or "无法读取文件")
     unread = [f for f in result.findings if f.rule == UNCHECKED]
@@ -175,7 +175,7 @@ def mask_bytes(data: bytes, filename: str, policy: MaskPolicy = DEFAULT_POLICY, 
             raise MaskError(f"有 {len(outcome.missed)} 处个人信息在文件中找不到可替换的文字（{where}），未生成副本")
         items.extend(_item(a) for a in outcome.applied)
         current = outcome.data
-        result = checker.check_bytes(current, filename, publish_date=publish_date)
+        result = checker.check_bytes(current, filename, publish_date=publish_date, expand_columns=True)
         if result.status != "ok":
             raise MaskError(f"脱敏后的副本无法重新读取（{result.error}），未生成副本")
     left = _targets(result)

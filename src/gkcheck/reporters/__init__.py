@@ -68,6 +68,8 @@ class Private(tuple):
 
     def masked(self, value: str) -> str | None:
         """``value`` masked, or None when it is not one of these values."""
+        if not self:      # e.g. a list whose every value is folded into its column's P009
+            return None
         if self._masked is None:
             self._build()
         return self._masked.get(value)  # type: ignore[union-attr]

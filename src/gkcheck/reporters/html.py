@@ -1,7 +1,9 @@
 """The HTML report for editors: one self-contained page in Chinese, opened from a folder or an
 e-mail, offline.
 
-Summary counts, then the findings grouped by file, each with its place, level, category, rule,
+Summary counts, then the findings grouped by file (the same finding at several places is one
+row ×N with its places in a collapsed list; a hidden block is one row that quotes its text and
+names what it holds: groups.py), each with its place, level, category, rule,
 message, the text in its context with the matched words in ``<mark>``, and what to write
 instead. Checkboxes filter by category and level (a few lines of inline script; without script
 every finding shows). Nothing is loaded from anywhere: styles and script are inline and the
@@ -16,6 +18,7 @@ from html import escape
 
 from ..model import CATEGORIES, SEVERITIES, FileResult, Finding, Report
 from . import CATEGORY_NAMES, SEVERITY_NAMES, coverage, printable, private_values, shown_context, shown_match
+from .groups import Group, cells_text, group_findings, inside_summary
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -33,6 +36,9 @@ th { background: #f2f2f2; }
 table.summary { width: auto; }
 table.summary td { text-align: right; }
 mark { background: #ffe066; padding: 0 1px; }
+.times { font-weight: bold; color: #b00020; white-space: nowrap; }
+details.places summary, .inside summary { cursor: pointer; color: #1f5fa8; }
+details.places ol { margin: .2em 0 0 1.2em; padding: 0; max-height: 20em; overflow: auto; }
 .level { white-space: nowrap; font-weight: bold; }
 .error .level { color: #b00020; }
 .warning .level { color: #a15c00; }
@@ -161,25 +167,48 @@ def _file(result: FileResult) -> list[str]:
            '<col style="width:5em"><col style="width:25%"><col><col style="width:14%"></colgroup>'
            "<thead><tr><th>位置</th><th>级别</th><th>类别</th><th>规则</th><th>问题</th>"
            "<th>原文及上下文</th><th>修改建议</th></tr></thead><tbody>"]
-    out += [_row(f, private) for f in result.findings]
+    out += [_row(g, private) for g in group_findings(result.findings)]
     out += ["</tbody></table>", "</section>"]
     return out
 
 
-def _row(f: Finding, private: tuple[str, ...]) -> str:
+def _row(group: Group, private: tuple[str, ...]) -> str:
+    """One group (groups.py): a finding, or the same finding at ×N places (listed in a
+    collapsed <details>), or a hidden block with its text and what it holds."""
+    f = group.first
     note = f'<div class="note">说明：{_e(f.note)}</div>' if f.note else ""
+    if f.cells:
+        note += f'<div class="note cells">单元格：{_e(cells_text(f))}</div>'
     if f.ledger_state:   # scanned with a ledger (docs/ledger.md)
         from .text import LEDGER_NAMES
 
         note += (f'<div class="note ledger" data-ledger="{_e(f.ledger_state)}">台账：'
                  f'{LEDGER_NAMES.get(f.ledger_state, _e(f.ledger_state))} {_e(f.fingerprint or "")}</div>')
-    return (f'<tr class="finding {f.severity}" data-category="{f.category}" data-severity="{f.severity}">'
-            f'<td class="where">{_e(f.location.describe())}</td>'
-            f'<td class="level">{SEVERITY_NAMES[f.severity]}</td>'
+    where = _e(f.location.describe())
+    times = ""
+    if group.kind == "same" and group.count > 1:
+        times = f' <span class="times">×{group.count}</span>'
+        where += (f'<details class="places"><summary>全部 {group.count} 处</summary><ol>'
+                  + "".join(f"<li>{_e(p)}</li>" for p in group.places()) + "</ol></details>")
+    if group.kind == "hidden":
+        context = shown_context(f, private)
+        shown = f"隐藏的文字：“{_e(context)}”" if context and context != f.match else _e(f.match)
+        if group.inside:
+            items = "".join(f"<li>{_e(g.location.describe())} {SEVERITY_NAMES[g.severity]} {_e(g.rule)} "
+                            f"{_e(g.message)}：<mark>{_e(shown_match(g, private))}</mark></li>"
+                            for g in group.inside)
+            shown += (f'<div class="inside">其中含有：{_e(inside_summary(group, ((g, shown_match(g, private)) for g in group.inside)))}'
+                      f'<details><summary>逐条（{len(group.inside)} 条）</summary><ul>{items}</ul></details></div>')
+    else:
+        shown = _in_context(shown_match(f, private), shown_context(f, private))
+    return (f'<tr class="finding {group.severity}" data-category="{f.category}" data-severity="{group.severity}"'
+            f' data-count="{group.count}">'
+            f'<td class="where">{where}</td>'
+            f'<td class="level">{SEVERITY_NAMES[group.severity]}</td>'
             f'<td class="category">{CATEGORY_NAMES[f.category]}</td>'
             f'<td class="rule" title="{_e(f.name)}">{_e(f.rule)}</td>'
-            f"<td>{_e(f.message)}{note}</td>"
-            f"<td>{_in_context(shown_match(f, private), shown_context(f, private))}</td>"
+            f"<td>{_e(f.message)}{times}{note}</td>"
+            f"<td>{shown}</td>"
             f'<td class="fix">{_suggestion(f)}</td></tr>')
 
 

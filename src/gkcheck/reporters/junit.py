@@ -81,6 +81,10 @@ def _details(f: Finding, where: str, private: tuple[str, ...]) -> str:
     match, context = shown_match(f, private), shown_context(f, private)
     lines = [f"{SEVERITY_NAMES[f.severity]} {f.rule} {f.name}（{CATEGORY_NAMES[f.category]}）：{f.message}",
              f"位置：{where}"]
+    if f.cells:   # a folded list column (docs/privacy.md)
+        from .groups import cells_text
+
+        lines.append(f"单元格：{cells_text(f)}")
     if match:
         lines.append(f"原文：{match}")
     if context and context != match:

@@ -118,6 +118,8 @@ def _result(f: Finding, uri: dict[str, str], artifact: int, rule_index: int | No
         result["properties"]["advice"] = f.advice
     if f.note:
         result["properties"]["note"] = f.note
+    if f.cells is not None:   # a folded list column (docs/privacy.md): every cell it stands for
+        result["properties"]["cells"] = list(f.cells)
     if f.fingerprint:   # scanned with a ledger (docs/ledger.md): SARIF's own baseline fields
         result["partialFingerprints"]["gkcheckLedger/v1"] = f.fingerprint
         result["baselineState"] = "unchanged" if f.ledger_state in ("known", "ignored") else "new"

@@ -2,7 +2,8 @@
 attach to their inspection notices (序号 / 网站或文件 / 主要存在问题 / 主办单位 / 发现日期 /
 整改日期).
 
-Sheet ``问题清单``: a title row, then one row per finding — 序号, 文件, 位置, 类别, 级别, 规则,
+Sheet ``问题清单``: a title row, then one row per group of findings (groups.py: the same rule and
+text at several places is one row ×N with every place in 位置; a hidden block is one row) — 序号, 文件, 位置, 类别, 级别, 规则,
 问题, 原文, 上下文, 修改建议, 责任单位 (from the configuration's ``[units]``), 发现日期 — and the
 columns 整改情况 and 整改日期 left empty for the office to fill (整改情况 offers a drop-down list).
 The header row is frozen, has an autofilter and repeats on every printed page; the sheet prints
@@ -22,6 +23,7 @@ from typing import Callable
 
 from ..model import Report
 from . import CATEGORY_NAMES, SEVERITY_NAMES, coverage, printable, private_values, shown_context, shown_match
+from .groups import Group, cells_text, group_findings, inside_summary
 
 # (header, width in characters): about 190 characters, so one A4 landscape page wide prints at
 # about 75 % (a 11-point font prints at about 8 points)
@@ -87,12 +89,15 @@ def _findings_sheet(book, report: Report, day: date, fmt: dict,  # type: ignore[
     for result in report.files:
         private = private_values(result)
         owner = unit(result.path)
-        for f in result.findings:
-            level = "error" if f.severity == "error" else "center"
-            cells = ((result.path, "cell"), (f.location.describe(), "cell"),
-                     (CATEGORY_NAMES[f.category], "center"), (SEVERITY_NAMES[f.severity], level),
-                     (f.rule, "center"), (f.message + (f"（说明：{f.note}）" if f.note else ""), "cell"),
-                     (shown_match(f, private), "cell"), (shown_context(f, private), "cell"),
+        for group in group_findings(result.findings):
+            f = group.first
+            severity = group.severity
+            level = "error" if severity == "error" else "center"
+            where, message, context = _group_cells(group, private)
+            cells = ((result.path, "cell"), (where, "cell"),
+                     (CATEGORY_NAMES[f.category], "center"), (SEVERITY_NAMES[severity], level),
+                     (f.rule, "center"), (message, "cell"),
+                     (shown_match(f, private), "cell"), (context, "cell"),
                      (_suggestion(f.suggestion, f.advice), "cell"), (owner, "cell"))
             sheet.write_number(row, 0, row - 1, fmt["center"])
             lines = 1
@@ -116,6 +121,27 @@ def _findings_sheet(book, report: Report, day: date, fmt: dict,  # type: ignore[
             "validate": "date", "criteria": ">=", "value": datetime(2000, 1, 1), "ignore_blank": True,
             "error_message": "请填写日期，如 2024-01-08"})
     _print_setup(sheet)
+
+
+def _group_cells(group: Group, private) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """位置, 问题 and 上下文 of one group's row: every place of a ×N group in 位置 (docs/reports.md),
+    a hidden block's text and what it holds in 上下文, a folded list column's cells in 问题."""
+    f = group.first
+    where = f.location.describe()
+    message = f.message
+    if group.kind == "same" and group.count > 1:
+        message += f" ×{group.count}"
+        where = f"共 {group.count} 处：" + "、".join(group.places())
+    if f.cells:
+        message += f"（单元格：{cells_text(f)}）"
+    if f.note:
+        message += f"（说明：{f.note}）"
+    context = shown_context(f, private)
+    if group.kind == "hidden":
+        context = f"隐藏的文字：“{context}”" if context and context != f.match else ""
+        if group.inside:
+            context += "\n其中含有：" + inside_summary(group, ((g, shown_match(g, private)) for g in group.inside))
+    return where, message, context
 
 
 def _print_setup(sheet) -> None:  # type: ignore[no-untyped-def]

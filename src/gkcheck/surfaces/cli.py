@@ -105,12 +105,14 @@ def format_names() -> list[str]:
               help="与 --ledger 一起用：--fail-on 只针对台账中没有的新问题（已知、已忽略的照常列出并标明）。")
 @click.option("--typo-level", type=click.Choice(["strict", "normal", "off"]), default=None,
               help="上下文统计错别字检查（T020）：strict 报告更多疑似错字，off 关闭（默认 normal）。")
+@click.option("--expand-columns", is_flag=True, default=False,
+              help="名单中被整列报告（P009）的列也逐格给出隐私问题（默认并入整列那一条）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
          progress: bool | None, ledger_target: str | None = None, new_only: bool = False,
-         typo_level: str | None = None) -> None:
+         typo_level: str | None = None, expand_columns: bool = False) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -126,7 +128,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fa
             publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,
-            exclude=(*config.exclude, *exclude) if exclude else None)
+            exclude=(*config.exclude, *exclude) if exclude else None,
+            expand_columns=True if expand_columns else None)
         config = _with_link_options(config, {
             "check-links": True if check_links else None, "timeout": link_timeout,
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})

@@ -5,6 +5,8 @@
 
 const SEVERITY = { error: "错误", warning: "警告", info: "提示" };
 const RANK = { info: 1, warning: 2, error: 3 };
+const CATEGORY = { typo: "错别字", sensitive: "敏感内容", expression: "严重表述错误", privacy: "个人隐私",
+  date: "日期", link: "链接", format: "格式", hidden: "隐藏内容" };
 const MASK_CHARS = "*＊×";
 const TOKEN_KEY = "gkcheck-token";
 
@@ -148,25 +150,97 @@ function showSummary(report) {
   summary.className = by.error ? "bad" : "warn";
 }
 
+// Groups as in the human reports (reporters/groups.py, docs/reports.md): the same rule and
+// matched text at several places is one row "×N" whose places expand; a hidden-text finding
+// (H001/H003: match is the reason) takes in every other finding hidden for that reason.
+function groupFindings(findings) {
+  const anchors = new Map();
+  findings.forEach((f, i) => {
+    if (f.category === "hidden" && f.match && f.location.hidden === f.match && !anchors.has(f.match)) {
+      anchors.set(f.match, { kind: "hidden", items: [i], at: i });
+    }
+  });
+  const taken = new Set(Array.from(anchors.values()).map((g) => g.items[0]));
+  findings.forEach((f, i) => {
+    const g = anchors.get(f.location.hidden);
+    if (taken.has(i) || !g || f.category === "hidden") return;
+    g.items.push(i);
+    g.at = Math.min(g.at, i);
+    taken.add(i);
+  });
+  const groups = Array.from(anchors.values());
+  const same = new Map();
+  findings.forEach((f, i) => {
+    if (taken.has(i)) return;
+    if (!f.match) { groups.push({ kind: "same", items: [i], at: i }); return; }
+    const key = f.rule + "\u0000" + f.match;
+    if (!same.has(key)) { same.set(key, { kind: "same", items: [], at: i }); groups.push(same.get(key)); }
+    same.get(key).items.push(i);
+  });
+  return groups.sort((a, b) => a.at - b.at);
+}
+
+function worstOf(findings, items) {
+  return items.reduce((w, i) => (RANK[findings[i].severity] > RANK[w] ? findings[i].severity : w), "info");
+}
+
 function showList(findings) {
   const body = $("findings").querySelector("tbody");
   body.replaceChildren();
-  findings.forEach((f, i) => {
-    const row = el("tr", "sev-" + f.severity);
+  groupFindings(findings).forEach((g, n) => {
+    const i = g.items[0];
+    const f = findings[i];
+    const severity = worstOf(findings, g.items);
+    const row = el("tr", "sev-" + severity);
     row.id = "finding-" + (i + 1);
-    row.appendChild(el("td", "num", String(i + 1)));
-    row.appendChild(el("td", "where", describe(f.location)));
+    row.dataset.members = g.items.map((k) => String(k + 1)).join(" ");
+    row.dataset.count = String(g.items.length);
+    row.appendChild(el("td", "num", String(n + 1)));
+    const where = el("td", "where", describe(f.location));
+    if (g.kind === "same" && g.items.length > 1) {
+      const places = el("details", "places");
+      places.appendChild(el("summary", null, "全部 " + g.items.length + " 处"));
+      const list = el("ol");
+      g.items.forEach((k) => list.appendChild(el("li", null, describe(findings[k].location))));
+      places.appendChild(list);
+      where.appendChild(places);
+    }
+    row.appendChild(where);
     const what = el("td", "what");
     const head = el("div");
-    head.appendChild(el("span", "badge sev-" + f.severity, SEVERITY[f.severity]));
+    head.appendChild(el("span", "badge sev-" + severity, SEVERITY[severity]));
     head.appendChild(document.createTextNode(" " + f.rule + " " + f.message));
+    if (g.kind === "same" && g.items.length > 1) head.appendChild(el("strong", "times", " ×" + g.items.length));
     what.appendChild(head);
-    if (f.context) {
+    if (g.kind === "hidden") {
+      if (f.context && f.context !== f.match) what.appendChild(el("div", "context", "隐藏的文字：“" + f.context + "”"));
+      if (g.items.length > 1) {
+        const inside = el("details", "inside");
+        const names = [];
+        g.items.slice(1).forEach((k) => {
+          const x = findings[k];
+          const name = CATEGORY[x.category] + "“" + x.match + "”（" + x.rule + "）";
+          if (names.indexOf(name) < 0) names.push(name);
+        });
+        inside.appendChild(el("summary", null, "其中含有：" + names.join("；")));
+        const list = el("ul");
+        g.items.slice(1).forEach((k) => {
+          const x = findings[k];
+          list.appendChild(el("li", null, describe(x.location) + " " + x.rule + " " + x.message + "：" + x.match));
+        });
+        inside.appendChild(list);
+        what.appendChild(inside);
+      }
+    } else if (f.context) {
       const ctx = el("div", "context");
       withMark(ctx, "…" + f.context + "…", f.match);
       what.appendChild(ctx);
     } else if (f.match) {
       what.appendChild(el("div", "context", "“" + f.match + "”"));
+    }
+    if (f.cells) {
+      what.appendChild(el("div", "note cells", "单元格：共 " + f.cells.length + " 个：" +
+        f.cells.slice(0, 5).join("、") + (f.cells.length > 5 ? " 等" : "")));
     }
     row.appendChild(what);
     const fix = el("td", "fix");
@@ -174,8 +248,9 @@ function showList(findings) {
     fix.appendChild(el("div", s ? "suggestion" : "none", s || "—"));
     if (f.note) fix.appendChild(el("div", "note", f.note));
     row.appendChild(fix);
-    row.addEventListener("click", () => {
-      const mark = document.querySelector('mark[data-first="' + (i + 1) + '"]');
+    row.addEventListener("click", (event) => {
+      if (event.target.closest("details")) return;   // opening the list of places
+      const mark = g.items.map((k) => document.querySelector('mark[data-first="' + (k + 1) + '"]')).find((m) => m);
       if (mark) {
         mark.scrollIntoView({ block: "center" });
         mark.classList.add("flash");
@@ -224,7 +299,8 @@ function showText(text, masked, findings) {
     mark.dataset.findings = over.map((s) => s.index).join(" ");
     if (over.some((s) => s.start === a)) mark.dataset.first = String(over.find((s) => s.start === a).index);
     mark.addEventListener("click", () => {
-      const row = $("finding-" + over[0].index);
+      const row = $("finding-" + over[0].index) ||
+        document.querySelector('tr[data-members~="' + over[0].index + '"]');
       if (row) {
         row.scrollIntoView({ block: "center" });
         row.classList.add("flash");
