@@ -47,9 +47,13 @@ def time_scan(root: Path, jobs: int) -> float:
 
 
 def time_spark(root: Path, threads: int) -> tuple[float, float, int]:
+    import os
+
     from pyspark.sql import SparkSession
 
     from gkcheck import Config
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)    # workers run this Python (its gkcheck)
     from gkcheck.spark import check_files
 
     start = time.perf_counter()

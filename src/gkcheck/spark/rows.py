@@ -1,10 +1,12 @@
 """The findings table: one row per finding with the JSON report's fields as columns.
 
 A file without findings (clean, or not checked) is one row whose finding columns are null, so
-every input file is in the table. ``index`` numbers a file's findings in report order, which
-makes the table sortable back into exactly the JSON report. Location fields are columns of
-their own (``line``, ``column``, ``sheet`` ...), and ``location`` keeps the whole location as
-JSON so fields added to the report later are not lost on the way.
+every input file is in the table; a file the folder walk of ``gkcheck scan`` passes over has
+``status = "skipped"`` and the kind in ``skipped`` (``images``, ``other``, ``hidden``,
+``excluded``). ``index`` numbers a file's findings in report order, which makes the table
+sortable back into exactly the JSON report. The main fields and the location fields are columns
+of their own (``line``, ``column``, ``sheet`` ...) for queries, and ``finding`` keeps the whole
+finding as the JSON report writes it, so fields added to the report are never lost on the way.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from typing import Any, Iterable, Iterator
 from ..model import FileResult, Location
 
 FILE_FIELDS = (("path", "string"), ("status", "string"), ("error", "string"), ("type", "string"),
-               ("encoding", "string"))
+               ("encoding", "string"), ("suppressed", "int"), ("skipped", "string"))
 FINDING_FIELDS = (("index", "int"), ("rule", "string"), ("name", "string"), ("category", "string"),
                   ("severity", "string"), ("message", "string"), ("match", "string"),
-                  ("suggestion", "string"))
-TAIL_FIELDS = (("context", "string"), ("note", "string"), ("location", "string"))
+                  ("suggestion", "string"), ("advice", "string"))
+TAIL_FIELDS = (("context", "string"), ("note", "string"), ("finding", "string"))
 
 
 def _location_fields() -> tuple[tuple[str, str], ...]:
@@ -52,7 +54,7 @@ def arrow_schema() -> Any:
 def file_rows(result: FileResult) -> Iterator[dict[str, Any]]:
     """The rows of one checked file, in the JSON report's order."""
     base = {"path": result.path, "status": result.status, "error": result.error, "type": result.type,
-            "encoding": result.encoding}
+            "encoding": result.encoding, "suppressed": result.suppressed}
     if not result.findings:
         yield {**base}
         return
@@ -60,9 +62,14 @@ def file_rows(result: FileResult) -> Iterator[dict[str, Any]]:
         loc = f.location.to_dict()
         yield {**base, "index": i, "rule": f.rule, "name": f.name, "category": f.category,
                "severity": f.severity, "message": f.message, "match": f.match, "suggestion": f.suggestion,
-               **{name: loc.get(name) for name, _ in LOCATION_FIELDS},
+               "advice": f.advice, **{name: loc.get(name) for name, _ in LOCATION_FIELDS},
                "context": f.context, "note": f.note,
-               "location": json.dumps(loc, ensure_ascii=False, sort_keys=True)}
+               "finding": json.dumps(f.to_dict(), ensure_ascii=False)}
+
+
+def skipped_row(path: str, kind: str) -> dict[str, Any]:
+    """The row of a file the folder walk passes over (counted, never checked)."""
+    return {"path": path, "status": "skipped", "skipped": kind}
 
 
 def to_batch(rows: Iterable[dict[str, Any]]) -> Any:
@@ -76,22 +83,32 @@ def to_batch(rows: Iterable[dict[str, Any]]) -> Any:
 
 def report_files(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows (any order) back into the JSON report's ``files`` list: files sorted by path, findings
-    by ``index``. Used by ``gkcheck spark-scan --format json`` and by the tests."""
+    by ``index``, each finding exactly as the report writes it. Skipped files are left out (they
+    are counted by :func:`skipped_counts`). Used by ``gkcheck spark-scan --format json`` and the tests."""
     files: dict[str, dict[str, Any]] = {}
     for r in rows:
+        if r.get("status") == "skipped":
+            continue
         entry = files.setdefault(r["path"], {"path": r["path"], "type": r["type"], "status": r["status"],
-                                              "error": r["error"], "encoding": r["encoding"], "findings": []})
+                                              "error": r["error"], "encoding": r["encoding"],
+                                              "suppressed": r.get("suppressed") or 0, "findings": []})
         if r.get("rule") is None:
             continue
-        location = json.loads(r["location"]) if r.get("location") else {
-            name: r.get(name) for name, _ in LOCATION_FIELDS}
-        entry["findings"].append((r["index"], {
-            "rule": r["rule"], "name": r["name"], "category": r["category"], "severity": r["severity"],
-            "message": r["message"], "match": r["match"], "suggestion": r["suggestion"],
-            "location": location, "context": r["context"], "note": r["note"]}))
+        entry["findings"].append((r["index"], json.loads(r["finding"])))
     out = []
     for path in sorted(files):
         entry = files[path]
         entry["findings"] = [f for _, f in sorted(entry["findings"], key=lambda item: item[0])]
         out.append(entry)
     return out
+
+
+def skipped_counts(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """What the walk passed over, by kind, as the JSON report's ``summary.skipped``."""
+    from ..model import SKIP_KINDS
+
+    counts = {k: 0 for k in SKIP_KINDS}
+    for r in rows:
+        if r.get("status") == "skipped" and r.get("skipped") in counts:
+            counts[r["skipped"]] += 1
+    return counts

@@ -22,7 +22,7 @@ from ..config import Config
 from ..model import FileResult
 from ..sniff import NON_DOCUMENT_EXTENSIONS, suffix
 from ..walk import excluded
-from .rows import file_rows, to_batch
+from .rows import file_rows, skipped_row, to_batch
 
 BATCH_ROWS = 2048          # findings per output batch
 KEEP_HIDDEN_DIRS = (".well-known",)
@@ -92,16 +92,21 @@ def _checker(settings: Settings) -> Any:
     return checker
 
 
-def skipped_by_walk(path: str, settings: Settings) -> bool:
-    """True for a file that a folder walk of ``gkcheck scan`` passes over (walk.py)."""
+def skipped_by_walk(path: str, settings: Settings) -> str | None:
+    """The kind under which a folder walk of ``gkcheck scan`` passes over this file (walk.py:
+    ``hidden``, ``excluded``, ``images``, ``other``), or None for a file it checks."""
+    from ..sniff import IMAGE_EXTENSIONS
+
     rel = relative(path, settings.root)
     parts = rel.split("/")
-    if any(p.startswith(".") and p not in KEEP_HIDDEN_DIRS for p in parts[:-1]):
-        return True
-    name = parts[-1]
-    if name.startswith(".") or suffix(name) in NON_DOCUMENT_EXTENSIONS:
-        return True
-    return excluded(rel, settings.config.exclude)
+    if excluded(rel, settings.config.exclude):
+        return "excluded"
+    if any(p.startswith(".") and p not in KEEP_HIDDEN_DIRS for p in parts[:-1]) or parts[-1].startswith("."):
+        return "hidden"
+    ext = suffix(parts[-1])
+    if ext in NON_DOCUMENT_EXTENSIONS:
+        return "images" if ext in IMAGE_EXTENSIONS else "other"
+    return None
 
 
 def relative(path: str, root: str | None) -> str:
@@ -118,12 +123,15 @@ def check_batches(batches: Iterable[Any], settings: Settings) -> Iterator[Any]:
         paths = batch.column("path").to_pylist()
         contents = batch.column("content")
         for i, path in enumerate(paths):
-            if settings.walk_filter and skipped_by_walk(path, settings):
+            kind = skipped_by_walk(path, settings) if settings.walk_filter else None
+            if kind:
+                rows.append(skipped_row(path, kind))
                 continue
             data = contents[i].as_py()
-            result = checker.check_bytes(data, path, publish_date=settings.publish_date)
+            # as scan does: the file, then every file inside it (zip members, embedded files)
+            for result in checker.check_bytes_all(data, path, publish_date=settings.publish_date):
+                rows.extend(file_rows(result))
             del data
-            rows.extend(file_rows(result))
             if len(rows) >= BATCH_ROWS:
                 yield to_batch(rows)
                 rows = []
@@ -137,7 +145,9 @@ def oversized_batches(batches: Iterable[Any], settings: Settings) -> Iterator[An
     rows: list[dict[str, Any]] = []
     for batch in batches:
         for path, length in zip(batch.column("path").to_pylist(), batch.column("length").to_pylist()):
-            if settings.walk_filter and skipped_by_walk(path, settings):
+            kind = skipped_by_walk(path, settings) if settings.walk_filter else None
+            if kind:
+                rows.append(skipped_row(path, kind))
                 continue
             rows.extend(file_rows(FileResult(
                 path, None, "error", f"文件过大（{length // 2**20} MB，上限 {limit // 2**20} MB）")))

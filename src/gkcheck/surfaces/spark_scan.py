@@ -55,6 +55,8 @@ def summarize(rows: list[dict[str, Any]], root: str, sites: list[tuple[str, str]
                                                             "findings": Counter()})
     seen: set[str] = set()
     for r in rows:
+        if r["status"] == "skipped":
+            continue
         site = out[_site_of(r["path"], root, sites)]
         if r["path"] not in seen:
             seen.add(r["path"])
@@ -145,7 +147,8 @@ def spark_scan(inputs: tuple[str, ...], output: str, fmt: str, master: str | Non
         findings.cache()
         (findings.write.mode(mode).option("header", "true").csv(output) if fmt == "csv"
          else findings.write.mode(mode).parquet(output))
-        rows = [r.asDict() for r in findings.select("path", "status", "error", "rule", "severity").collect()]
+        rows = [r.asDict() for r in findings.select("path", "status", "error", "rule", "severity",
+                                                    "skipped").collect()]
     else:
         rows = [r.asDict() for r in findings.select(*COLUMNS).collect()]
         shown = dict(zip(roots, inputs))
@@ -203,7 +206,7 @@ def _write_json(path: Path | None, rows: list[dict[str, Any]], overwrite: bool) 
     from .._version import __version__
     from ..model import CATEGORIES, SEVERITIES, REPORT_SCHEMA_VERSION
     from ..output import write_atomic
-    from ..spark.rows import report_files
+    from ..spark.rows import report_files, skipped_counts
 
     if path is None:
         raise click.UsageError("--format json 只能写到本地路径")
@@ -218,5 +221,7 @@ def _write_json(path: Path | None, rows: list[dict[str, Any]], overwrite: bool) 
               "files": files,
               "summary": {"files": len(files), "files_with_findings": sum(1 for f in files if f["findings"]),
                           "files_failed": sum(1 for f in files if f["status"] == "error"),
-                          "findings": sum(by_sev.values()), "by_severity": by_sev, "by_category": by_cat}}
+                          "findings": sum(by_sev.values()),
+                          "suppressed": sum(f["suppressed"] for f in files),
+                          "by_severity": by_sev, "by_category": by_cat, "skipped": skipped_counts(rows)}}
     write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
