@@ -231,8 +231,21 @@ class ContextTypoDetector:
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if _short_segment(view, s):
+                continue
             taken.append((s, e))
             yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
+
+
+SHORT = 6   # characters: a segment this short is a name, a unit or a label, not a sentence
+
+
+def _short_segment(view: TextView, start: int) -> bool:
+    """A hit in a segment of at most :data:`SHORT` characters (a list's 姓名 cell 王军娜, a unit,
+    a label) has no sentence around it for the statistics to judge: left alone."""
+    i = view.segment_index(start)
+    a, b = view.segment_span(i)
+    return len(view.text[a:b].strip()) <= SHORT
 
 
 def _note(written: str, word: str, score: float) -> str:
