@@ -228,3 +228,22 @@ def test_quotes_never_show_personal_data(value):
     (f,) = [f for f in Checker().check_text(page, filename="a.html") if f.rule == "T001"]
     assert value not in f.location.describe()
     assert value not in f.to_dict()["location"]["text"]
+
+
+def test_http_check_offsets_index_the_posted_text(tmp_path):
+    import httpx
+
+    from .live_server import running_server
+
+    text = "😀通知\r\n各单位：\r\n截止目前已完成，联系电话13907971234。\r\n"
+    with running_server(tmp_path) as base:
+        report = httpx.post(base + "/v1/check", json={"text": text}, timeout=60).json()
+    jsonschema.validate(report, SCHEMA)
+    findings = report["files"][0]["findings"]
+    assert {f["rule"] for f in findings} >= {"T001", "P002"}
+    for f in findings:
+        o = f["offsets"]
+        assert o["scope"] == "text"
+        assert text[o["start"]:o["end"]] == f["match"]
+        assert _js_slice(text, o["start_utf16"], o["end_utf16"]) == f["match"]   # text.slice() in a browser
+        assert f["location"]["text"] == f"第{f['location']['line']}行第{f['location']['column']}字"

@@ -206,7 +206,8 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin, RegionsMixin):
         cell = self.cell
         info = (self.regions[-1][1] if self.regions else None,
                 self.table_stack[-1].number if cell is not None and self.table_stack else 0,
-                self.closing in HEADINGS or any(self.open.get(h) for h in HEADINGS))
+                self.closing in HEADINGS or bool(self.open.get("h1") or self.open.get("h2") or self.open.get("h3")
+                                                 or self.open.get("h4") or self.open.get("h5") or self.open.get("h6")))
         for reason, buf in self.blocks.items():
             if not buf.length:
                 continue
