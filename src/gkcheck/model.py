@@ -57,6 +57,8 @@ class Location:
     member: str | None = None
     block: str | None = None
     quote: str | None = None
+    # the JSON's ``location.text`` when a location is read back from a report (``Location(**d)``)
+    text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # not dataclasses.asdict: that deep-copies every field, and reports call this per finding
@@ -67,6 +69,8 @@ class Location:
     def describe(self) -> str:
         """The place as a person finds it (the JSON's ``location.text``): ``正文第3段“为进一步规范…”``,
         ``表格2 第3行第1列``, ``页脚``, ``名单!C12``, ``第2页 第5行第3字``, ``第3行第5字``."""
+        if self.text is not None:
+            return self.text
         bits: list[str] = []
         if self.member:
             bits.append(f"[{self.member}]")
@@ -99,7 +103,7 @@ class Location:
 
 
 # the machine fields of the JSON ``location`` (``block``/``quote`` reach it as ``text``)
-_LOCATION_FIELDS = tuple(f.name for f in fields(Location) if f.name not in ("block", "quote"))
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location) if f.name not in ("block", "quote", "text"))
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def _moved(loc: Location, line: int | None, column: int) -> Location:
     """``loc`` at another line/column. Built positionally (the field order is the model's
     contract): dataclasses.replace costs 4x as much, and a spreadsheet may have 300k findings."""
     return Location(line, column, loc.sheet, loc.cell, loc.page, loc.part, loc.paragraph, loc.row,
-                    loc.col, loc.hidden, loc.member, loc.block, loc.quote)
+                    loc.col, loc.hidden, loc.member, loc.block, loc.quote, loc.text)
 
 
 
@@ -395,7 +399,8 @@ class Finding:
             "context": self.context,
             "note": self.note,
             "advice": self.advice,
-            "offsets": self.offsets.to_dict() if self.offsets is not None else None,
+            # a Finding rebuilt from a report (``Finding(**d)``) holds the JSON's dict
+            "offsets": self.offsets.to_dict() if isinstance(self.offsets, Offsets) else self.offsets,
         }
         if self.fingerprint is not None:
             out["fingerprint"] = self.fingerprint

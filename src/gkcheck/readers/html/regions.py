@@ -88,4 +88,4 @@ class RegionsMixin:
 def _placed(loc: Location, block: str, paragraph: int | None) -> Location:
     """``loc`` with its block and paragraph (positionally: dataclasses.replace costs 4x, per block)."""
     return Location(loc.line, loc.column, loc.sheet, loc.cell, loc.page, loc.part, paragraph, loc.row,
-                    loc.col, loc.hidden, loc.member, block, loc.quote)
+                    loc.col, loc.hidden, loc.member, block, loc.quote, loc.text)
