@@ -13,19 +13,22 @@ import json
 from dataclasses import fields
 from typing import Any, Iterable, Iterator
 
-from ..model import FileResult, Location
+from ..model import _LOCATION_FIELDS, FileResult, Location
 
 FILE_FIELDS = (("path", "string"), ("status", "string"), ("error", "string"), ("type", "string"),
-               ("encoding", "string"))
+               ("encoding", "string"), ("suppressed", "int"))
 FINDING_FIELDS = (("index", "int"), ("rule", "string"), ("name", "string"), ("category", "string"),
                   ("severity", "string"), ("message", "string"), ("match", "string"),
                   ("suggestion", "string"))
-TAIL_FIELDS = (("context", "string"), ("note", "string"), ("location", "string"))
+TAIL_FIELDS = (("context", "string"), ("note", "string"), ("location", "string"), ("advice", "string"),
+               ("offsets", "string"))
 
 
 def _location_fields() -> tuple[tuple[str, str], ...]:
     out = []
     for f in fields(Location):
+        if f.name not in _LOCATION_FIELDS:   # block/quote: in ``location.text`` of the JSON column
+            continue
         kind = "int" if str(f.type).startswith("int") else "string"
         out.append((f.name, kind))
     return tuple(out)
@@ -52,7 +55,7 @@ def arrow_schema() -> Any:
 def file_rows(result: FileResult) -> Iterator[dict[str, Any]]:
     """The rows of one checked file, in the JSON report's order."""
     base = {"path": result.path, "status": result.status, "error": result.error, "type": result.type,
-            "encoding": result.encoding}
+            "encoding": result.encoding, "suppressed": result.suppressed}
     if not result.findings:
         yield {**base}
         return
@@ -62,7 +65,8 @@ def file_rows(result: FileResult) -> Iterator[dict[str, Any]]:
                "severity": f.severity, "message": f.message, "match": f.match, "suggestion": f.suggestion,
                **{name: loc.get(name) for name, _ in LOCATION_FIELDS},
                "context": f.context, "note": f.note,
-               "location": json.dumps(loc, ensure_ascii=False, sort_keys=True)}
+               "location": json.dumps(loc, ensure_ascii=False, sort_keys=True), "advice": f.advice,
+               "offsets": json.dumps(f.offsets.to_dict()) if f.offsets is not None else None}
 
 
 def to_batch(rows: Iterable[dict[str, Any]]) -> Any:
@@ -80,7 +84,8 @@ def report_files(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
     for r in rows:
         entry = files.setdefault(r["path"], {"path": r["path"], "type": r["type"], "status": r["status"],
-                                              "error": r["error"], "encoding": r["encoding"], "findings": []})
+                                              "error": r["error"], "encoding": r["encoding"],
+                                              "suppressed": r.get("suppressed") or 0, "findings": []})
         if r.get("rule") is None:
             continue
         location = json.loads(r["location"]) if r.get("location") else {
@@ -88,7 +93,8 @@ def report_files(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         entry["findings"].append((r["index"], {
             "rule": r["rule"], "name": r["name"], "category": r["category"], "severity": r["severity"],
             "message": r["message"], "match": r["match"], "suggestion": r["suggestion"],
-            "location": location, "context": r["context"], "note": r["note"]}))
+            "location": location, "context": r["context"], "note": r["note"], "advice": r.get("advice"),
+            "offsets": json.loads(r["offsets"]) if r.get("offsets") else None}))
     out = []
     for path in sorted(files):
         entry = files[path]
