@@ -247,3 +247,18 @@ def test_http_check_offsets_index_the_posted_text(tmp_path):
         assert text[o["start"]:o["end"]] == f["match"]
         assert _js_slice(text, o["start_utf16"], o["end_utf16"]) == f["match"]   # text.slice() in a browser
         assert f["location"]["text"] == f"第{f['location']['line']}行第{f['location']['column']}字"
+
+
+def test_html_text_offsets_index_the_source_with_crlf():
+    page = "<html>\r\n<body><p>😀截止目前</p>\r\n<p>&nbsp;截止目前</p></body></html>"
+    findings = [f for f in Checker().check_text(page, filename="a.html") if f.rule == "T001"]
+    assert [f.location.describe() for f in findings] == ["正文第1段“😀截止目前”", "正文第2段“截止目前”"]
+    for f in findings:
+        assert f.offsets.scope == "text"
+        assert _js_slice(page, f.offsets.start_utf16, f.offsets.end_utf16) == "截止目前"
+
+
+def test_advice_is_not_taken_for_a_ledger_fingerprint():
+    (f,) = Checker().check_text("电话13907971234")
+    assert f.fingerprint is None and f.ledger_state is None and f.advice
+    assert "fingerprint" not in f.to_dict()
