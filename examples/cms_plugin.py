@@ -51,7 +51,8 @@ def before_save(article: Article) -> Verdict:
 
     def sort(where: str, findings: tuple[Finding, ...] | list[Finding]) -> None:
         for f in findings:
-            line = f"{where} {f.location.describe()}：{f.message}“{shown_match(f)}”"
+            place = f.location.describe()   # 正文第2段“…”: already says where in the article
+            line = f"{place if place.startswith(where) else where + ' ' + place}：{f.message}“{shown_match(f)}”"
             if f.suggestion:
                 line += f"，应为“{f.suggestion}”"
             elif f.advice:

@@ -320,7 +320,8 @@ def test_html_marks_only_in_text_and_a_box_for_the_rest():
     assert "<mark" not in text.split("<body>")[0]                          # nothing in <head>
     items = tree.xpath('//div[@class="gkcheck-box"]//li')
     assert [li.text_content().split("：T001")[0] for li in items] == [
-        "title 第2行第40字", "alt属性 第7行第42字", "第8行第27字 （隐藏：display:none）", "第9行第6字 （隐藏：HTML注释）"]
+        "网页标题“截止目前的通知”", "alt属性 第7行第42字", "正文第3段附近“截止目前隐藏”（隐藏：display:none）",
+        "第9行第6字 （隐藏：HTML注释）"]
     assert result.anchored == 4 and result.listed == 4
     # the corrected copy: every typo and the phone fixed, the script untouched, the rest byte for byte
     assert result.corrected is not None and result.fixed == len(result.findings)

@@ -290,7 +290,7 @@ def test_docx_runs_keep_formatting_and_split_number_is_masked(tmp_path, fake, pc
         assert a.namelist() == b.namelist()
         changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
     assert set(changed) <= {"word/document.xml", "word/header1.xml", "word/header2.xml"}
-    assert "正文 第2段" in res.output and "页眉" in res.output and "表格第2行第2列" in res.output
+    assert "正文第2段“" in res.output and "页眉“" in res.output and "表格1 第2行第2列“" in res.output
     for v in values.values():
         assert v not in res.output
 

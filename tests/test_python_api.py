@@ -87,7 +87,7 @@ def plugin():
 def test_plugin_refuses_an_error_and_says_what_to_write(plugin):
     verdict = plugin.before_save(plugin.Article("通知", "<p>截止目前，全县已完成任务。</p>"))
     assert not verdict.allowed
-    assert verdict.messages == ["正文 第1行第4字：错别字“截止目前”，应为“截至目前”"]
+    assert verdict.messages == ["正文第1段“截止目前，全县已完成任务…”：错别字“截止目前”，应为“截至目前”"]
 
 
 def test_plugin_lets_warnings_through_with_notes(plugin):

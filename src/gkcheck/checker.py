@@ -20,6 +20,7 @@ from .config import Config, parse_date
 from .detectors import build as build_detectors
 from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,
                     LineBlock, Location, Report)
+from .offsets import Astral, quote, text_offsets
 from .readers import Limits, read
 from .readers.archive import MAX_DEPTH, Budget, members
 from .sniff import sniff
@@ -82,7 +83,9 @@ class Checker:
         else:
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             doc = Document(filename or "<text>", "text", LazySegments(lines, [LineBlock(0, lines)]))
-        return self.check_document(doc, publish_date=publish_date, expand_columns=expand_columns)
+        # offsets into ``text`` as submitted (CR LF kept) where the match is written there as is
+        return text_offsets(text, self.check_document(doc, publish_date=publish_date,
+                                                      expand_columns=expand_columns))
 
     def check_bytes(self, data: bytes, filename: str, *,
                     publish_date: date | str | None = None,
@@ -205,10 +208,11 @@ class Checker:
         ctx = self.context_for(doc, publish_date, expand_columns)
         findings: list[tuple[tuple[int, int], Finding]] = []
         enabled = self.enabled
+        astral = Astral.of(view.original or "")
         for _, detector in self._detectors:
             for hit in detector.detect(view, ctx):
                 if hit.rule in enabled:
-                    findings.append(((hit.start, len(findings)), self._finding(hit, view)))
+                    findings.append(((hit.start, len(findings)), self._finding(hit, view, astral)))
         findings.sort(key=lambda item: item[0])
         ordered = [f for _, f in findings]
         if all(f.location.line is not None for f in ordered):
@@ -249,9 +253,10 @@ class Checker:
         expand = self.config.expand_columns if expand_columns is None else expand_columns
         return Context(today=today, doc_date=doc_date, publish_date=pub, expand_columns=expand)
 
-    def _finding(self, hit: Hit, view: TextView) -> Finding:
+    def _finding(self, hit: Hit, view: TextView, astral: "Astral | None" = None) -> Finding:
         rule = self.rules[hit.rule]
         severity = self._severity.get(hit.rule) or hit.severity or rule.severity
+        offsets = None
         if hit.start >= 0:
             # offsets are in the text as detectors see it (normalised); report the text as written
             start, end = view.original_span(hit.start, hit.end)
@@ -260,14 +265,21 @@ class Checker:
             else:
                 match = hit.match
             location = hit.location or view.locate(hit.start)
-            context = _context(view, view.segment_index(hit.start), start, end)
+            index = view.segment_index(hit.start)
+            context = _context(view, index, start, end)
+            seg_start, seg_end = view.original_segment_span(index)
+            if location.block is not None and location.quote is None:
+                location = _placed(location, view.original, seg_start, seg_end, start)
+            if match == view.original[start:end]:
+                offsets = (astral or Astral.of(view.original)).local(seg_start, start, end)
         else:
             match = hit.match or ""
             location = hit.location or Location()
             context = match
         advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, hit.note, advice=advice, cells=hit.cells)
+                       match, hit.suggestion, location, context, hit.note, advice=advice, cells=hit.cells,
+                       offsets=offsets)
 
 
 def _meta_date(meta: dict[str, str]) -> date | None:
@@ -292,6 +304,18 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def _placed(location: Location, original: str, seg_start: int, seg_end: int, start: int) -> Location:
+    """``location`` with the quote of the line the match is in (and, for a web page's body text
+    whose ``<br>`` lines count as paragraphs, that line's paragraph number)."""
+    line_start = max(original.rfind("\n", seg_start, start) + 1, seg_start)
+    line_end = original.find("\n", line_start, seg_end)
+    paragraph = location.paragraph
+    if line_start > seg_start and location.block == "正文" and paragraph is not None:
+        paragraph += original.count("\n", seg_start, line_start)
+    return replace(location, paragraph=paragraph,
+                   quote=quote(original, line_start, seg_end if line_end < 0 else line_end))
 
 
 def _context(view: TextView, index: int, start: int, end: int) -> str:

@@ -37,6 +37,11 @@ class Location:
     ``member`` names the file inside an archive the text came from (``名单.xlsx``,
     ``inner.zip!名单.xlsx``) when one result covers a whole archive (``Checker.check_bytes``);
     a scan reports each member as a file of its own and leaves it None.
+
+    ``block`` names the place as a person sees it (``正文第3段``, ``表格2 第3行第1列``, ``页脚``,
+    ``导航``, ``正文第3段的批注``), set by the readers that know the visible structure (HTML,
+    DOCX); ``quote`` is the first words of that block (set by the checker) so it can be found
+    without counting. :meth:`describe` (the JSON's ``location.text``) is built from them when set.
     """
 
     line: int | None = None
@@ -50,16 +55,30 @@ class Location:
     col: int | None = None
     hidden: str | None = None
     member: str | None = None
+    block: str | None = None
+    quote: str | None = None
+    # the JSON's ``location.text`` when a location is read back from a report (``Location(**d)``)
+    text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # not dataclasses.asdict: that deep-copies every field, and reports call this per finding
-        return {name: getattr(self, name) for name in _LOCATION_FIELDS}
+        out = {name: getattr(self, name) for name in _LOCATION_FIELDS}
+        out["text"] = self.describe()
+        return out
 
     def describe(self) -> str:
-        """Short human-readable form, e.g. ``第3行第5列`` or ``名单!C12``."""
+        """The place as a person finds it (the JSON's ``location.text``): ``正文第3段“为进一步规范…”``,
+        ``表格2 第3行第1列``, ``页脚``, ``名单!C12``, ``第2页 第5行第3字``, ``第3行第5字``."""
+        if self.text is not None:
+            return self.text
         bits: list[str] = []
         if self.member:
             bits.append(f"[{self.member}]")
+        if self.block is not None:
+            block = f"正文第{self.paragraph}段" if self.block == "正文" and self.paragraph else self.block
+            bits.append(block + (f"“{self.quote}”" if self.quote else "")
+                        + (f"（隐藏：{self.hidden}）" if self.hidden else ""))
+            return " ".join(bits)
         if self.sheet is not None and self.cell is not None:
             bits.append(f"{self.sheet}!{self.cell}")
         elif self.cell is not None:
@@ -83,7 +102,8 @@ class Location:
         return " ".join(bits) or "文件"
 
 
-_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
+# the machine fields of the JSON ``location`` (``block``/``quote`` reach it as ``text``)
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location) if f.name not in ("block", "quote", "text"))
 
 
 @dataclass(frozen=True)
@@ -121,7 +141,7 @@ def _moved(loc: Location, line: int | None, column: int) -> Location:
     """``loc`` at another line/column. Built positionally (the field order is the model's
     contract): dataclasses.replace costs 4x as much, and a spreadsheet may have 300k findings."""
     return Location(line, column, loc.sheet, loc.cell, loc.page, loc.part, loc.paragraph, loc.row,
-                    loc.col, loc.hidden, loc.member)
+                    loc.col, loc.hidden, loc.member, loc.block, loc.quote, loc.text)
 
 
 
@@ -326,6 +346,26 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Offsets:
+    """Where a finding's ``match`` is written, for a program that highlights it: ``text[start:end]``
+    in code points (Python) and ``[start_utf16:end_utf16]`` in UTF-16 code units (JavaScript,
+    Java, C#) of the text named by ``scope``: ``"text"`` the whole text submitted to
+    ``check_text``/``POST /v1/check`` as it was sent (CR LF kept), ``"segment"`` the text of the
+    segment the match is in (a paragraph, cell, page or line as the reader extracted it, before
+    normalisation). docs/json-report.md."""
+
+    start: int
+    end: int
+    start_utf16: int
+    end_utf16: int
+    scope: str = "segment"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scope": self.scope, "start": self.start, "end": self.end,
+                "start_utf16": self.start_utf16, "end_utf16": self.end_utf16}
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     name: str
@@ -347,6 +387,8 @@ class Finding:
     # a folded list column (P009, docs/privacy.md): the reference of every cell whose own
     # privacy finding it stands for (``("C2", "C3", ...)``); None when nothing is folded
     cells: tuple[str, ...] | None = None
+    # where ``match`` is written (None for a finding about the file as a whole)
+    offsets: Offsets | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -361,6 +403,8 @@ class Finding:
             "context": self.context,
             "note": self.note,
             "advice": self.advice,
+            # a Finding rebuilt from a report (``Finding(**d)``) holds the JSON's dict
+            "offsets": self.offsets.to_dict() if isinstance(self.offsets, Offsets) else self.offsets,
         }
         if self.cells is not None:
             out["cells"] = list(self.cells)

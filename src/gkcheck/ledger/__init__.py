@@ -182,7 +182,8 @@ class Ledger:
             findings = tuple(Finding(x["rule"], x["name"], x["category"], x["severity"], x["message"],
                                      x["match"], x.get("suggestion"), Location(**x["location"]),
                                      x.get("context", ""), x.get("note"), advice=x.get("advice"),
-                                     cells=tuple(x["cells"]) if x.get("cells") is not None else None)
+                                     cells=tuple(x["cells"]) if x.get("cells") is not None else None,
+                                     offsets=x.get("offsets"))
                              for x in f.get("findings", []))
             files.append(FileResult(f["path"], f.get("type"), f["status"], f.get("error"), findings,
                                     f.get("encoding"), int(f.get("suppressed", 0))))
@@ -362,7 +363,7 @@ def _annotate(result: "FileResult", fps: Sequence[str], prior: dict[str, str]) -
         return result
     return replace(result, findings=tuple(
         Finding(f.rule, f.name, f.category, f.severity, f.message, f.match, f.suggestion, f.location,
-                f.context, f.note, f.advice, fp, prior.get(fp, "new"), f.cells)
+                f.context, f.note, f.advice, fp, prior.get(fp, "new"), f.cells, f.offsets)
         for f, fp in zip(result.findings, fps)))
 
 

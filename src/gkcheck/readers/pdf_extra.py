@@ -100,7 +100,7 @@ def attachments(doc, limits: Limits, nesting: int,
             continue
         for k in range(len(inner.segments)):
             seg = inner.segments[k]
-            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or "")),
+            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=None),
                                     seg.anchors, "text" if seg.kind == "cell" else seg.kind, seg.name))
         facts.extend(inner.facts)
         links.extend(replace(link, location=replace(link.location, part=label)) for link in inner.links)

@@ -136,7 +136,7 @@ def _location(loc: Location, uri: dict[str, str], artifact: int) -> dict[str, An
     location: dict[str, Any] = {"physicalLocation": physical,
                                 "message": {"text": loc.describe()}}
     where = {k: v for k, v in loc.to_dict().items()
-             if v is not None and not (k == "part" and v in PLAIN_PARTS)}
+             if v is not None and k != "text" and not (k == "part" and v in PLAIN_PARTS)}
     if set(where) - {"line", "column"}:
         # a place a line number does not express: a cell, a page, a paragraph of a part
         location["logicalLocations"] = [{"fullyQualifiedName": loc.describe()}]

@@ -15,7 +15,7 @@ import json
 from dataclasses import fields
 from typing import Any, Iterable, Iterator
 
-from ..model import FileResult, Location
+from ..model import _LOCATION_FIELDS, FileResult, Location
 
 FILE_FIELDS = (("path", "string"), ("status", "string"), ("error", "string"), ("type", "string"),
                ("encoding", "string"), ("suppressed", "int"), ("skipped", "string"))
@@ -28,6 +28,8 @@ TAIL_FIELDS = (("context", "string"), ("note", "string"), ("finding", "string"))
 def _location_fields() -> tuple[tuple[str, str], ...]:
     out = []
     for f in fields(Location):
+        if f.name not in _LOCATION_FIELDS:   # block/quote: in ``location.text`` of the JSON column
+            continue
         kind = "int" if str(f.type).startswith("int") else "string"
         out.append((f.name, kind))
     return tuple(out)

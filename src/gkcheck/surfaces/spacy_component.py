@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from ..checker import Checker
 from ..config import Config, load_config_file
-from ..model import Finding, Location
+from ..model import Finding, Location, Offsets
 from ..offsets import char_offsets
 
 SPANS_KEY = "gkcheck"
@@ -45,15 +45,21 @@ if not Span.has_extension("gkcheck"):
 
 
 def _findings_of(doc: Doc) -> list[Finding]:
-    return [Finding(**{**d, "location": Location(**d["location"])})
-            for d in doc.user_data.get(_FINDINGS, [])]
+    return [_rebuilt(d) for d in doc.user_data.get(_FINDINGS, [])]
+
+
+def _rebuilt(d: dict) -> Finding:
+    """The Finding a ``Finding.to_dict()`` came from (``location.text`` is derived, not stored)."""
+    location = Location(**{k: v for k, v in d["location"].items() if k != "text"})
+    offsets = Offsets(**d["offsets"]) if d.get("offsets") else None
+    return Finding(**{**d, "location": location, "offsets": offsets})
 
 
 def _finding_of(span: Span) -> Finding | None:
     for start, end, rule, index in span.doc.user_data.get(_PLACED, []):
         if (start, end, rule) == (span.start_char, span.end_char, span.label_):
             d = span.doc.user_data[_FINDINGS][index]
-            return Finding(**{**d, "location": Location(**d["location"])})
+            return _rebuilt(d)
     return None
 
 

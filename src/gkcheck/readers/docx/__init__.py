@@ -112,14 +112,15 @@ def read_docx_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Do
                 authors.append(author)
             anchor = b.comment_anchor.get(comment.get(ID) or "")
             reader = _Part(b, anchor.part if anchor else "批注", crels, COMMENT,
-                           anchor.paragraph if anchor else None, plain)
+                           anchor.paragraph if anchor else None, plain,
+                           f"{anchor.block}的批注" if anchor and anchor.block else f"第{comments}条批注")
             start = len(b.segments)
             reader.blocks(comment)
             if anchor is None:  # unanchored: number the comments themselves
                 for i in range(start, len(b.segments)):
                     seg = b.segments[i]
-                    b.segments[i] = Segment(seg.text, Location(part="批注", paragraph=comments,
-                                                               hidden=COMMENT), kind=seg.kind)
+                    b.segments[i] = Segment(seg.text, Location(part="批注", paragraph=comments, hidden=COMMENT,
+                                                               block=seg.base.block), kind=seg.kind)
 
     b.segments.extend(smartart_segments(pkg, rels))
     objects, object_facts, object_links = embedded_objects(root, rels, pkg, limits, nesting, read_docx_nested)

@@ -85,7 +85,7 @@ def read_chunks(chunks: list[tuple[str, Location, dict[str, tuple[str, str, str]
             seg = doc.segments[i]
             base = seg.base
             inner = base.part if base.part and kind == "docx" else None
-            segments.append(Segment(seg.text, replace(base, part=label + (inner or "")), seg.anchors,
+            segments.append(Segment(seg.text, replace(base, part=label + (inner or ""), block=None), seg.anchors,
                                     "text" if seg.kind == "cell" else seg.kind, seg.name))
         facts.extend(doc.facts)
         links.extend(replace(link, location=replace(link.location, part=label)) for link in doc.links)
@@ -161,7 +161,7 @@ def embedded_objects(root, rels: dict[str, tuple[str, str, str]], pkg: Package, 
             continue
         for i in range(len(doc.segments)):
             seg = doc.segments[i]
-            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or "")), seg.anchors,
+            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=None), seg.anchors,
                                     "text" if seg.kind == "cell" else seg.kind, seg.name))
         facts.extend(doc.facts)
         links.extend(replace(link, location=replace(link.location, part=label)) for link in doc.links)

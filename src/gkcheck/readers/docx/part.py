@@ -55,7 +55,7 @@ class _Part:
 
     def __init__(self, b: _Builder, label: str, rels: dict[str, tuple[str, str, str]],
                  hidden: str | None = None, fixed_paragraph: int | None = None,
-                 plain: _Plain | None = None) -> None:
+                 plain: _Plain | None = None, fixed_block: str | None = None) -> None:
         self.b = b
         self.plain = plain
         self.label = label
@@ -63,6 +63,11 @@ class _Part:
         self.hidden = hidden
         self.fixed = fixed_paragraph
         self.count = 0
+        # the place as a person finds it (Location.block): paragraphs outside tables are counted
+        # apart from table cells (正文第N段, 表格2 第3行第1列); text boxes and comments keep their anchor's
+        self.fixed_block = fixed_block
+        self.outside = 0
+        self.block: str | None = fixed_block
         self.fields: list[_Field] = []
         self.active: list[_Link] = []
 
@@ -94,7 +99,22 @@ class _Part:
     def location(self, paragraph: int, hidden: str | None = None, row: int | None = None,
                  col: int | None = None) -> Location:
         return Location(part=self.label, paragraph=paragraph, row=row, col=col,
-                        hidden=self.hidden or hidden)
+                        hidden=self.hidden or hidden, block=self.block)
+
+    def next_block(self) -> str | None:
+        """The human name of the next paragraph outside a table: ``正文第N段``, ``页脚`` (the
+        first paragraph of a header/footer/note part) or ``页脚第N段``."""
+        if self.fixed_block is not None:
+            return self.fixed_block
+        self.outside += 1
+        if self.label == BODY:
+            return f"正文第{self.outside}段"
+        return self.label if self.outside == 1 else f"{self.label}第{self.outside}段"
+
+    def uncount(self) -> None:
+        """The paragraph just named shows no text: a person counting paragraphs skips it."""
+        if self.fixed_block is None:
+            self.outside -= 1
 
     def number(self) -> int:
         """The number of the next paragraph (text boxes and comments keep their anchor's)."""
@@ -113,17 +133,22 @@ class _Part:
         return "".join(pieces) if pieces else ""
 
     def emit_paragraph(self, p: etree._Element) -> None:
+        self.block = self.next_block()
         text = self.plain_text(p)
         if text is not None:
             n = self.number()
             if text:
-                where = Location(part=self.label, paragraph=n, hidden=self.hidden or None)
+                where = Location(part=self.label, paragraph=n, hidden=self.hidden or None, block=self.block)
                 self.b.segments.append(Segment(text, where))
+            if not text.strip():
+                self.uncount()
             return
         n, frags, boxes = self.paragraph(p)
         visible = "".join(text for reason, text in frags if reason is None)
         if visible:
             self.b.segments.append(Segment(visible, self.location(n)))
+        if not visible.strip():
+            self.uncount()
         self.emit_hidden(n, frags)
         self.emit_textboxes(n, boxes)
 
@@ -146,7 +171,8 @@ class _Part:
     def emit_textboxes(self, n: int, boxes: list[etree._Element]) -> None:
         for box in boxes:
             label = "文本框" if self.label == BODY else self.label + "文本框"
-            _Part(self.b, label, self.rels, self.hidden, n, self.plain).blocks(box)
+            _Part(self.b, label, self.rels, self.hidden, n, self.plain,
+                  f"{self.block}的文本框" if self.block else None).blocks(box)
 
     def table(self, tbl: etree._Element) -> None:
         self.b.table_count += 1
@@ -167,7 +193,7 @@ class _Part:
                     vm = tcpr.find(W + "vMerge")
                     merged = vm is not None and vm.get(VAL) != "restart"
                 r, c = len(grid) + 1, len(row) + 1
-                index = self.cell(tc, r, c)  # a merged continuation still counts its paragraphs
+                index = self.cell(tc, r, c, ref)  # a merged continuation still counts its paragraphs
                 row.append(-1 if merged else index)
                 row.extend([-1] * (span - 1))
             grid.append(row)
@@ -175,12 +201,15 @@ class _Part:
         cells = tuple(tuple(r + [-1] * (width - len(r))) for r in grid)
         self.b.tables.append(Table(ref, cells))
 
-    def cell(self, tc: etree._Element, row: int, col: int) -> int:
+    def cell(self, tc: etree._Element, row: int, col: int, ref: str) -> int:
         texts: list[str] = []
         first: int | None = None
         hidden: list[tuple[int, list[tuple[str | None, str]]]] = []
         boxes: list[tuple[int, list[etree._Element]]] = []
-        for p in _cell_paragraphs(tc, self):
+        block = f"{self.fixed_block}的" if self.fixed_block else ""
+        block += f"{ref} 第{row}行第{col}列"
+        for p in _cell_paragraphs(tc, self):  # nested tables are read here, before self.block is set
+            self.block = block
             plain = self.plain_text(p)
             if plain is not None:  # nothing hidden in it: no emit_hidden
                 n = self.number()
@@ -292,7 +321,7 @@ class _Part:
     def anchor_comment(self, el: etree._Element, n: int) -> None:
         cid = el.get(ID)
         if cid is not None and cid not in self.b.comment_anchor:
-            self.b.comment_anchor[cid] = Location(part=self.label, paragraph=n, hidden=COMMENT)
+            self.b.comment_anchor[cid] = Location(part=self.label, paragraph=n, hidden=COMMENT, block=self.block)
 
     def run(self, r: etree._Element, reason: str | None, frags: list[tuple[str | None, str]],
             boxes: list[etree._Element], n: int, style_hidden: bool) -> None:
@@ -333,7 +362,8 @@ class _Part:
                         value = pr.get(attr)
                         if value and value.strip():
                             self.b.segments.append(Segment(value, Location(
-                                part=f"{self.label}{ALT_TEXT}", paragraph=n, hidden=self.hidden or hidden),
+                                part=f"{self.label}{ALT_TEXT}", paragraph=n, hidden=self.hidden or hidden,
+                                block=f"{self.block}的{ALT_TEXT}" if self.block else None),
                                 kind="attr", name=attr))
                 for h in child.iter(A_HLINK):
                     rid = _rid(h)

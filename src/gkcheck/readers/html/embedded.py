@@ -186,7 +186,7 @@ class EmbeddedMixin:
         for seg in doc.segments:
             base = seg.base
             hidden = base.hidden or reason
-            self.segments.append(Segment(seg.text, replace(base, part=base.part or part, hidden=hidden,
+            self.segments.append(Segment(seg.text, replace(base, part=base.part or part, hidden=hidden, block=None,
                                                            row=None, col=None),
                                          seg.anchors, "text" if seg.kind == "cell" else seg.kind, seg.name))
         self.facts.extend(doc.facts)

@@ -17,6 +17,7 @@ from .syntax import (_ATTR, DATA_ATTRS, FORM_TAGS, MAX_GRID, _CELL, _COMMENT_SPA
                      COMMENT, FORMATTING, HEADINGS, IMPLIES_END, LINK_ATTRS, MAX_LINK_PARTS, MAX_LINK_TEXT,
                      P_CLOSERS, RCDATA, SCOPE, SKIPPED, SPECIAL, TABLE_PARTS, VOID, Attr, _raw_end,
                      clean_text, unescape_attr)
+from .regions import RegionsMixin
 from .tables import TablesMixin, _Cell, _Table
 
 
@@ -24,7 +25,7 @@ _SELECT_ENDS = frozenset({"select", "option", "optgroup", "template", "table", "
                           "tfoot", "tr", "td", "th"})
 
 
-class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
+class Reader(TablesMixin, LinksMixin, EmbeddedMixin, RegionsMixin):
     def __init__(self, text: str, limits: Limits):
         self.src = text
         self.max_depth = max(8, limits.max_depth)
@@ -47,6 +48,9 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
         self.open_link = -1
         self.pre = 0
         self.sheet: Sheet = {}
+        self.regions: list[tuple[int, str]] = []  # (stack depth, region) of open 导航/页脚... elements
+        self.block_info: dict[int, tuple[str | None, int, bool]] = {}  # segment → region, table, heading
+        self.closing = ""  # the block element being closed while its text is flushed
         self.read_style_sheets()
 
     def read_style_sheets(self) -> None:
@@ -128,6 +132,7 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
         while self.table_stack:  # tables opened past the depth limit
             self.end_table()
         self.tables.sort(key=lambda t: int(t.ref[2:]))
+        self.label_blocks()
         links = tuple(Link(url, clean_text("".join(parts))[:MAX_LINK_TEXT] or fallback, loc, tag, hidden)
                       for url, parts, loc, tag, hidden, fallback in self.links)
         return Document(path, "html", tuple(self.segments), self.meta, tuple(self.tables), links,
@@ -199,9 +204,14 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
         if not self.blocks:
             return
         cell = self.cell
+        info = (self.regions[-1][1] if self.regions else None,
+                self.table_stack[-1].number if cell is not None and self.table_stack else 0,
+                self.closing in HEADINGS or bool(self.open.get("h1") or self.open.get("h2") or self.open.get("h3")
+                                                 or self.open.get("h4") or self.open.get("h5") or self.open.get("h6")))
         for reason, buf in self.blocks.items():
             if not buf.length:
                 continue
+            self.block_info[len(self.segments)] = info
             _, line, col = buf.anchors[0]
             if cell is not None:
                 cell.indices.append((len(self.segments), reason))
@@ -292,17 +302,20 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
                 self.srcdoc(attrs, state)
         if tag in VOID:
             return pos
+        region = self.region_of(tag, attrs)
         if tag in SKIPPED or tag in RCDATA:
             if tag != "script" and tag != "textarea" and self.open.get("select"):
                 return pos  # a browser ignores the tag inside <select>: what follows is option text
             return self.raw_text(tag, pos, state, attrs)
-        self.push(tag, state, link)
+        self.push(tag, state, link, region)
         return pos
 
-    def push(self, tag: str, state: State, link: int) -> None:
+    def push(self, tag: str, state: State, link: int, region: str | None = None) -> None:
         if len(self.stack) >= self.max_depth:
             self.overflow += 1
             return
+        if region is not None:
+            self.regions.append((len(self.stack), region))
         saved = -1
         if tag == "a" or tag == "option":  # text from here to the end tag names link ``link``
             saved, self.open_link = self.open_link, link
@@ -402,7 +415,11 @@ class Reader(TablesMixin, LinksMixin, EmbeddedMixin):
             tag, _, link = stack.pop()
             self.open[tag] -= 1
             if tag in BLOCK and (self.blocks or self.open_link >= 0):
+                self.closing = tag
                 self.flush()
+                self.closing = ""
+            if self.regions and self.regions[-1][0] >= len(stack):
+                self.regions.pop()
             action = _ON_CLOSE.get(tag)
             if action is None:
                 continue

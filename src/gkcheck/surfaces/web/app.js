@@ -55,7 +55,8 @@ async function post(url, body, contentType) {
 // -- locations and offsets -------------------------------------------------------------------
 
 function describe(loc) {
-  // the same words as gkcheck's Location.describe()
+  // the server's human location (location.text); the same words as Location.describe() otherwise
+  if (loc.text) return loc.text;
   const bits = [];
   if (loc.sheet != null && loc.cell != null) bits.push(loc.sheet + "!" + loc.cell);
   else if (loc.cell != null) bits.push(loc.cell);
