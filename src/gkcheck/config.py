@@ -14,6 +14,8 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     allowlists = ["allow.txt"]        # files of such words, one a line
     ledger = "gkcheck-ledger.db"      # the ledger (整改台账): SQLite file or postgresql:// URL
     site-url = "https://www.example.gov.cn/"   # documents' identity in the ledger: URL + path
+    ocr = true                        # folder walks OCR images too (needs the ocr extra)
+    ocr-page-seconds = 60             # time limit of OCR for one image or PDF page
     [units]                           # ledger reports: path or URL prefix = 单位名称
     "jyj/" = "县教育局"
     [severity]                        # per-rule severity overrides
@@ -55,6 +57,8 @@ class Config:
     ledger: str | None = None                    # docs/ledger.md
     site_url: str | None = None
     units: tuple[tuple[str, str], ...] = ()      # (path or URL prefix, 单位名称), see unit_for
+    ocr: bool = False                            # a folder walk OCRs the images it meets (docs/formats.md)
+    ocr_page_seconds: float | None = None        # OCR time limit per page (None: Limits' default)
 
     def unit_for(self, path: str) -> str:
         return unit_for(self.units, path)
@@ -134,7 +138,8 @@ def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
 
 
 _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
-          "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units"}
+          "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units",
+          "ocr", "ocr-page-seconds"}
 
 
 OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
@@ -174,6 +179,12 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
     for key in ("ledger", "site-url"):
         if key in raw and not isinstance(raw[key], str):
             raise GkcheckError(f"{where}: {key} 应为字符串")
+    if not isinstance(raw.get("ocr", False), bool):
+        raise GkcheckError(f"{where}: ocr 应为 true 或 false")
+    seconds = raw.get("ocr-page-seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or not 1 <= seconds <= 3600):
+        raise GkcheckError(f"{where}: ocr-page-seconds 应为 1 到 3600 之间的秒数")
     ledger = raw.get("ledger")
     if ledger and "://" not in ledger:
         ledger = str(base / ledger)      # a SQLite file: relative to the config file
@@ -194,6 +205,8 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         ledger=ledger,
         site_url=raw.get("site-url"),
         units=_units(raw, where),
+        ocr=raw.get("ocr", False),
+        ocr_page_seconds=float(seconds) if seconds is not None else None,
     )
 
 

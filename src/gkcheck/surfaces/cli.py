@@ -100,11 +100,14 @@ def format_names() -> list[str]:
               help="把本次检查记入整改台账：SQLite 文件或 postgresql://… 地址（docs/ledger.md）。")
 @click.option("--new-only", is_flag=True, default=False,
               help="与 --ledger 一起用：--fail-on 只针对台账中没有的新问题（已知、已忽略的照常列出并标明）。")
+@click.option("--ocr", is_flag=True, default=False,
+              help="扫描目录时也对遇到的图片做 OCR 识别（需安装 gkcheck[ocr]；直接指定的图片和扫描页总会识别）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
-         progress: bool | None, ledger_target: str | None = None, new_only: bool = False) -> None:
+         progress: bool | None, ledger_target: str | None = None, new_only: bool = False,
+         ocr: bool = False) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -120,7 +123,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str | 
             publish_date=parse_date(publish_date, "--publish-date") if publish_date else None,
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,
-            exclude=(*config.exclude, *exclude) if exclude else None)
+            exclude=(*config.exclude, *exclude) if exclude else None, ocr=True if ocr else None)
         config = _with_link_options(config, {
             "check-links": True if check_links else None, "timeout": link_timeout,
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})

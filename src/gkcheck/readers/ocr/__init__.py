@@ -1,0 +1,157 @@
+"""OCR: the text of images and of scanned PDF pages, recognised by RapidOCR on ONNX Runtime.
+
+Installed with the ``ocr`` extra (``rapidocr-onnxruntime`` 1.4, whose wheel carries the PP-OCR
+detection, direction and recognition models: nothing is downloaded at run time, and Pillow).
+This module is imported only when an image or an image-only PDF page is met; the recogniser is
+built once per process, on first use, and reused (a ``--jobs`` worker builds its own).
+
+Every recognised line of text is one segment whose location holds the page (PDF pages, frames of
+a multi-page TIFF), ``box`` = ``"x,y,w,h"`` in pixels of the image (a PDF page rendered at
+:data:`PDF_DPI`) and ``ocr`` = the recogniser's confidence; every detector runs on these
+segments like on any text. Lines below :data:`MIN_SCORE` are dropped as noise; a line above it
+is kept however unsure, so a doubtful ID number that passes its checksum is still reported.
+
+Limits: an image larger than ``Limits.max_image_pixels`` is refused before it is decoded (a
+30,000 × 30,000 PNG is 900 M pixels), and one page may take ``Limits.ocr_page_seconds``; a page
+that takes longer is not checked (an image: :class:`ReadError`; a PDF page: stays an unchecked
+page, H005). ONNX Runtime cannot be interrupted, so the late page finishes in the background
+and its result is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+from functools import cache
+from typing import Any, Iterator
+
+from ...model import Document, Location, Segment
+from .. import Limits, ReadError
+
+PDF_DPI = 200          # PDF pages are rendered at this resolution for OCR (boxes are in its pixels)
+MIN_SCORE = 0.3        # recognised lines below this confidence are dropped (RapidOCR's own default is 0.5)
+TOO_SLOW = "OCR 识别超过 {seconds:g} 秒仍未完成（每页上限，配置项 ocr-page-seconds）"
+
+
+class OcrTimeout(ReadError):
+    """One page took longer than ``Limits.ocr_page_seconds``."""
+
+
+@cache
+def engine() -> Any:
+    """The recogniser, built once per process (loading the three models takes about a second)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+def recognise(image: Any, seconds: float) -> list[tuple[tuple[int, int, int, int], str, float]]:
+    """``(box, text, confidence)`` of every line of text in a Pillow image, in reading order;
+    :class:`OcrTimeout` when it takes longer than ``seconds``."""
+    import numpy as np
+
+    array = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])  # RGB → BGR as OpenCV
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            out["result"] = engine()(array, text_score=MIN_SCORE)[0]
+        except Exception as exc:  # reported as this page's error in the calling thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=work, name="gkcheck-ocr", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise OcrTimeout(TOO_SLOW.format(seconds=seconds))
+    if "error" in out:
+        raise ReadError(f"OCR 识别失败：{out['error']}")
+    lines = []
+    for points, text, score in out.get("result") or ():
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        x, y = int(min(xs)), int(min(ys))
+        box = (max(x, 0), max(y, 0), int(round(max(xs))) - x, int(round(max(ys))) - y)
+        text = str(text).strip()
+        if text:
+            lines.append((box, text, float(score)))
+    return lines
+
+
+def segments(lines: list[tuple[tuple[int, int, int, int], str, float]], page: int | None) -> list[Segment]:
+    """One segment per recognised line, located by page, box and confidence."""
+    return [Segment(text, Location(page=page, box=",".join(map(str, box)), ocr=round(score, 3)))
+            for box, text, score in lines]
+
+
+def open_image(data: bytes, limits: Limits) -> Any:
+    """A Pillow image of ``data``, its size checked against the limit before anything is decoded."""
+    from PIL import Image, UnidentifiedImageError
+
+    too_big = "图片过大（{}），超过 OCR 上限 {} 万像素，无法检查；请缩小或分割后再检查"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ReadError(too_big.format(exc, limits.max_image_pixels // 10_000)) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ReadError(f"图片无法打开（可能已损坏或格式不支持）：{exc}") from None
+    width, height = image.size
+    if width * height > limits.max_image_pixels:
+        raise ReadError(too_big.format(f"{width} × {height} 像素", limits.max_image_pixels // 10_000))
+    return image
+
+
+def frames(image: Any, limits: Limits) -> Iterator[Any]:
+    """The pages of an image: one, or each frame of a multi-page TIFF (scanners write those)."""
+    count = getattr(image, "n_frames", 1)
+    if count > limits.max_pages:
+        raise ReadError(f"图片有 {count} 帧，超过上限 {limits.max_pages} 页")
+    for i in range(count):
+        try:
+            image.seek(i)
+            image.load()
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise ReadError(f"图片无法解码（可能已损坏或被截断）：{exc}") from None
+        width, height = image.size
+        if width * height > limits.max_image_pixels:
+            raise ReadError(f"图片第 {i + 1} 帧过大（{width} × {height} 像素），无法检查")
+        yield image
+        if count == 1:
+            return
+
+
+def read_image(data: bytes, path: str, limits: Limits) -> Document:
+    """An image file: every line of text in it (each frame of a TIFF is a page)."""
+    image = open_image(data, limits)
+    count = getattr(image, "n_frames", 1)
+    found: list[Segment] = []
+    for number, frame in enumerate(frames(image, limits), 1):
+        try:
+            lines = recognise(frame, limits.ocr_page_seconds)
+        except OcrTimeout as exc:
+            where = f"第 {number} 页" if count > 1 else "图片"
+            raise ReadError(f"{where}{exc}，无法检查") from None
+        found.extend(segments(lines, number if count > 1 else None))
+    return Document(path, "image", tuple(found), meta={"ocr": "rapidocr-onnxruntime"})
+
+
+def render_page(page: Any, limits: Limits) -> Any:
+    """A PDF page (pypdfium2) as a Pillow image at :data:`PDF_DPI`, or smaller if the page is so
+    large that the image would pass the pixel limit."""
+    width, height = page.get_size()
+    scale = PDF_DPI / 72
+    pixels = width * height * scale * scale
+    if pixels > limits.max_image_pixels:
+        scale *= (limits.max_image_pixels / pixels) ** 0.5
+    return page.render(scale=scale).to_pil()
+
+
+def read_pdf_page(page: Any, number: int, limits: Limits) -> list[Segment]:
+    """The recognised text of one PDF page (pypdfium2), as segments of that page."""
+    return segments(recognise(render_page(page, limits), limits.ocr_page_seconds), number)
+
+
+__all__ = ["MIN_SCORE", "PDF_DPI", "OcrTimeout", "read_image", "read_pdf_page", "recognise"]
