@@ -112,8 +112,9 @@ def test_scanned_list_finds_ids_and_phones(scanned) -> None:
             assert f.note and f.note.startswith(OCR_NOTE)
 
 
-def test_scanned_list_json_and_text_report(scanned) -> None:
-    _, _, path, _ = scanned
+def test_json_and_text_report(tmp_path) -> None:
+    path = tmp_path / "notice.png"
+    path.write_bytes(small_notice("110101199003074514"))
     runner = CliRunner()
     out = runner.invoke(main, ["scan", "--format", "json", "--fail-on", "never", "--select", "P001", str(path)])
     assert out.exit_code == 0, out.output
@@ -166,10 +167,10 @@ def make_scanned_pdf(image: bytes, path: Path) -> None:
 
 
 def small_notice(id_number: str) -> bytes:
-    image = Image.new("L", (1200, 500), 255)
+    image = Image.new("L", (720, 180), 255)
     draw = ImageDraw.Draw(image)
-    draw.text((60, 60), "申请人：王建国", font=font(34), fill=0)
-    draw.text((60, 140), f"身份证号：{id_number}", font=font(34), fill=0)
+    draw.text((30, 30), "申请人：王建国", font=font(30), fill=0)
+    draw.text((30, 100), f"身份证号：{id_number}", font=font(30), fill=0)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -18,8 +18,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import __version__
 from .config import Config, parse_date
 from .detectors import build as build_detectors
-from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments, ocr_note,
-                    LineBlock, Location, Report)
+from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,
+                    LineBlock, Location, Report, ocr_note)
 from .readers import Limits, read
 from .readers.archive import MAX_DEPTH, Budget, members
 from .sniff import NO_OCR_EXTRA, ocr_available, sniff
@@ -256,7 +256,7 @@ class Checker:
             context = match
         advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, ocr_note(location, hit.note), advice)
+                       match, hit.suggestion, location, context, ocr_note(location, hit.note), advice=advice)
 
 
 def _meta_date(meta: dict[str, str]) -> date | None:

@@ -20,9 +20,11 @@ and its result is dropped.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
 import warnings
+from collections import OrderedDict
 from functools import cache
 from typing import Any, Iterator
 
@@ -34,8 +36,19 @@ MIN_SCORE = 0.3        # recognised lines below this confidence are dropped (Rap
 TOO_SLOW = "OCR 识别超过 {seconds:g} 秒仍未完成（每页上限，配置项 ocr-page-seconds）"
 
 
+CACHE_SIZE = 8         # images whose recognised lines a process keeps (gkcheck mask reads each one 3 times)
+
+
 class OcrTimeout(ReadError):
     """One page took longer than ``Limits.ocr_page_seconds``."""
+
+
+@cache
+def _recent() -> OrderedDict[str, tuple[Segment, ...]]:
+    """The recognised lines of the last :data:`CACHE_SIZE` images this process read, by content
+    hash: ``gkcheck mask`` checks an image, finds its boxes and checks the copy, and the same
+    picture must not cost three recognitions (made once per process, like the engine)."""
+    return OrderedDict()
 
 
 @cache
@@ -125,6 +138,11 @@ def frames(image: Any, limits: Limits) -> Iterator[Any]:
 
 def read_image(data: bytes, path: str, limits: Limits) -> Document:
     """An image file: every line of text in it (each frame of a TIFF is a page)."""
+    key = hashlib.sha256(data).hexdigest()
+    recent = _recent()
+    if key in recent:
+        recent.move_to_end(key)
+        return Document(path, "image", recent[key], meta={"ocr": "rapidocr-onnxruntime"})
     image = open_image(data, limits)
     count = getattr(image, "n_frames", 1)
     found: list[Segment] = []
@@ -135,7 +153,10 @@ def read_image(data: bytes, path: str, limits: Limits) -> Document:
             where = f"第 {number} 页" if count > 1 else "图片"
             raise ReadError(f"{where}{exc}，无法检查") from None
         found.extend(segments(lines, number if count > 1 else None))
-    return Document(path, "image", tuple(found), meta={"ocr": "rapidocr-onnxruntime"})
+    recent[key] = tuple(found)
+    while len(recent) > CACHE_SIZE:
+        recent.popitem(last=False)
+    return Document(path, "image", recent[key], meta={"ocr": "rapidocr-onnxruntime"})
 
 
 def render_page(page: Any, limits: Limits) -> Any:
