@@ -159,7 +159,7 @@ def make_scanned_pdf(image: bytes, path: Path) -> None:
         c.drawString(72, 760 - i * 24, "关于做好年度救助资金发放工作的通知，请各单位按照要求认真落实有关工作。")
     c.showPage()
     w, h = A4
-    c.drawImage(ImageReader(io.BytesIO(image)), 40, 200, width=w - 80, height=(w - 80) * 0.45)
+    c.drawImage(ImageReader(io.BytesIO(image)), 20, 50, width=w - 40, height=h - 70)
     c.setFont("Helvetica", 10)
     c.drawString(w / 2 - 10, 30, "- 2 -")
     c.showPage()
@@ -176,10 +176,21 @@ def small_notice(id_number: str) -> bytes:
     return out.getvalue()
 
 
+def scanned_page(id_number: str) -> bytes:
+    """An A4 page scanned at 100 dpi: a short notice at the top, the rest blank paper."""
+    image = Image.new("L", (827, 1140), 245)
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 80), "临时救助审批表", font=font(30), fill=0)
+    draw.text((60, 150), f"身份证号：{id_number}", font=font(24), fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_scanned_pdf_page_is_recognised(tmp_path) -> None:
     id_number = people(1)[0][1]
     pdf = tmp_path / "scan.pdf"
-    make_scanned_pdf(small_notice(id_number), pdf)
+    make_scanned_pdf(scanned_page(id_number), pdf)
     result = Checker(Config()).check_file(pdf)
     assert result.status == "ok", result.error
     hits = [f for f in result.findings if f.rule == "P001"]
