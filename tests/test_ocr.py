@@ -166,13 +166,13 @@ def make_scanned_pdf(image: bytes, path: Path) -> None:
     c.save()
 
 
-def small_notice(id_number: str) -> bytes:
+def small_notice(id_number: str, fmt: str = "PNG") -> bytes:
     image = Image.new("L", (720, 180), 255)
     draw = ImageDraw.Draw(image)
     draw.text((30, 30), "申请人：王建国", font=font(30), fill=0)
     draw.text((30, 100), f"身份证号：{id_number}", font=font(30), fill=0)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format=fmt)
     return out.getvalue()
 
 
@@ -219,6 +219,12 @@ def test_huge_image_is_a_clear_error(tmp_path) -> None:
         read_image(png, "bomb.png", Limits(max_image_pixels=1_000_000))
 
 
+def test_page_time_limit_is_a_clear_error() -> None:
+    data = small_notice("110101199003074514", "BMP")
+    with pytest.raises(ReadError, match="超过 0.01 秒"):
+        read_image(data, "slow.bmp", Limits(ocr_page_seconds=0.01))
+
+
 def test_truncated_image_is_a_clear_error(tmp_path) -> None:
     data = small_notice("110101199003074514")[:3000]
     result = Checker(Config()).check_bytes(data, "cut.png")
@@ -232,9 +238,12 @@ def test_folder_walk_ocr_only_when_asked(tmp_path) -> None:
     plain = Checker(Config()).scan([tmp_path / "site"])
     assert [f.type for f in plain.files] == ["html"] and plain.skipped["images"] == 1
     runner = CliRunner()
-    out = runner.invoke(main, ["scan", "--ocr", "--format", "json", "--fail-on", "never", str(tmp_path / "site")])
+    (tmp_path / "site" / "b.jpg").write_bytes(small_notice("110101199003071233", "JPEG"))
+    # two forked workers (--jobs), each with its own recogniser, after this process built one
+    out = runner.invoke(main, ["scan", "--ocr", "-j", "2", "--format", "json", "--fail-on", "never",
+                               str(tmp_path / "site")])
     report = json.loads(out.output)
     types = sorted(f["type"] for f in report["files"])
-    assert types == ["html", "image"] and report["summary"]["skipped"]["images"] == 0
+    assert types == ["html", "image", "image"] and report["summary"]["skipped"]["images"] == 0
     rules = [x["rule"] for f in report["files"] for x in f["findings"]]
     assert "P001" in rules

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 import warnings
 from collections import OrderedDict
@@ -52,11 +53,23 @@ def _recent() -> OrderedDict[str, tuple[Segment, ...]]:
 
 
 @cache
+def _engines() -> dict[int, Any]:
+    return {}
+
+
 def engine() -> Any:
-    """The recogniser, built once per process (loading the three models takes about a second)."""
+    """The recogniser, built once per process (loading the three models takes about a second).
+
+    Kept by process id: ``--jobs`` workers are forked, and a forked child must not use the
+    parent's ONNX Runtime sessions (their thread pools did not come along), so it builds its own."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    built = _engines()
+    pid = os.getpid()
+    if pid not in built:
+        built.clear()
+        built[pid] = RapidOCR()
+    return built[pid]
 
 
 def recognise(image: Any, seconds: float) -> list[tuple[tuple[int, int, int, int], str, float]]:
