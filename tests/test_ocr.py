@@ -247,3 +247,19 @@ def test_folder_walk_ocr_only_when_asked(tmp_path) -> None:
     assert types == ["html", "image", "image"] and report["summary"]["skipped"]["images"] == 0
     rules = [x["rule"] for f in report["files"] for x in f["findings"]]
     assert "P001" in rules
+
+
+def test_mask_scanned_pdf_page(tmp_path) -> None:
+    id_number = people(1)[0][1]
+    pdf = tmp_path / "scan.pdf"
+    make_scanned_pdf(scanned_page(id_number), pdf)
+    data = pdf.read_bytes()
+    result = mask_bytes(data, str(pdf), checker=privacy_checker())  # the copy was checked again inside
+    assert [item.location.page for item in result.items] == [2]
+    assert pdf.read_bytes() == data
+    from gkcheck.readers.pdf import read_pdf
+
+    doc = read_pdf(result.data, "masked.pdf", Limits())
+    page1 = [s.text for s in doc.segments if s.base.page == 1 and s.base.ocr is None]
+    assert page1 and "救助资金发放" in page1[0]  # the text page kept its text layer
+    assert id_number not in " ".join(s.text for s in doc.segments)

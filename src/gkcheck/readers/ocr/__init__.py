@@ -184,8 +184,17 @@ def render_page(page: Any, limits: Limits) -> Any:
 
 
 def read_pdf_page(page: Any, number: int, limits: Limits) -> list[Segment]:
-    """The recognised text of one PDF page (pypdfium2), as segments of that page."""
-    return segments(recognise(render_page(page, limits), limits.ocr_page_seconds), number)
+    """The recognised text of one PDF page (pypdfium2), as segments of that page (kept like an
+    image's, by the hash of the rendered picture and the page number)."""
+    picture = render_page(page, limits)
+    key = f"{hashlib.sha256(picture.tobytes()).hexdigest()}:{picture.size}:{number}"
+    recent = _recent()
+    if key not in recent:
+        recent[key] = tuple(segments(recognise(picture, limits.ocr_page_seconds), number))
+        while len(recent) > CACHE_SIZE:
+            recent.popitem(last=False)
+    recent.move_to_end(key)
+    return list(recent[key])
 
 
 __all__ = ["MIN_SCORE", "PDF_DPI", "OcrTimeout", "read_image", "read_pdf_page", "recognise"]
