@@ -15,7 +15,8 @@ Limits: an image larger than ``Limits.max_image_pixels`` is refused before it is
 30,000 × 30,000 PNG is 900 M pixels), and one page may take ``Limits.ocr_page_seconds``; a page
 that takes longer is not checked (an image: :class:`ReadError`; a PDF page: stays an unchecked
 page, H005). ONNX Runtime cannot be interrupted, so the late page finishes in the background
-and its result is dropped.
+and its result is dropped: the limit bounds how long one page holds up the run, and the
+process still waits for that page before it exits.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def recognise(image: Any, seconds: float) -> list[tuple[tuple[int, int, int, int
         except Exception as exc:  # reported as this page's error in the calling thread
             out["error"] = exc
 
-    thread = threading.Thread(target=work, name="gkcheck-ocr", daemon=True)
+    # not a daemon: a late page is left to finish (the process waits for it at exit) — ONNX Runtime
+    # killed in the middle of a run at interpreter exit aborts the process ("terminate called")
+    thread = threading.Thread(target=work, name="gkcheck-ocr", daemon=False)
     thread.start()
     thread.join(seconds)
     if thread.is_alive():
