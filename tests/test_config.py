@@ -37,3 +37,19 @@ def test_the_settings_that_exist_load(tmp_path):
     config = load_config_file(path)
     Checker(config)
     assert config.detector_options("privacy") == {"column-summary-min": 5}
+
+
+@pytest.mark.parametrize("text", ['ocr = "yes"', "ocr-page-seconds = 0", 'ocr-page-seconds = "60"',
+                                  "ocr-page-seconds = true", "ocr-pages = 3"])
+def test_bad_ocr_settings_are_errors(tmp_path, text):
+    (tmp_path / "gkcheck.toml").write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(GkcheckError):
+        load_config_file(tmp_path / "gkcheck.toml")
+
+
+def test_ocr_settings_reach_the_checker(tmp_path):
+    pytest.importorskip("rapidocr_onnxruntime")
+    (tmp_path / "gkcheck.toml").write_text("ocr = true\nocr-page-seconds = 12.5\n", encoding="utf-8")
+    config = load_config_file(tmp_path / "gkcheck.toml")
+    checker = Checker(config)
+    assert config.ocr is True and checker.limits.ocr_page_seconds == 12.5

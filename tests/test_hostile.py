@@ -28,6 +28,13 @@ MAX_PY_PEAK = 200 * 2**20      # Python allocations (tracemalloc) while checking
 MAX_RSS_GROWTH = 600 * 2**20   # the whole process, C libraries included
 
 
+
+@pytest.fixture(autouse=True)
+def _without_ocr(monkeypatch):  # type: ignore[no-untyped-def]
+    """These are the reader's own answers; with the ocr extra (installed by the test extra) scanned
+    pages are recognised instead (tests/test_ocr.py). Blocked as Python marks an unimportable module."""
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+
 def small_docx(text: str = "截止目前已完成") -> bytes:
     d = docx.Document()
     d.add_paragraph(text)
@@ -208,7 +215,8 @@ def test_too_many_entries():
 def test_cli_exits_2_without_traceback(hostile, tmp_path: Path):
     for name, data in hostile.items():
         (tmp_path / name).write_bytes(data)
-    proc = subprocess.run([sys.executable, "-m", "gkcheck", "scan", str(tmp_path), "--format", "json"],
+    no_ocr = "import sys; sys.modules['rapidocr_onnxruntime'] = None; from gkcheck.surfaces.cli import main; main()"
+    proc = subprocess.run([sys.executable, "-c", no_ocr, "scan", str(tmp_path), "--format", "json"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout

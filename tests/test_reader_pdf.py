@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -16,6 +17,13 @@ from gkcheck.readers.pdf import SCANNED, join_lines, read_pdf  # noqa: E402
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
+
+
+@pytest.fixture(autouse=True)
+def _without_ocr(monkeypatch):  # type: ignore[no-untyped-def]
+    """These are the reader's own answers; with the ocr extra (installed by the test extra) scanned
+    pages are recognised instead (tests/test_ocr.py). Blocked as Python marks an unimportable module."""
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
 
 def make_pdf(pages: list[list[str]], *, encrypt: str | None = None, link: str | None = None,
              author: str | None = None) -> bytes:

@@ -19,11 +19,11 @@ from ._version import __version__
 from .config import Config, parse_date
 from .detectors import build as build_detectors
 from .model import (SEVERITY_RANK, Document, FileResult, Finding, GkcheckError, Hit, LazySegments,
-                    LineBlock, Location, Report)
+                    LineBlock, Location, Report, ocr_note)
 from .offsets import Astral, quote, text_offsets
 from .readers import Limits, read
 from .readers.archive import MAX_DEPTH, Budget, members
-from .sniff import sniff
+from .sniff import NO_OCR_EXTRA, ocr_available, sniff
 from .rules import Rule, load_rules, resolve_selector
 from .textview import Context, TextView
 from .walk import iter_files
@@ -49,6 +49,10 @@ class Checker:
         self.config = config or Config()
         self.rules: dict[str, Rule] = load_rules()
         self.enabled = self._enabled_rules()
+        if self.config.ocr and not ocr_available():
+            raise GkcheckError(NO_OCR_EXTRA)
+        if self.config.ocr_page_seconds is not None:
+            limits = replace(limits, ocr_page_seconds=self.config.ocr_page_seconds)
         self.limits = limits
         self._today = today
         self._severity = dict(self.config.severity)
@@ -225,7 +229,8 @@ class Checker:
              progress: Callable[[FileResult], None] | None = None) -> Report:
         """Check files and folders; one unreadable file is that file's error, the batch goes on."""
         skipped: dict[str, int] = {}
-        items = list(iter_files([Path(p) for p in paths], self.config.exclude, skipped))
+        items = list(iter_files([Path(p) for p in paths], self.config.exclude, skipped,
+                                images=self.config.ocr))
         jobs = jobs or self.config.jobs
         results: list[FileResult] = []
         todo = [(str(p), err) for p, err in items]
@@ -278,7 +283,7 @@ class Checker:
             context = match
         advice = hit.advice or (rule.fix or None if hit.suggestion is None else None)
         return Finding(rule.code, rule.name, rule.category, severity, hit.message or rule.message,
-                       match, hit.suggestion, location, context, hit.note, advice=advice, cells=hit.cells,
+                       match, hit.suggestion, location, context, ocr_note(location, hit.note), advice=advice, cells=hit.cells,
                        offsets=offsets)
 
 

@@ -16,6 +16,8 @@ Looked up (unless a file is given) as ``gkcheck.toml`` or ``[tool.gkcheck]`` in
     ledger = "gkcheck-ledger.db"      # the ledger (整改台账): SQLite file or postgresql:// URL
     site-url = "https://www.example.gov.cn/"   # documents' identity in the ledger: URL + path
     expand-columns = false            # true: one finding per cell in a list column P009 reports
+    ocr = true                        # folder walks OCR images too (needs the ocr extra)
+    ocr-page-seconds = 60             # time limit of OCR for one image or PDF page
     [units]                           # ledger reports: path or URL prefix = 单位名称
     "jyj/" = "县教育局"
     [severity]                        # per-rule severity overrides
@@ -61,6 +63,8 @@ class Config:
     # False: in a list column that P009 reports, the cells' own privacy findings are folded into
     # the P009 finding (its ``cells``); True: one finding per cell (docs/privacy.md)
     expand_columns: bool = False
+    ocr: bool = False                            # a folder walk OCRs the images it meets (docs/formats.md)
+    ocr_page_seconds: float | None = None        # OCR time limit per page (None: Limits' default)
 
     def unit_for(self, path: str) -> str:
         return unit_for(self.units, path)
@@ -142,7 +146,8 @@ def _strings(raw: dict[str, Any], key: str, where: Path) -> tuple[str, ...]:
 
 _KNOWN = {"select", "ignore", "exclude", "fail-on", "jobs", "publish-date", "dictionaries",
           "allow", "allowlists", "severity", "options", "max-file-mb", "ledger", "site-url", "units",
-          "typo-level", "expand-columns"}
+          "typo-level", "expand-columns",
+          "ocr", "ocr-page-seconds"}
 
 
 OPTION_TABLES = ("links", "privacy", "mask")  # detectors and commands that take options
@@ -187,6 +192,12 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
             raise GkcheckError(f"{where}: {key} 应为字符串")
     if not isinstance(raw.get("expand-columns", False), bool):
         raise GkcheckError(f"{where}: expand-columns 应为 true 或 false")
+    if not isinstance(raw.get("ocr", False), bool):
+        raise GkcheckError(f"{where}: ocr 应为 true 或 false")
+    seconds = raw.get("ocr-page-seconds")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or not 1 <= seconds <= 3600):
+        raise GkcheckError(f"{where}: ocr-page-seconds 应为 1 到 3600 之间的秒数")
     ledger = raw.get("ledger")
     if ledger and "://" not in ledger:
         ledger = str(base / ledger)      # a SQLite file: relative to the config file
@@ -209,6 +220,8 @@ def config_from_mapping(raw: dict[str, Any], where: Path) -> Config:
         units=_units(raw, where),
         typo_level=typo_level,
         expand_columns=raw.get("expand-columns", False),
+        ocr=raw.get("ocr", False),
+        ocr_page_seconds=float(seconds) if seconds is not None else None,
     )
 
 

@@ -21,8 +21,17 @@ CATEGORY_NAMES = {"typo": "错别字", "sensitive": "敏感内容", "expression"
                   "privacy": "个人隐私", "date": "日期", "link": "链接", "format": "格式",
                   "hidden": "隐藏内容", "site": "网站栏目"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+OCR_NOTE = "OCR 识别，请核对原图"  # the note of every finding in text recognised by OCR
 
-FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf", "doc", "xls", "pptx", "ofd", "rtf", "zip")
+
+def ocr_note(location: "Location", note: str | None) -> str | None:
+    """``note`` with :data:`OCR_NOTE` and the confidence first when ``location`` is recognised text."""
+    if location.ocr is None:
+        return note
+    said = f"{OCR_NOTE}（置信度 {location.ocr:.2f}）"
+    return f"{said}；{note}" if note else said
+
+FILE_TYPES = ("text", "csv", "markdown", "html", "docx", "xlsx", "pdf", "doc", "xls", "pptx", "ofd", "rtf", "zip", "image")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,9 @@ class Location:
     ``导航``, ``正文第3段的批注``), set by the readers that know the visible structure (HTML,
     DOCX); ``quote`` is the first words of that block (set by the checker) so it can be found
     without counting. :meth:`describe` (the JSON's ``location.text``) is built from them when set.
+    ``box`` is ``"x,y,w,h"`` in pixels of the image (or of the PDF page rendered for OCR) that
+    holds text recognised by OCR, and ``ocr`` the recogniser's confidence (0–1) for that text;
+    both stay None for text read from the file itself.
     """
 
     line: int | None = None
@@ -59,6 +71,8 @@ class Location:
     quote: str | None = None
     # the JSON's ``location.text`` when a location is read back from a report (``Location(**d)``)
     text: str | None = None
+    box: str | None = None
+    ocr: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # not dataclasses.asdict: that deep-copies every field, and reports call this per finding
@@ -97,6 +111,8 @@ class Location:
             bits.append(f"第{self.line}行" + (f"第{self.column}字" if self.column else ""))
         elif self.column is not None and self.cell is None:
             bits.append(f"第{self.column}字")
+        if self.box is not None:
+            bits.append(f"({self.box.replace(',', ', ')})")
         if self.hidden:
             bits.append(f"（隐藏：{self.hidden}）")
         return " ".join(bits) or "文件"
@@ -141,7 +157,7 @@ def _moved(loc: Location, line: int | None, column: int) -> Location:
     """``loc`` at another line/column. Built positionally (the field order is the model's
     contract): dataclasses.replace costs 4x as much, and a spreadsheet may have 300k findings."""
     return Location(line, column, loc.sheet, loc.cell, loc.page, loc.part, loc.paragraph, loc.row,
-                    loc.col, loc.hidden, loc.member, loc.block, loc.quote, loc.text)
+                    loc.col, loc.hidden, loc.member, loc.block, loc.quote, loc.text, loc.box, loc.ocr)
 
 
 

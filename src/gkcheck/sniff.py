@@ -14,9 +14,11 @@ DOCUMENT_EXTENSIONS = {".docx": "docx", ".docm": "docx", ".xlsx": "xlsx", ".xlsm
                        ".pdf": "pdf", ".doc": "doc", ".xls": "xls", ".wps": "doc", ".et": "xls",
                        ".dot": "doc", ".xlt": "xls", ".ofd": "ofd", ".pptx": "pptx", ".dps": "pptx",
                        ".ppsx": "pptx", ".rtf": "rtf", ".zip": "zip", ".ppt": "ppt"}
-# named on the command line they are an error that says how to check them (OCR, issue 14 item 5);
-# met in a folder walk they are passed over and counted
+# named on the command line they are read by OCR (readers/ocr, the ``ocr`` extra) or, without the
+# extra, an error that says how to check them; met in a folder walk they are passed over and
+# counted unless OCR is asked for (``--ocr``, ``ocr = true``)
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
+OCR_EXTENSIONS = IMAGE_EXTENSIONS - {".gif"}  # what a folder walk with OCR reads (a GIF is a logo or an animation)
 # Files a site folder holds that are not documents: a folder walk passes over them.
 NON_DOCUMENT_EXTENSIONS = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".ico", ".svg", ".tif", ".tiff",
@@ -29,12 +31,22 @@ NON_DOCUMENT_EXTENSIONS = {
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x01\x00",
                 b"II*\x00", b"MM\x00*")
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-NO_OCR = ("图片中的文字无法检查：未安装 OCR 扩展（安装 gkcheck[ocr] 后可识别图片中的文字）；"
+NO_OCR = ("图片中的文字无法检查：未安装 OCR 扩展（pip install 'gkcheck[ocr]' 后可识别图片中的文字）；"
           "在此之前请人工核对图片中是否有身份证号、电话等个人信息")
+
+NO_OCR_EXTRA = ("要识别图片中的文字（--ocr 或配置项 ocr = true），需要先安装 OCR 扩展："
+                "pip install 'gkcheck[ocr]'")
 
 
 class UnsupportedFile(GkcheckError):
     pass
+
+
+def ocr_available() -> bool:
+    """Whether the ``ocr`` extra (RapidOCR on ONNX Runtime, Pillow) is installed; nothing is imported."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("rapidocr_onnxruntime", "PIL"))
 
 
 def suffix(name: str) -> str:
@@ -43,7 +55,7 @@ def suffix(name: str) -> str:
 
 
 def sniff(data: bytes, name: str) -> str:
-    """One of ``text markdown csv html docx xlsx pdf cfb pptx ofd rtf zip``; raise :class:`UnsupportedFile` otherwise."""
+    """One of ``text markdown csv html docx xlsx pdf cfb pptx ofd rtf zip image``; raise :class:`UnsupportedFile` otherwise."""
     head = data[:8]
     if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -58,6 +70,8 @@ def sniff(data: bytes, name: str) -> str:
     ext = suffix(name)
     if any(head.startswith(m) for m in _IMAGE_MAGIC) and not head.startswith(b"\xff\xfe"):
         if ext in IMAGE_EXTENSIONS or not head.startswith((b"BM", b"RIFF", b"\x00\x00\x01\x00")):
+            if ocr_available():
+                return "image"
             raise UnsupportedFile(NO_OCR)
         raise UnsupportedFile("文件是图片或其他二进制格式，不是可检查的文档")
     if ext in DOCUMENT_EXTENSIONS and _looks_html(data):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .model import SKIP_KINDS  # noqa: F401 (what ``skipped`` counts)
-from .sniff import IMAGE_EXTENSIONS, NON_DOCUMENT_EXTENSIONS, suffix
+from .sniff import IMAGE_EXTENSIONS, NON_DOCUMENT_EXTENSIONS, OCR_EXTENSIONS, suffix
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -36,15 +36,17 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
 
 
 def iter_files(paths: list[Path], exclude: tuple[str, ...] = (),
-               skipped: dict[str, int] | None = None) -> Iterator[tuple[Path, str | None]]:
+               skipped: dict[str, int] | None = None, *,
+               images: bool = False) -> Iterator[tuple[Path, str | None]]:
     """Yield ``(path, error)``; ``error`` is set for a named path that does not exist.
 
     ``skipped``, when given, counts what a folder walk passed over, by kind (:data:`SKIP_KINDS`):
     ``images`` and ``other`` non-document files, ``hidden`` files and folders (name starting with
-    a dot), entries ``excluded`` by a pattern, links pointing ``outside`` the folder."""
+    a dot), entries ``excluded`` by a pattern, links pointing ``outside`` the folder.
+    ``images``: images are yielded (to be read by OCR), not passed over."""
     for path in paths:
         if path.is_dir():
-            yield from _walk_dir(path, exclude, skipped if skipped is not None else {})
+            yield from _walk_dir(path, exclude, skipped if skipped is not None else {}, images)
         elif path.exists():
             yield path, None
         else:
@@ -55,7 +57,8 @@ def _count(skipped: dict[str, int], kind: str) -> None:
     skipped[kind] = skipped.get(kind, 0) + 1
 
 
-def _walk_dir(root: Path, exclude: tuple[str, ...], skipped: dict[str, int]) -> Iterator[tuple[Path, str | None]]:
+def _walk_dir(root: Path, exclude: tuple[str, ...], skipped: dict[str, int],
+              images: bool = False) -> Iterator[tuple[Path, str | None]]:
     real_root = root.resolve()
     seen: set[str] = set()
     stack = [(root, "")]
@@ -94,7 +97,7 @@ def _walk_dir(root: Path, exclude: tuple[str, ...], skipped: dict[str, int]) -> 
                 if entry.name.startswith("."):
                     _count(skipped, "hidden")
                     continue
-                if ext in NON_DOCUMENT_EXTENSIONS:
+                if ext in NON_DOCUMENT_EXTENSIONS and not (images and ext in OCR_EXTENSIONS):
                     _count(skipped, "images" if ext in IMAGE_EXTENSIONS else "other")
                     continue
                 yield Path(entry.path), None

@@ -25,6 +25,8 @@ MASKERS: dict[str, str] = {
     "html": "gkcheck.masking.html:mask_html",
     "docx": "gkcheck.masking.docx:mask_docx",
     "xlsx": "gkcheck.masking.xlsx:mask_xlsx",
+    "image": "gkcheck.masking.image:mask_image",   # OCR'd images: the value's box filled (Pillow)
+    "pdf": "gkcheck.masking.pdf:mask_pdf",         # OCR'd scanned pages only: the page becomes the masked picture
 }
 
 

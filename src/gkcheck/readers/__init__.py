@@ -27,6 +27,7 @@ READERS: dict[str, str] = {
     "ofd": "gkcheck.readers.ofd:read_ofd",
     "rtf": "gkcheck.readers.rtf:read_rtf",
     "zip": "gkcheck.readers.archive:read_zip",
+    "image": "gkcheck.readers.ocr:read_image",  # only when the ocr extra is installed (sniff.py)
 }
 
 
@@ -45,6 +46,8 @@ class Limits:
     max_depth: int = 256                           # element nesting (HTML, XML)
     max_cells: int = 5_000_000                     # XLSX cells
     max_pages: int = 5_000                         # PDF pages
+    max_image_pixels: int = 60_000_000             # an image for OCR (a 600 dpi A3 scan is 50 M)
+    ocr_page_seconds: float = 60.0                 # OCR of one image or PDF page
 
 
 Reader = Callable[[bytes, str, Limits], Document]

@@ -14,6 +14,9 @@ stamped "- 1 -", a file name in the footer) and a page with no text at all but w
 drawn on it. Each such page is a ``Fact("unchecked_page", ..., Location(page=n))`` (reported by
 H005, and the list of pages an OCR step would read: :func:`unchecked_pages`); a PDF with no page
 of usable text is refused like one without any text. A blank page (nothing drawn) is not news.
+With the ``ocr`` extra installed, such a page is rendered and recognised instead
+(:func:`gkcheck.readers.ocr.read_pdf_page`: segments with page, box and confidence); only a
+page whose OCR failed or ran out of time stays an unchecked page.
 Annotations, form field values and attached files are read by :mod:`.pdf_extra`.
 """
 
@@ -161,6 +164,17 @@ def _links(pdfium, raw, doc, page, textpage, number: int) -> list[Link]:
     return out
 
 
+def _ocr_reader():  # type: ignore[no-untyped-def]
+    """The OCR reader module when the ``ocr`` extra is installed, else None."""
+    from ..sniff import ocr_available
+
+    if not ocr_available():
+        return None
+    from . import ocr
+
+    return ocr
+
+
 def read_pdf(data: bytes, path: str, limits: Limits) -> Document:
     return read_pdf_nested(data, path, limits, 0)
 
@@ -184,6 +198,7 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
         links: list[Link] = []
         unread: list[tuple[int, str]] = []
         text_pages = 0
+        ocr_on = True  # until the extra is found missing or a page runs out of time
         for number in range(1, count + 1):
             page = doc[number - 1]
             try:
@@ -195,6 +210,17 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
                     textpage.close()
                 reason = unread_reason(raw_text, page, raw)
                 notes = annotation_segments(raw, page, number)
+                recognised: list[Segment] = []
+                ocr = _ocr_reader() if reason and ocr_on else None
+                ocr_on = ocr is not None or not reason and ocr_on
+                if reason and ocr is not None:
+                    try:
+                        recognised = ocr.read_pdf_page(page, number, limits)
+                        reason = None
+                        text_pages += 1
+                    except ReadError as exc:  # out of time, or the recogniser failed: stays unchecked
+                        reason += f"，OCR 未完成：{exc}"
+                        ocr_on = not isinstance(exc, ocr.OcrTimeout)  # the rest are not tried
             except pdfium.PdfiumError as exc:
                 raise ReadError(f"PDF 第 {number} 页无法读取：{exc}") from None
             finally:
@@ -205,6 +231,7 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
             if text.strip():
                 segments.append(Segment(text, Location(page=number), anchors))
                 text_pages += 1
+            segments.extend(recognised)
             segments.extend(notes)
         if not text_pages:
             raise ReadError(SCANNED)
@@ -220,6 +247,7 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
     for number, reason in unread:
         facts.append(Fact(UNCHECKED_PAGE, f"PDF 第 {number} 页{reason}，这一页未检查（可能是扫描页，需 OCR 后再检查）",
                           Location(page=number), str(number)))
+    meta = {**meta, "ocr": "rapidocr-onnxruntime"} if any(s.base.ocr is not None for s in segments) else meta
     return Document(path, "pdf", tuple(segments), meta=meta, links=tuple(links), facts=tuple(facts))
 
 

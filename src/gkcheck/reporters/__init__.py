@@ -265,7 +265,7 @@ SKIP_NAMES = {"images": "图片 {} 个", "other": "其他非文档文件（样�
               "hidden": "隐藏文件或目录 {} 个", "excluded": "按排除规则跳过 {} 项",
               "outside": "指向目录外或已失效的链接 {} 个"}
 TYPE_NAMES = {"html": "HTML", "docx": "DOCX", "xlsx": "XLSX", "pdf": "PDF", "text": "文本",
-              "csv": "CSV", "markdown": "Markdown"}
+              "csv": "CSV", "markdown": "Markdown", "image": "图片（OCR）"}
 
 
 def coverage(report: Report) -> tuple[str, str]:
@@ -285,7 +285,11 @@ def coverage(report: Report) -> tuple[str, str]:
         "（" + "、".join(f"{k} {v}" for k, v in by_type.items()) + "）" if by_type else "")
     missing = [f"无法读取 {failed} 个"] if failed else []
     missing += [name.format(report.skipped[k]) for k, name in SKIP_NAMES.items() if report.skipped.get(k)]
-    not_done = "未检查：" + ("、".join(missing) if missing else "无") + "；图片中的文字不识别（不做 OCR）"
+    ocr = any(f.type == "image" for f in report.files) or any(
+        x.location.ocr is not None for f in report.files for x in f.findings)
+    tail = ("；OCR 识别的文字可能有误，请核对原图" + ("，跳过的图片未识别（可加 --ocr）" if report.skipped.get("images") else "")
+            if ocr else "；图片中的文字不识别（不做 OCR）")
+    not_done = "未检查：" + ("、".join(missing) if missing else "无") + tail
     return done, not_done
 
 

@@ -30,7 +30,8 @@ def _location_fields() -> tuple[tuple[str, str], ...]:
     for f in fields(Location):
         if f.name not in _LOCATION_FIELDS:   # block/quote: in ``location.text`` of the JSON column
             continue
-        kind = "int" if str(f.type).startswith("int") else "string"
+        kind = ("int" if str(f.type).startswith("int") else "double" if str(f.type).startswith("float")
+                else "string")
         out.append((f.name, kind))
     return tuple(out)
 
@@ -42,14 +43,14 @@ COLUMNS = tuple(name for name, _ in ARROW_FIELDS)
 
 def spark_schema_ddl() -> str:
     """The output schema as Spark DDL (``path string, status string, ...``)."""
-    kinds = {"string": "string", "int": "bigint"}
+    kinds = {"string": "string", "int": "bigint", "double": "double"}
     return ", ".join(f"`{name}` {kinds[kind]}" for name, kind in ARROW_FIELDS)
 
 
 def arrow_schema() -> Any:
     import pyarrow as pa
 
-    kinds = {"string": pa.string(), "int": pa.int64()}
+    kinds = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()}
     return pa.schema([(name, kinds[kind]) for name, kind in ARROW_FIELDS])
 
 

@@ -107,12 +107,14 @@ def format_names() -> list[str]:
               help="上下文统计错别字检查（T020）：strict 报告更多疑似错字，off 关闭（默认 normal）。")
 @click.option("--expand-columns", is_flag=True, default=False,
               help="名单中被整列报告（P009）的列也逐格给出隐私问题（默认并入整列那一条）。")
+@click.option("--ocr", is_flag=True, default=False,
+              help="扫描目录时也对遇到的图片做 OCR 识别（需安装 gkcheck[ocr]；直接指定的图片和扫描页总会识别）。")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fail_on: str | None,
          publish_date: str | None, config_path: Path | None, exclude: tuple[str, ...],
          select: tuple[str, ...], ignore: tuple[str, ...], jobs: int | None, check_links: bool,
          link_timeout: float | None, link_workers: int | None, site_root: Path | None,
          progress: bool | None, ledger_target: str | None = None, new_only: bool = False,
-         typo_level: str | None = None, expand_columns: bool = False) -> None:
+         typo_level: str | None = None, expand_columns: bool = False, ocr: bool = False) -> None:
     """检查文件或目录（HTML、DOCX、XLSX、PDF、TXT、CSV、MD）。"""
     from ..checker import Checker
     from ..config import load_config, parse_date
@@ -129,7 +131,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, force: bool, fa
             select=_split(select) or None,
             ignore=(*config.ignore, *_split(ignore)) if ignore else None,
             exclude=(*config.exclude, *exclude) if exclude else None,
-            expand_columns=True if expand_columns else None)
+            expand_columns=True if expand_columns else None, ocr=True if ocr else None)
         config = _with_link_options(config, {
             "check-links": True if check_links else None, "timeout": link_timeout,
             "workers": link_workers, "site-root": str(site_root.resolve()) if site_root else None})
