@@ -21,7 +21,7 @@ HITS = [(code, ex) for code, r in RULES.items() for ex in r.hit]
 
 @pytest.mark.parametrize("code,example", HITS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(HITS)])
 def test_every_default_rule_says_what_to_do(checker, code, example):
-    findings = [f for f in _run(checker, example) if f.rule == code]
+    findings = [f for f in _run(checker, example, code) if f.rule == code]
     assert findings
     for f in findings:
         # a replacement ("" = delete) or, where there is no single one, what to do instead
