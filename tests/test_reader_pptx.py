@@ -72,7 +72,7 @@ def make_deck() -> bytes:
 
 
 def test_every_place_found(checker) -> None:
-    result = checker.check_bytes(make_deck(), "解读.pptx")
+    result = checker.check_bytes(make_deck(), "解读.pptx", expand_columns=True)   # every cell
     assert result.status == "ok" and result.type == "pptx", result.error
     at = {(f.rule, f.match): f.location for f in result.findings}
     loc = at["P002", "13912345678"]

@@ -61,6 +61,8 @@ def test_pre_commit_entry_ends_options():
     import yaml
 
     repo = Path(__file__).resolve().parent.parent
-    (hook,) = yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text("utf-8"))
-    assert hook["entry"].split()[-1] == "--"
-    assert "--" not in hook.get("args", [])
+    hooks = yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert {h["id"] for h in hooks} == {"gkcheck", "gkcheck-new-only"}
+    for hook in hooks:                          # every hook: staged names after `--` are files
+        assert hook["entry"].split()[-1] == "--", hook["id"]
+        assert "--" not in hook.get("args", [])

@@ -73,10 +73,11 @@ def is_report(path: Path) -> bool:
             if any(mark in head for mark in _REPORT_HEADS):
                 return True
             fh.seek(max(0, os.fstat(fh.fileno()).st_size - 512))
-            tail = fh.read().decode("utf-8", "replace").rstrip("\n").rsplit("\n", 1)[-1]
+            tail = fh.read().decode("utf-8", "replace").rstrip("\n").split("\n")[-2:]
     except OSError:
         return False
-    return tail.startswith(_TEXT_REPORT_TAIL) and "个文件：错误 " in tail
+    # the summary line is the last line, or the one before the coverage line (已检查 …)
+    return any(line.startswith(_TEXT_REPORT_TAIL) and "个文件：错误 " in line for line in tail)
 
 
 def _is_xlsx_report(path: Path) -> bool:
