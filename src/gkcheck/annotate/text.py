@@ -61,6 +61,8 @@ def safe_fix(finding: Finding) -> str | None:
     """The replacement for ``finding.match`` when applying it needs no judgement, else None."""
     if not finding.match:
         return None
+    if (finding.location.hidden or "").startswith(("脚本", "隐藏表单", "表单提交值", "密码框")):
+        return None   # text inside a script or a form's submitted value: editing it may break the page
     if finding.category == "privacy":
         from ..masking import DEFAULT_POLICY
         from ..masking.files import masked_value
