@@ -22,8 +22,7 @@ import re
 from ..model import Document, Fact, Link, Location, Segment, Table
 from . import Limits, ReadError
 
-DELETED, VANISHED, COMMENT = "修订：已删除", "隐藏文字", "批注"
-BODY = "正文"
+from .wordtext import BODY, COMMENT, DELETED, VANISHED, WordText  # noqa: F401 (names the readers share)
 _TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|[\r\n]+|([^\\{}\r\n]+)")
 _STORIES = {b"header": "页眉", b"headerl": "页眉", b"headerr": "页眉", b"headerf": "首页页眉",
             b"footer": "页脚", b"footerl": "页脚", b"footerr": "页脚", b"footerf": "首页页脚",
@@ -78,7 +77,7 @@ def read_rtf(data: bytes, path: str, limits: Limits) -> Document:
     return _Parser(data, path, limits).run()
 
 
-class _Parser:
+class _Parser(WordText):
     def __init__(self, data: bytes, path: str, limits: Limits):
         self.data, self.path, self.limits = data, path, limits
         self.codepage = "cp1252"
@@ -106,29 +105,7 @@ class _Parser:
         return self.counts[label]
 
     def emit(self, story: _Story, frags: list[tuple[str | None, str]], where: Location, kind: str) -> int:
-        visible = "".join(t for r, t in frags if r is None)
-        index = -1
-        if visible.strip():
-            index = len(self.segments)
-            self.segments.append(Segment(visible, where, kind=kind))
-        run: list[str] = []
-        current: str | None = None
-        for reason, text in [*frags, (None, "")]:
-            if reason != current:
-                piece = "".join(run)
-                if current is not None and piece.strip():
-                    loc = Location(part=where.part, paragraph=where.paragraph, row=where.row,
-                                   col=where.col, hidden=where.hidden or current)
-                    self.segments.append(Segment(piece, loc, kind=kind))
-                    if current == VANISHED:
-                        self.hidden_count += 1
-                        self.first_hidden = self.first_hidden or loc
-                    else:
-                        self.deleted_count += 1
-                run, current = [], reason
-            if reason is not None:
-                run.append(text)
-        return index
+        return self.emit_runs(frags, where, kind)
 
     def paragraph(self, story: _Story, end: str, intbl: bool) -> None:
         frags, story.frags = story.frags, []
@@ -445,22 +422,7 @@ class _Parser:
             self.authors.append(text)
 
     def _document(self) -> Document:
-        facts = list(self.facts)
-        ins = len(self.insertions)
-        total = ins + self.deleted_count
-        if total:
-            bits = [f"{label} {n} 处" for label, n in (("插入", ins), ("删除", self.deleted_count)) if n]
-            detail = f"文档包含 {total} 处修订痕迹（{'，'.join(bits)}）"
-            if self.insertions:
-                detail += "；修订插入的文字：" + "、".join(f"“{t[:30]}”" for t, _ in self.insertions[:3])
-            facts.append(Fact("tracked_changes", detail, Location(part=BODY), str(total)))
-        if self.comments:
-            who = f"，批注人：{'、'.join(self.authors)}" if self.authors else ""
-            facts.append(Fact("comments", f"文档包含 {self.comments} 条批注{who}", Location(part="批注", hidden=COMMENT),
-                              str(self.comments)))
-        if self.hidden_count:
-            facts.append(Fact("hidden_text", f"文档包含 {self.hidden_count} 处隐藏文字",
-                              self.first_hidden or Location(), str(self.hidden_count)))
+        facts = [*self.facts, *self.revision_facts(self.comments, self.authors)]
         if self.objects:
             facts.append(Fact("hidden_objects_unchecked", f"文档中有 {self.objects} 个嵌入对象，其中的文字未检查，请人工核对",
                               Location(part=BODY), str(self.objects)))

@@ -31,8 +31,7 @@ from ..ole import ENCRYPTED, properties, stream
 from .binary import (CLX, GRPXST_ATN_OWNERS, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, Fib, broken, char_runs,
                      covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
 
-DELETED, VANISHED, COMMENT = "修订：已删除", "隐藏文字", "批注"
-BODY = "正文"
+from ..wordtext import BODY, COMMENT, DELETED, VANISHED, WordText  # noqa: F401 (names the readers share)
 _HEADER_LABELS = ("偶数页页眉", "页眉", "偶数页页脚", "页脚", "首页页眉", "首页页脚")
 _DROP = "drop"
 _MARKS = re.compile("[\r\x07\x0c]")
@@ -137,7 +136,7 @@ def _embedded_count(ole: Any) -> int:
     return sum(1 for streams in objects.values() if not streams & {"ole10native", "package"})
 
 
-class _Reader:
+class _Reader(WordText):
     """Turns CP ranges (stories) into segments, tables and links."""
 
     def __init__(self, text: str, chars: dict[str, list[tuple[int, int]]],
@@ -273,31 +272,7 @@ class _Reader:
         return self.counts[label]
 
     def _emit(self, frags: list[tuple[str | None, str]], where: Location, kind: str) -> int:
-        """A paragraph's visible text as one segment, each hidden run as another; returns the
-        index of the visible segment (-1 if it has none)."""
-        visible = "".join(t for r, t in frags if r is None).translate(_CLEAN)
-        index = -1
-        if visible.strip() or kind == "cell" and visible:
-            index = len(self.segments)
-            self.segments.append(Segment(visible, where, kind=kind))
-        run: list[str] = []
-        current: str | None = None
-        for reason, text in [*frags, (None, "")]:
-            if reason != current:
-                piece = "".join(run).translate(_CLEAN)
-                if current is not None and piece.strip():
-                    loc = Location(part=where.part, paragraph=where.paragraph, row=where.row, col=where.col,
-                                   hidden=where.hidden or current)
-                    self.segments.append(Segment(piece, loc, kind=kind))
-                    if current == VANISHED:
-                        self.hidden_count += 1
-                        self.first_hidden = self.first_hidden or loc
-                    else:
-                        self.deleted_count += 1
-                run, current = [], reason
-            if reason is not None:
-                run.append(text)
-        return index
+        return self.emit_runs(frags, where, kind, _CLEAN)
 
     def _cell(self, label: str, frags: list[tuple[str | None, str]], n: int, r: int, c: int,
               hidden: str | None) -> int:
@@ -314,25 +289,7 @@ class _Reader:
     # -- facts ----------------------------------------------------------------------------------
 
     def facts(self, comments: int, authors: list[str]) -> list[Fact]:
-        facts: list[Fact] = []
-        ins = len(self.insertions)
-        total = ins + self.deleted_count
-        if total:
-            bits = [f"{label} {n} 处" for label, n in (("插入", ins), ("删除", self.deleted_count)) if n]
-            detail = f"文档包含 {total} 处修订痕迹（{'，'.join(bits)}）"
-            if self.insertions:
-                shown = "、".join(f"“{t[:30]}”" for t, _ in self.insertions[:3])
-                detail += f"；修订插入的文字：{shown}" + ("等" if ins > 3 else "")
-            where = self.insertions[0][1] if self.insertions else Location(part=BODY)
-            facts.append(Fact("tracked_changes", detail, where, str(total)))
-        if comments:
-            who = f"，批注人：{'、'.join(authors)}" if authors else ""
-            facts.append(Fact("comments", f"文档包含 {comments} 条批注{who}", Location(part="批注", hidden=COMMENT),
-                              str(comments)))
-        if self.hidden_count:
-            facts.append(Fact("hidden_text", f"文档包含 {self.hidden_count} 处隐藏文字",
-                              self.first_hidden or Location(), str(self.hidden_count)))
-        return facts
+        return self.revision_facts(comments, authors)
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
