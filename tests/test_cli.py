@@ -88,6 +88,14 @@ def test_select_and_ignore_by_code_prefix_name_and_category(folder):
     assert proc.returncode == 2 and "未知" in proc.stderr
 
 
+@pytest.mark.parametrize("args", [("--select", "site"), ("--select", "W001"),
+                                  ("--select", "T001", "--ignore", "T001")])
+def test_a_selection_that_checks_nothing_is_refused_not_reported_clean(folder, args):
+    # site rules run only in `gkcheck site`: `scan --select site` once reported every file clean
+    proc = run("scan", str(folder / "bad.txt"), *args)
+    assert proc.returncode == 2 and "什么也不查" in proc.stderr and "共检查" not in proc.stdout
+
+
 def test_exclude_glob(folder):
     sub = folder / "archive"
     sub.mkdir()

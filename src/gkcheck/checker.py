@@ -70,7 +70,12 @@ class Checker:
         for s in self.config.ignore:
             codes -= resolve_selector(s, self.rules)
         # whole-site rules (category site) are run by `gkcheck site` over a mirror, not per document
-        return {c for c in codes if self.rules[c].category != "site"}
+        per_document = {c for c in codes if self.rules[c].category != "site"}
+        if not per_document and (self.config.select or self.config.ignore):
+            # a selection that leaves nothing to run would report every file clean: refuse it
+            why = "（site 类规则 W001–W0xx 只由 gkcheck site 对整站运行）" if codes else ""
+            raise GkcheckError(f"所选规则中没有一条能逐个文件检查{why}，这样的检查什么也不查")
+        return per_document
 
     # -- public API ---------------------------------------------------------------------------
 
