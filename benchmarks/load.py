@@ -56,7 +56,13 @@ async def connection(port: int, bodies: list[bytes], offset: int, start_counting
     i = offset
     while time.perf_counter() < stop:
         if writer is None:
-            reader, writer = await asyncio.open_connection(HOST, port)
+            try:
+                reader, writer = await asyncio.open_connection(HOST, port)
+            except OSError as exc:   # refused or reset: an error, and a pause before trying again
+                if time.perf_counter() >= start_counting:
+                    errors[type(exc).__name__] += 1
+                await asyncio.sleep(0.05)
+                continue
         request = bodies[i % len(bodies)]
         i += 1
         t0 = time.perf_counter()

@@ -1,5 +1,5 @@
 """The benchmark suite: generate the corpora, run gkcheck and its floors as separate processes,
-print a table with the targets of issue 6, and write it as JSON and Markdown.
+print a table with the targets of issues 6 and 15, and write it as JSON and Markdown.
 
     .venv/bin/python -m benchmarks                     the full run (20 MB text, 100,000-row XLSX ...)
     .venv/bin/python -m benchmarks --quick             tiny corpora, one repetition (the CI smoke test)
