@@ -160,7 +160,7 @@ def row_serve(ctx: Context) -> dict:
         "input": {"description": f"{chars:,} 字的文字 {len(json.loads(texts.read_text('utf-8')))} 篇轮流 POST /v1/check，"
                                  f"{SERVE_CONNECTIONS} 个保持连接，{stats['seconds']:.0f} 秒（先预热 {warmup:.0f} 秒）",
                   "bytes": texts.stat().st_size, "files": 1},
-        "gkcheck": {"name": f"gkcheck serve --workers {SERVE_WORKERS}", "command": shown_command(cmd),
+        "gkcheck": {"name": f"gkcheck serve --workers {SERVE_WORKERS}", "command": shown_command(cmd).replace(f"--port {port}", "--port PORT"),
                     "seconds": window, "cpu_seconds": server_cpu, "peak_mb": end[2], "runs": [window]},
         "floor": None,
         "metrics": {"requests_per_s": stats["requests_per_s"], "requests": stats["requests"],
