@@ -105,7 +105,7 @@ def row_serve(ctx: Context) -> dict:
     benchmarks/load.py (SERVE_CONNECTIONS keep-alive connections, each sending its next text as
     soon as the answer is in). The client runs on the same two cores as the server. The server's
     resident memory is sampled every half second; "start" is the first sample after the warm-up."""
-    seconds, warmup = (2.0, 1.0) if ctx.quick else (60.0, 5.0)
+    seconds, warmup = (1.5, 0.5) if ctx.quick else (60.0, 5.0)
     texts = ctx.corpus.serve_texts
     port = _free_port()
     log = ctx.work / "serve.log"
