@@ -431,7 +431,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
 # start that took the peak memory to 411 MB against 204 MB warmed, and the first answers seconds.
 WARM_TEXT = ("关于做好2024年政务公开工作的通知\n各有关单位：为深入贯彻中华人民共合国政府信息公开条例，进一步做好政务"
              "公开工作，现将有关事项通知如下。截止目前，各单位要再接再励，按装设备，于2024年2月30日前将材料报送市政府"
-             "办公室（https://www.example.gov.cn/），联系人：张伟，电话：13800138000、0791-86000000。\n")
+             "办公室（https://www.example.gov.cn/），联系人：张伟（身份证号码11010519491231002X），电话：13800138000。\n")
 
 
 def warm(checker: "Checker") -> "Checker":
