@@ -363,7 +363,7 @@ def write_html(folder: Path, count: int, rng: random.Random) -> None:
         (folder / f"page-{i:03d}-{encoding}.html").write_bytes(html_page(v, i, encoding))
 
 
-def write_pdf(folder: Path, count: int, rng: random.Random) -> None:
+def write_pdf(folder: Path, count: int, rng: random.Random, pages: tuple[int, int] = (3, 9)) -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -374,7 +374,7 @@ def write_pdf(folder: Path, count: int, rng: random.Random) -> None:
     width = 36  # CJK characters on one line of an A4 page at 12 pt
     for i in range(count):
         lines: list[str] = []
-        while len(lines) < 40 * rng.randrange(3, 9):
+        while len(lines) < 40 * rng.randrange(*pages):
             for para in notice_text(v).split("\n"):
                 lines.extend(para[k:k + width] for k in range(0, len(para), width))
         buf = io.BytesIO()
@@ -400,6 +400,44 @@ def _check_pdf_text(path: Path) -> None:
         pdf.close()
     if sum("\u4e00" <= ch <= "\u9fff" for ch in text) < 100:
         raise RuntimeError(f"{path}: the PDF text layer does not extract as Chinese text: {text[:80]!r}")
+
+
+# the mixed corpus of the --jobs row (issue 15): what a site's upload folder holds, by share of files
+MIXED_SHARES = (("html", 0.40), ("text", 0.25), ("docx", 0.20), ("xlsx", 0.10), ("pdf", 0.05))
+MIXED_LIST_ROWS = 60   # a small 公示 list per XLSX
+
+
+def write_mixed(folder: Path, total: int, rng: random.Random) -> dict[str, int]:
+    """``total`` files in one subfolder per kind: web pages (half GBK), plain-text notices, DOCX
+    notices, small XLSX lists and 1–2-page PDFs, in the shares of :data:`MIXED_SHARES`."""
+    counts = {kind: max(1, round(total * share)) for kind, share in MIXED_SHARES}
+    counts["html"] += total - sum(counts.values())
+    write_html(folder / "html", counts["html"], rng)
+    v = Vocab(rng)
+    (folder / "text").mkdir(parents=True, exist_ok=True)
+    for i in range(counts["text"]):
+        (folder / "text" / f"notice-{i:04d}.txt").write_text(notice_text(v) + "\n", "utf-8")
+    write_docx(folder / "docx", counts["docx"], rng)
+    (folder / "xlsx").mkdir(parents=True, exist_ok=True)
+    for i in range(counts["xlsx"]):
+        write_xlsx(folder / "xlsx" / f"list-{i:03d}.xlsx", MIXED_LIST_ROWS, rng)
+    write_pdf(folder / "pdf", counts["pdf"], rng, pages=(1, 3))
+    return counts
+
+
+# the serve row's request bodies: distinct 2,000-character texts, posted in turn
+SERVE_TEXTS = 32
+
+
+def write_serve_texts(path: Path, count: int, chars: int, rng: random.Random) -> None:
+    v = Vocab(rng)
+    texts = []
+    for _ in range(count):
+        text = ""
+        while len(text) < chars:
+            text += notice_text(v) + "\n"
+        texts.append(text[:chars])
+    path.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
 
 
 # -- cache ---------------------------------------------------------------------------------------
@@ -450,11 +488,35 @@ class Corpus:
         return self.root / "xls" / "公示名单.xls"
 
     @property
+    def mixed(self) -> Path:
+        return self.root / "mixed"
+
+    @property
+    def mixed_files(self) -> int:
+        return MIXED_FILES[self.sizes.text_bytes >= FULL.text_bytes]
+
+    @property
+    def serve_texts(self) -> Path:
+        return self.root / "serve-texts.json"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def site_pages(self) -> int:
+        return SITE_PAGES[self.sizes.text_bytes >= FULL.text_bytes]
+
+    @property
     def xls_rows(self) -> int:
         return min(self.sizes.xlsx_rows, XLS_MAX_ROWS)
 
 
-PARTS = ("text", "linearity", "article", "docx", "xlsx", "html", "one-page", "pdf", "legacy")
+PARTS = ("text", "linearity", "article", "docx", "xlsx", "html", "one-page", "pdf", "legacy", "mixed", "serve", "site")
+# sizes of the parts issue 15 added, (quick, full); kept out of Sizes so an existing cache of the
+# other parts stays valid
+MIXED_FILES = (40, 2000)
+SITE_PAGES = (400, 50_000)
 XLS_MAX_ROWS = 65_000   # BIFF8 holds 65,536 rows per sheet
 
 
@@ -528,6 +590,16 @@ def ensure(root: Path, sizes: Sizes, parts: set[str], *, regenerate: bool = Fals
             write_pdf(corpus.pdf, sizes.pdf, rng)
         elif part == "legacy":
             write_legacy(corpus, rng)
+        elif part == "mixed":
+            shutil.rmtree(corpus.mixed, ignore_errors=True)
+            write_mixed(corpus.mixed, corpus.mixed_files, rng)
+        elif part == "serve":
+            write_serve_texts(corpus.serve_texts, SERVE_TEXTS, sizes.article_chars, rng)
+        elif part == "site":
+            from .site_bench import generate
+
+            shutil.rmtree(corpus.site, ignore_errors=True)
+            generate(corpus.site, corpus.site_pages, columns=200 if corpus.site_pages >= 10_000 else 20)
         done.add(part)
         manifest["parts"] = sorted(done)
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2))

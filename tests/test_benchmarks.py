@@ -47,6 +47,15 @@ def test_quick_run_measures_every_row(quick):
     assert rows["xlsx"]["metrics"]["folded_cells"] >= result["sizes"]["xlsx_rows"]   # folded into P009
     assert rows["text"]["metrics"]["patterns"] > 1000
     assert {t["metric"] for t in rows["text"]["targets"]} == {"ratio", "peak_mb"}
+    # issue 15's rows: serve under a bounded load answered every request; --jobs ran over the
+    # mixed corpus (the row itself fails when the two reports differ); the site audit read the mirror
+    serve = rows["serve"]["metrics"]
+    assert serve["requests"] > 0 and serve["errors"] == 0 and serve["ok_percent"] == 100, serve
+    assert serve["p50_ms"] > 0 and serve["rss_start_mb"] > 0 and serve["workers"] == 4
+    assert {t["metric"] for t in rows["serve"]["targets"]} == {"requests_per_s", "p99_ms", "ok_percent", "rss_growth"}
+    assert rows["jobs"]["input"]["files"] == 40 and rows["jobs"]["metrics"]["findings"] > 0
+    assert "docx" in rows["jobs"]["input"]["description"] and "pdf" in rows["jobs"]["input"]["description"]
+    assert rows["site"]["input"]["files"] > 300 and rows["site"]["metrics"]["columns"] > 0
 
 
 @pytest.mark.slow

@@ -317,3 +317,17 @@ def test_a_check_past_the_timeout_is_504_and_a_full_pool_503(tmp_path):
         while httpx.post(base + "/v1/check", json={"text": "截止目前"}).status_code != 200:
             assert time.monotonic() < deadline, "the slot was never given back"
             time.sleep(0.2)
+
+
+def test_the_warm_up_text_reaches_the_detectors_that_build_state_on_first_use():
+    """``gkcheck serve`` checks WARM_TEXT once before it accepts a connection, so that the word
+    segmenter, the typo model and the lazily compiled patterns are built once and not by every
+    worker thread that meets the first requests (docs/serve.md). The text must keep reaching
+    those detectors as the rules change."""
+    from gkcheck import Checker
+    from gkcheck.surfaces.serve import WARM_TEXT, warm
+
+    checker = Checker()
+    assert warm(checker) is checker
+    found = {checker.rules[f.rule].detector for f in checker.check_text(WARM_TEXT)}
+    assert {"dictionary", "dates", "nearmiss", "typostat", "privacy"} <= found, found

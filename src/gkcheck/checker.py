@@ -384,6 +384,13 @@ def _check_one(item: tuple[str, str | None]) -> list[FileResult]:
     return checker.check_file_all(path, publish_date=_WORKER["publish_date"])  # type: ignore[arg-type]
 
 
+def _chunksize(files: int, jobs: int) -> int:
+    """Files sent to a worker at a time: a few, so that the last ones do not leave one worker
+    busy while the others wait (a chunk of 16 slow files was most of a second at the end), yet
+    not one at a time, which would cost a round trip per file."""
+    return max(1, min(4, files // (jobs * 8)))
+
+
 def _scan_parallel(checker: Checker, todo: list[tuple[str, str | None]], jobs: int,
                    publish_date: date | str | None,
                    progress: Callable[[FileResult], None] | None) -> list[FileResult]:
@@ -392,13 +399,22 @@ def _scan_parallel(checker: Checker, todo: list[tuple[str, str | None]], jobs: i
 
     ctx = multiprocessing.get_context("fork")
     results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(checker, publish_date)) as pool:
-        for batch in pool.map(_check_one, todo, chunksize=max(1, min(16, len(todo) // (jobs * 4) or 1))):
-            for result in batch:
-                results.append(result)
-                if progress:
-                    progress(result)
+    # frozen objects are never traversed by the workers' garbage collector, which would otherwise
+    # write to (and so copy) the pages of the shared dictionaries. (Building the detectors' lazy
+    # state here before the fork was tried: it saves CPU, but the parent's warm-up is serial
+    # while the workers' own warm-ups overlap, so the wall time does not improve.)
+    gc.collect()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(checker, publish_date)) as pool:
+            for batch in pool.map(_check_one, todo, chunksize=_chunksize(len(todo), jobs)):
+                for result in batch:
+                    results.append(result)
+                    if progress:
+                        progress(result)
+    finally:
+        gc.unfreeze()
     return results
 
 

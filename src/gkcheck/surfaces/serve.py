@@ -425,6 +425,25 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
         hosts=hosts, max_uploads=max_uploads, workers=workers, queue_timeout=timeout))
 
 
+# A short notice with a mistake of each kind. `gkcheck serve` checks it once before it accepts a
+# connection, so the detectors build their lazy state (word segmenter, typo model, patterns) once,
+# not in each worker thread that meets the first requests at the same time: under load from the
+# start that took the peak memory to 411 MB against 204 MB warmed, and the first answers seconds.
+WARM_TEXT = ("关于做好2024年政务公开工作的通知\n各有关单位：为深入贯彻中华人民共合国政府信息公开条例，进一步做好政务"
+             "公开工作，现将有关事项通知如下。截止目前，各单位要再接再励，按装设备，于2024年2月30日前将材料报送市政府"
+             "办公室（https://www.example.gov.cn/），联系人：张伟（身份证号码11010519491231002X），电话：13800138000。\n")
+
+
+def warm(checker: "Checker") -> "Checker":
+    """``checker`` after one check of :data:`WARM_TEXT` (its findings are not used; a failure here
+    would show again, and be answered, on the first real request)."""
+    try:
+        checker.check_text(WARM_TEXT)
+    except Exception:  # noqa: BLE001
+        pass
+    return checker
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 @click.command()
@@ -450,6 +469,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
 def serve(host: str, port: int, config_path: Path | None, token: str | None, max_bytes: int,
           timeout: float, workers: int, allow_host: tuple[str, ...], max_connections: int) -> None:
     """启动 HTTP 服务：检查与脱敏接口（/v1/check、/v1/mask）、接口文档（/docs）和网页（/）。"""
+    from ..checker import Checker
     from ..config import load_config
 
     try:
@@ -463,7 +483,8 @@ def serve(host: str, port: int, config_path: Path | None, token: str | None, max
     try:
         token = check_token(token)
         hosts = host_allow_list(allow_host or None, token, host)
-        app = create_app(load_config(config_path), token=token, max_bytes=max_bytes, timeout=timeout,
+        checker = warm(Checker(load_config(config_path)))
+        app = create_app(checker=checker, token=token, max_bytes=max_bytes, timeout=timeout,
                          workers=workers, allowed_hosts=sorted(hosts) if hosts is not None else ["*"],
                          max_uploads=uploads)
     except GkcheckError as exc:
