@@ -26,6 +26,7 @@ from lxml import etree
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits, ReadError
 from .ooxml import Package
+from .places import page_place
 
 ANNOT = "注释"
 _BROKEN = "OFD 文件结构不完整"
@@ -160,7 +161,8 @@ def read_ofd(data: bytes, path: str, limits: Limits) -> Document:
                 empty_pages.append(page_number)
             for k, text in enumerate(lines, 1):
                 if text.strip():
-                    segments.append(Segment(text, Location(page=page_number, line=k, column=1)))
+                    segments.append(Segment(text, Location(page=page_number, line=k, column=1,
+                                                            block=page_place(page_number))))
             _uris(content, Location(page=page_number), links)
         _annotations(files, document, doc_path, ids, segments, links)
     if empty_pages:
