@@ -151,10 +151,31 @@ def test_pdf_places_by_page_and_printed_line(checker) -> None:
     assert (first.page, first.line, first.column) == (2, 1, 14)
 
 
+def test_pdf_annotation_is_named_after_its_page(checker) -> None:
+    from reportlab.pdfgen import canvas
+
+    make_pdf([["x"]])   # registers the CJK font
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 750, "第一页")
+    c.showPage()
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 750, "第二页正文")
+    c.textAnnotation(f"{TYPO}的数字请核实", Rect=(72, 600, 200, 650))
+    c.showPage()
+    c.save()
+    assert _places(checker.check_bytes(buf.getvalue(), "批注.pdf")) == [
+        "第2页的PDF 注释“截止目前的数字请核实”（隐藏：PDF注释）"]
+
+
 def test_ofd_places_by_page_and_printed_line(checker) -> None:
     pages = [PAGES[0], ["为进一步做好防火工作。", "联系人：王五，截止目前未报告的及时报告。"]]
-    result = checker.check_bytes(make_ofd(pages), "通知.ofd")
-    assert _places(result) == ["第2页第2行“联系人：王五，截止目前未…”"]
+    result = checker.check_bytes(make_ofd(pages, remarks={2: f"{TYPO}请核实"}, stamp_text={1: f"{TYPO}专用章"}),
+                                 "通知.ofd")
+    assert _places(result) == ["第2页第2行“联系人：王五，截止目前未…”",
+                               "第1页的注释“截止目前专用章”",               # a stamp's text is seen
+                               "第2页的注释“截止目前请核实”（隐藏：注释）"]   # a remark is not
     loc = next(f for f in result.findings if f.rule == "T001").location
     assert (loc.page, loc.line, loc.column) == (2, 2, 8)
 

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits
+from .places import attached, page_place
 
 COMMENT = "PDF注释"
 MAX_ANNOTS = 2_000            # annotations read per page
@@ -51,8 +52,8 @@ def annotation_segments(raw, page, number: int) -> list[Segment]:  # type: ignor
             else:
                 text, where = _string(raw, annot, "Contents"), Location(page=number, part="PDF 注释",
                                                                        hidden=COMMENT)
-            if text.strip():
-                out.append(Segment(text, where))
+            if text.strip():  # named as a person finds it: 第2页的PDF 注释“…”
+                out.append(Segment(text, replace(where, block=attached(page_place(number), where.part or ""))))
         finally:
             raw.FPDFPage_CloseAnnot(annot)
     return out
