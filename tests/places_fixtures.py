@@ -5,21 +5,13 @@ a flat OpenDocument (FODT) that LibreOffice converts to .doc and .rtf (tests/leg
 
 from __future__ import annotations
 
-TYPO = "截止目前"
+from tests.legacy_office import FODT_OPEN
 
-_NS = """xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink\""""
+TYPO = "截止目前"
 
 # where each planted typo is, as a person counts in Word or WPS: paragraphs outside the table that
 # show text (the empty one is not counted), table cells by row and column, the other parts by name
-NOTICE = f"""<?xml version="1.0" encoding="UTF-8"?>
-<office:document {_NS} office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+NOTICE = FODT_OPEN + f"""
  <office:automatic-styles><style:style style:name="fr1" style:family="graphic"/></office:automatic-styles>
  <office:master-styles>
   <style:master-page style:name="Standard">

@@ -6,7 +6,6 @@ apart, the other parts by name, and a short quote to find it without counting.""
 
 from __future__ import annotations
 
-import fcntl
 import io
 import zipfile
 from pathlib import Path
@@ -48,16 +47,14 @@ def notice_files(tmp_path_factory) -> dict[str, Path]:
     if not legacy_office.soffice():
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     base = tmp_path_factory.getbasetemp().parent / "places-notice"
-    base.mkdir(exist_ok=True)
-    out = base / "out"
-    with open(base / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / ".done").exists():
-            source = base / "notice.fodt"
-            source.write_text(NOTICE, encoding="utf-8")
-            legacy_office.convert([(source, "doc"), (source, "rtf")], out)
-            (out / "notice.wps").write_bytes((out / "notice.doc").read_bytes())
-            (out / ".done").write_text("ok")
+
+    def build(out: Path) -> None:
+        source = base / "notice.fodt"
+        source.write_text(NOTICE, encoding="utf-8")
+        legacy_office.convert([(source, "doc"), (source, "rtf")], out)
+        (out / "notice.wps").write_bytes((out / "notice.doc").read_bytes())
+
+    out = legacy_office.build_once(base, build)
     return {name: out / name for name in ("notice.doc", "notice.rtf", "notice.wps")}
 
 
