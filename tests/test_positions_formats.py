@@ -27,7 +27,8 @@ def _places(result, rule: str = "T001") -> list[str]:
 
 
 # counted by hand on tests/places_fixtures.py NOTICE: 关于…的通知 (1), the empty paragraph (not
-# counted), 各乡镇人民政府 (2), 为进一步… (3), the 2×3 table (cells apart), 请认真贯彻落实… (4)
+# counted), 各乡镇人民政府 (2), 为进一步… (3), the 2×3 table (cells apart), 请认真贯彻落实… (4),
+# 联系人：王五 (5, with the text box anchored in it)
 NOTICE_PLACES = sorted([
     "正文第3段“为进一步做好防火工作，截…”",
     "表格1 第2行第3列“截止目前已完成”",
@@ -36,7 +37,7 @@ NOTICE_PLACES = sorted([
     "脚注“注：截止目前为三月底的数…”",
     "页眉“某某县人民政府截止目前文…”",
     "页脚第2段“截止目前印发”",          # the footer's first paragraph is the page number
-    "文本框“框内截止目前说明”",
+    "正文第5段的文本框“框内截止目前说明”",   # anchored in 联系人：王五 (5)
 ])
 
 

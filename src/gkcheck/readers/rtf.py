@@ -331,8 +331,11 @@ class _Parser(WordText):
                     block = attached(self._here(story_stack[-1], state.intbl), COMMENT)
                     story = _Story(BODY, COMMENT, where_n, block=block) if story_stack[-1].label == BODY else \
                         _Story(story_stack[-1].label, COMMENT, None, block=block)
-                elif label == "文本框":
-                    story = _Story(label, names=self.names.setdefault(label, Paragraphs(label)))
+                elif label == "文本框":  # in the body: named after its anchor paragraph, as in DOCX
+                    parent = story_stack[-1]
+                    in_body = parent.label == BODY and parent.hidden is None
+                    story = _Story(label, names=self.names.setdefault(label, Paragraphs(label)),
+                                   block=attached(self._here(parent, state.intbl), label) if in_body else None)
                 else:
                     story = _Story(label)
                 stories[id(state)] = story

@@ -29,8 +29,8 @@ from ...model import Document, Fact, Link, Location, Segment, Table
 from .. import Limits, ReadError
 from ..ole import ENCRYPTED, properties, stream
 from ..places import Paragraphs, attached, cell_place
-from .binary import (CLX, GRPXST_ATN_OWNERS, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, Fib, broken, char_runs,
-                     covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
+from .binary import (CLX, GRPXST_ATN_OWNERS, PLC_SPA_MOM, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, PLCFTXBX_TXT, Fib,
+                     broken, char_runs, covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
 
 from ..wordtext import BODY, COMMENT, DELETED, VANISHED, WordText  # noqa: F401 (names the readers share)
 _HEADER_LABELS = ("偶数页页眉", "页眉", "偶数页页脚", "页脚", "首页页眉", "首页页脚")
@@ -70,7 +70,7 @@ def read_doc(ole: Any, data: bytes, path: str, limits: Limits) -> Document:
     reader.story(*spans["ftn"], "脚注")
     _headers(reader, fib, table, *spans["hdd"])
     reader.story(*spans["edn"], "尾注")
-    reader.story(*spans["txbx"], "文本框")
+    _textboxes(reader, fib, table, *spans["txbx"])
     reader.story(*spans["hdrtxbx"], "页眉文本框")
     comments, authors = _comments(reader, fib, table, *spans["atn"])
     facts = reader.facts(comments, authors)
@@ -96,6 +96,31 @@ def _headers(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) ->
         if lo < hi <= end:
             label, section = _HEADER_LABELS[(i - 6) % 6], (i - 6) // 6 + 1
             reader.story(lo, hi, label, place=label if section == 1 else f"{label}（第{section}节）")
+
+
+def _textboxes(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -> None:
+    """The main document's text boxes, each named after the paragraph its shape is anchored in
+    (``正文第5段的文本框``, as in DOCX): PlcftxbxTxt gives each box's text and shape id (FTXBXS.lid),
+    PlcSpaMom each shape's anchor CP. Without them the story is read as one ``文本框``."""
+    if end <= start:
+        return
+    boxes, ftxbxs = plc(fib.blob(table, PLCFTXBX_TXT), 22)
+    shapes, fspa = plc(fib.blob(table, PLC_SPA_MOM), 26)
+    anchors = {struct.unpack_from("<i", fspa, k * 26)[0]: shapes[k] for k in range(len(fspa) // 26)}
+    ranges: list[tuple[int, int, str | None]] = []
+    for k in range(len(ftxbxs) // 22):
+        lo, hi = start + boxes[k], start + boxes[k + 1]
+        if lo < hi <= end:
+            cp = anchors.get(struct.unpack_from("<i", ftxbxs, k * 22 + 14)[0])
+            anchor = reader.where(cp) if cp is not None else None
+            ranges.append((lo, hi, attached(anchor.block, "文本框") if anchor is not None else None))
+    if not ranges or ranges[0][0] != start or any(a[1] != b[0] for a, b in zip(ranges, ranges[1:])):
+        reader.story(start, end, "文本框")   # boxes not as the PLC says: one story, nothing lost
+        return
+    for lo, hi, named in ranges:
+        reader.story(lo, hi, "文本框", block=named)
+    if ranges[-1][1] < end:
+        reader.story(ranges[-1][1], end, "文本框")
 
 
 def _comments(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -> tuple[int, list[str]]:
