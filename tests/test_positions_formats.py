@@ -167,6 +167,27 @@ def test_pdf_annotation_is_named_after_its_page(checker) -> None:
         "第2页的PDF 注释“截止目前的数字请核实”（隐藏：PDF注释）"]
 
 
+def test_pdf_attachment_places_follow_its_name(checker) -> None:
+    import docx
+    import pypdfium2 as pdfium
+
+    word = docx.Document()
+    word.add_paragraph("第一段")
+    word.add_paragraph(f"{TYPO}第二段")
+    attached = io.BytesIO()
+    word.save(attached)
+    pdf = pdfium.PdfDocument(make_pdf([["正文第一页"]]))
+    for name, data in (("名单.docx", attached.getvalue()), ("内层.pdf", make_pdf([["a"], [f"第二页{TYPO}"]]))):
+        pdf.new_attachment(name).set_data(data)
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    assert sorted(_places(checker.check_bytes(out.getvalue(), "附件.pdf"))) == [
+        "PDF 附件 内层.pdf 第2页第1行“第二页截止目前”",
+        "PDF 附件 名单.docx 正文第2段“截止目前第二段”",
+    ]
+
+
 def test_ofd_places_by_page_and_printed_line(checker) -> None:
     pages = [PAGES[0], ["为进一步做好防火工作。", "联系人：王五，截止目前未报告的及时报告。"]]
     result = checker.check_bytes(make_ofd(pages, remarks={2: f"{TYPO}请核实"}, stamp_text={1: f"{TYPO}专用章"}),

@@ -101,7 +101,10 @@ def attachments(doc, limits: Limits, nesting: int,
             continue
         for k in range(len(inner.segments)):
             seg = inner.segments[k]
-            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=None),
+            # the place inside the attachment as a person names it, after the attachment's name
+            # (a web page's bare 正文 is numbered by the checker, so it is not carried over)
+            block = f"{label} {seg.base.block}" if seg.base.block and seg.base.block != "正文" else None
+            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=block),
                                     seg.anchors, "text" if seg.kind == "cell" else seg.kind, seg.name))
         facts.extend(inner.facts)
         links.extend(replace(link, location=replace(link.location, part=label)) for link in inner.links)

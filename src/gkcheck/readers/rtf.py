@@ -126,7 +126,7 @@ class _Parser(WordText):
         visible_frags = [(None if r == "inserted" else r, t) for r, t in frags]
         inserted = "".join(t for r, t in frags if r == "inserted").strip()
         if inserted:
-            self.insertions.append((inserted, Location(part=story.label)))
+            self.insertions.append((inserted, Location(part=story.label, block=self._here(story, intbl))))
         is_body = story.label == BODY and story.hidden is None
         if is_body and (intbl or end in ("\x07", "\x1d")):
             if end == "\x1d":
