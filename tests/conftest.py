@@ -29,7 +29,6 @@ def legacy_files(tmp_path_factory) -> dict[str, Path]:
     """.doc/.rtf/.xls made by LibreOffice from tests/legacy_office.py sources, once per test run
     (one folder and a lock shared by the xdist workers), plus .wps/.et copies (WPS writes the
     same containers). Skips when soffice is not installed."""
-    import fcntl
     import shutil
 
     from tests import legacy_office
@@ -37,14 +36,12 @@ def legacy_files(tmp_path_factory) -> dict[str, Path]:
     if not legacy_office.soffice():
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     base = tmp_path_factory.getbasetemp().parent / "legacy-office"
-    base.mkdir(exist_ok=True)
-    out = base / "out"
-    with open(base / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / ".done").exists():
-            sources = legacy_office.build_sources(base / "src")
-            legacy_office.convert([(sources["fodt"], "doc"), (sources["fodt"], "rtf"), (sources["xlsx"], "xls")], out)
-            shutil.copy(out / "notice.doc", out / "notice.wps")
-            shutil.copy(out / "list.xls", out / "list.et")
-            (out / ".done").write_text("ok")
+
+    def build(out: Path) -> None:
+        sources = legacy_office.build_sources(base / "src")
+        legacy_office.convert([(sources["fodt"], "doc"), (sources["fodt"], "rtf"), (sources["xlsx"], "xls")], out)
+        shutil.copy(out / "notice.doc", out / "notice.wps")
+        shutil.copy(out / "list.xls", out / "list.et")
+
+    out = legacy_office.build_once(base, build)
     return {name: out / name for name in ("notice.doc", "notice.rtf", "list.xls", "notice.wps", "list.et")}

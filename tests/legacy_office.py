@@ -11,9 +11,11 @@ value is found at its place.
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 # value planted in each place of the text document → (where the reader must locate it)
 ID_BODY, ID_TABLE, ID_HEADER, ID_FOOTER = "110101199003077774", "11010119900307803X", "440301198001010018", "440301198001010050"
@@ -23,7 +25,8 @@ TYPO = "截止目前"   # → 截至目前
 BAD_DATE = "2023年2月30日"   # D001 impossible date
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-FODT = f"""<?xml version="1.0" encoding="UTF-8"?>
+# the opening of a flat OpenDocument text with every namespace the sources here use
+FODT_OPEN = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="{_TEXT}"
  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -32,7 +35,8 @@ FODT = f"""<?xml version="1.0" encoding="UTF-8"?>
  xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
  xmlns:xlink="http://www.w3.org/1999/xlink"
- office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">"""
+FODT = FODT_OPEN + f"""
  <office:meta><meta:initial-creator>赵六</meta:initial-creator><dc:creator>钱七</dc:creator>
   <dc:title>公示</dc:title></office:meta>
  <office:automatic-styles>
@@ -97,6 +101,19 @@ def build_sources(folder: Path) -> dict[str, Path]:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def build_once(base: Path, build: Callable[[Path], None]) -> Path:
+    """``base/out`` after ``build(base/out)`` ran once per test run: the first xdist worker builds
+    under a lock, the others wait for it and reuse the files."""
+    base.mkdir(exist_ok=True)
+    out = base / "out"
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / ".done").exists():
+            build(out)
+            (out / ".done").write_text("ok")
+    return out
 
 
 def convert(sources: list[tuple[Path, str]], out: Path, timeout: int = 240) -> None:

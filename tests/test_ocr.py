@@ -196,7 +196,9 @@ def test_scanned_pdf_page_is_recognised(tmp_path) -> None:
     hits = [f for f in result.findings if f.rule == "P001"]
     assert [f.match for f in hits] == [id_number]
     assert hits[0].location.page == 2 and hits[0].location.box
-    assert "第2页" in hits[0].location.describe()
+    # the page, the recognised line quoted (its number masked) and the box to find it in the image
+    box = hits[0].location.box.replace(",", ", ")
+    assert hits[0].location.describe() == f"第2页“身份证号：{id_number[:3]}****…” ({box})"
     assert not [f for f in result.findings if f.rule == "H005"]  # the page was checked
 
 

@@ -58,7 +58,7 @@ def test_cjk_line_wrap_is_joined_and_located():
     first, second = doc.segments
     assert first.text == "第一行文字，截止目前已完成。\n二、English line"
     at = first.text.index("截止目前")
-    assert first.locate(at) == first.locate(at).__class__(page=1, line=1, column=7)
+    assert first.locate(at) == first.locate(at).__class__(page=1, line=1, column=7, block="第1页")
     after = first.locate(first.text.index("已完成"))
     assert (after.page, after.line, after.column) == (1, 2, 2)
     assert (second.base.page, second.text) == (2, "第二页内容")

@@ -318,7 +318,14 @@ def _gc_paused() -> Iterator[None]:
 
 def _placed(location: Location, original: str, seg_start: int, seg_end: int, start: int) -> Location:
     """``location`` with the quote of the line the match is in (and, for a web page's body text
-    whose ``<br>`` lines count as paragraphs, that line's paragraph number)."""
+    whose ``<br>`` lines count as paragraphs, that line's paragraph number). A page of a PDF or
+    OFD (``page`` and ``line`` set) is named with its printed line, quoted from that line's start:
+    ``第2页第5行“…”``."""
+    if location.page is not None and location.line is not None and location.column is not None:
+        line_start = max(start - location.column + 1, seg_start)
+        line_end = original.find("\n", start, seg_end)
+        return replace(location, block=f"{location.block}第{location.line}行",
+                       quote=quote(original, line_start, seg_end if line_end < 0 else line_end))
     line_start = max(original.rfind("\n", seg_start, start) + 1, seg_start)
     line_end = original.find("\n", line_start, seg_end)
     paragraph = location.paragraph

@@ -48,9 +48,11 @@ class Location:
     a scan reports each member as a file of its own and leaves it None.
 
     ``block`` names the place as a person sees it (``正文第3段``, ``表格2 第3行第1列``, ``页脚``,
-    ``导航``, ``正文第3段的批注``), set by the readers that know the visible structure (HTML,
-    DOCX); ``quote`` is the first words of that block (set by the checker) so it can be found
-    without counting. :meth:`describe` (the JSON's ``location.text``) is built from them when set.
+    ``导航``, ``正文第3段的批注``, ``第2张幻灯片标题``, ``第2页``), set by the readers that know
+    the visible structure (HTML, DOCX, .doc/.wps, RTF, PPTX, PDF, OFD, OCR; the shared names are in
+    ``gkcheck.readers.places``); ``quote`` is the first words of that block (set by the checker,
+    which also adds a PDF/OFD page's printed line: ``第2页第5行``) so it can be found without
+    counting. :meth:`describe` (the JSON's ``location.text``) is built from them when set.
     ``box`` is ``"x,y,w,h"`` in pixels of the image (or of the PDF page rendered for OCR) that
     holds text recognised by OCR, and ``ocr`` the recogniser's confidence (0–1) for that text;
     both stay None for text read from the file itself.
@@ -92,6 +94,8 @@ class Location:
             block = f"正文第{self.paragraph}段" if self.block == "正文" and self.paragraph else self.block
             bits.append(block + (f"“{self.quote}”" if self.quote else "")
                         + (f"（隐藏：{self.hidden}）" if self.hidden else ""))
+            if self.box is not None:
+                bits.append(f"({self.box.replace(',', ', ')})")
             return " ".join(bits)
         if self.sheet is not None and self.cell is not None:
             bits.append(f"{self.sheet}!{self.cell}")

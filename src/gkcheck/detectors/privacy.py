@@ -627,7 +627,10 @@ class PrivacyDetector:
             location = Location(sheet=top.sheet, cell=where, part=top.part, hidden=top.hidden)
         else:
             where = f"{table.ref} 第{col + 1}列"
-            location = Location(part=top.part, page=top.page, paragraph=top.paragraph, hidden=top.hidden)
+            # the column as a person names it: the table's name in its cells' place (表格1 第2行第3列)
+            table_name = top.block.rsplit(" 第", 1)[0] if top.block and top.row is not None else None
+            location = Location(part=top.part, page=top.page, paragraph=top.paragraph, hidden=top.hidden,
+                                block=f"{table_name} 第{col + 1}列" if table_name else None)
         parts = []
         if plain:
             parts.append(f"{len(plain)} 个未脱敏的{KIND_NAMES[kind]}")

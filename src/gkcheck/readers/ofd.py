@@ -26,6 +26,7 @@ from lxml import etree
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits, ReadError
 from .ooxml import Package
+from .places import attached, page_place
 
 ANNOT = "注释"
 _BROKEN = "OFD 文件结构不完整"
@@ -160,7 +161,8 @@ def read_ofd(data: bytes, path: str, limits: Limits) -> Document:
                 empty_pages.append(page_number)
             for k, text in enumerate(lines, 1):
                 if text.strip():
-                    segments.append(Segment(text, Location(page=page_number, line=k, column=1)))
+                    segments.append(Segment(text, Location(page=page_number, line=k, column=1,
+                                                            block=page_place(page_number))))
             _uris(content, Location(page=page_number), links)
         _annotations(files, document, doc_path, ids, segments, links)
     if empty_pages:
@@ -196,18 +198,20 @@ def _annotations(files: _Files, document: etree._Element, doc_path: str, ids: di
         annots = files.xml(files.resolve(index_path, loc_el.text), "页面注释")
         assert annots is not None
         count = 0
+        named = attached(page_place(number), ANNOT) if number else None   # 第2页的注释
         for annot in _iter(annots, "Annot"):
             remark = _child(annot, "Remark")
             if remark is not None and (remark.text or "").strip():
                 count += 1
                 segments.append(Segment(remark.text.strip(), Location(page=number, part=ANNOT, paragraph=count,
-                                                                      hidden=ANNOT)))
+                                                                      hidden=ANNOT, block=named)))
             appearance = _child(annot, "Appearance")
             if appearance is not None:
                 for text in page_lines(appearance):
                     if text.strip():
                         count += 1
-                        segments.append(Segment(text, Location(page=number, part=ANNOT, paragraph=count)))
+                        segments.append(Segment(text, Location(page=number, part=ANNOT, paragraph=count,
+                                                               block=named)))
             _uris(annot, Location(page=number, part=ANNOT), links)
 
 

@@ -28,6 +28,7 @@ import re
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits, ReadError
 from .pdf_extra import annotation_segments, attachments
+from .places import page_place
 
 SCANNED = "PDF 没有文本层（可能是扫描件），无法检查；请提供带文字层的 PDF 或先做 OCR"
 SCANNED_PAGES = ("PDF 各页都是图片（扫描件），文字层只有零星文字（如页码），无法检查；"
@@ -229,7 +230,7 @@ def read_pdf_nested(data: bytes, path: str, limits: Limits, nesting: int) -> Doc
                 unread.append((number, reason))
             text, anchors = join_lines(_NEWLINES.split(raw_text))
             if text.strip():
-                segments.append(Segment(text, Location(page=number), anchors))
+                segments.append(Segment(text, Location(page=number, block=page_place(number)), anchors))
                 text_pages += 1
             segments.extend(recognised)
             segments.extend(notes)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..model import Document, Fact, Link, Location, Segment
 from . import Limits
+from .places import attached, page_place
 
 COMMENT = "PDF注释"
 MAX_ANNOTS = 2_000            # annotations read per page
@@ -51,8 +52,8 @@ def annotation_segments(raw, page, number: int) -> list[Segment]:  # type: ignor
             else:
                 text, where = _string(raw, annot, "Contents"), Location(page=number, part="PDF 注释",
                                                                        hidden=COMMENT)
-            if text.strip():
-                out.append(Segment(text, where))
+            if text.strip():  # named as a person finds it: 第2页的PDF 注释“…”
+                out.append(Segment(text, replace(where, block=attached(page_place(number), where.part or ""))))
         finally:
             raw.FPDFPage_CloseAnnot(annot)
     return out
@@ -100,7 +101,10 @@ def attachments(doc, limits: Limits, nesting: int,
             continue
         for k in range(len(inner.segments)):
             seg = inner.segments[k]
-            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=None),
+            # the place inside the attachment as a person names it, after the attachment's name
+            # (a web page's bare 正文 is numbered by the checker, so it is not carried over)
+            block = f"{label} {seg.base.block}" if seg.base.block and seg.base.block != "正文" else None
+            segments.append(Segment(seg.text, replace(seg.base, part=label + (seg.base.part or ""), block=block),
                                     seg.anchors, "text" if seg.kind == "cell" else seg.kind, seg.name))
         facts.extend(inner.facts)
         links.extend(replace(link, location=replace(link.location, part=label)) for link in inner.links)

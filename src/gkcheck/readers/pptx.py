@@ -22,12 +22,29 @@ from lxml import etree
 from ..model import Document, Fact, Link, Location, Segment, Table
 from . import Limits, ReadError
 from .ooxml import REL_HYPERLINK, Package, properties
+from .places import BODY, Paragraphs, attached, cell_place, slide_place
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 HIDDEN_SLIDE, NOTES, COMMENT = "隐藏幻灯片", "演讲者备注", "批注"
 _SKIP_PH = {"sldImg", "sldNum", "dt", "hdr", "ftr"}
+_TITLE_PH = {"title", "ctrTitle"}
+
+
+class _Places:
+    """How a person names the places of one slide or its notes: ``第2张幻灯片标题``, the other
+    shapes' paragraphs that show text as ``第2张幻灯片正文第N段`` (in reading order), tables as
+    ``第2张幻灯片表格1 第2行第3列`` and the notes as ``第2张幻灯片备注`` / ``备注第2段``."""
+
+    def __init__(self, page: int, notes: bool = False):
+        self.slide = slide_place(page)
+        self.names = Paragraphs("备注" if notes else BODY, self.slide)
+        self.tables = 0
+
+    def table(self) -> str:
+        self.tables += 1
+        return f"{self.slide}表格{self.tables}"
 
 
 def _rid(el: etree._Element) -> str | None:
@@ -62,37 +79,42 @@ class _Slides:
         return "".join(parts)
 
     def shapes(self, tree: etree._Element, rels: dict[str, tuple[str, str, str]], page: int, part: str | None,
-               hidden: str | None, counter: list[int], notes: bool = False) -> None:
+               hidden: str | None, counter: list[int], places: _Places, notes: bool = False) -> None:
         for el in tree:
             tag = el.tag
             if tag == P + "grpSp":
-                self.shapes(el, rels, page, part, hidden, counter, notes)
+                self.shapes(el, rels, page, part, hidden, counter, places, notes)
             elif tag == P + "sp":
-                if notes:
-                    ph = el.find(f"{P}nvSpPr/{P}nvPr/{P}ph")
-                    if ph is not None and ph.get("type") in _SKIP_PH:
-                        continue
+                ph = el.find(f"{P}nvSpPr/{P}nvPr/{P}ph")
+                kind = ph.get("type") if ph is not None else None
+                if notes and kind in _SKIP_PH:
+                    continue
                 body = el.find(P + "txBody")
                 if body is not None:
+                    title = f"{places.slide}标题" if kind in _TITLE_PH and not notes else None
                     for p in body.iter(A + "p"):
                         counter[0] += 1
-                        where = Location(page=page, part=part, paragraph=counter[0], hidden=hidden)
+                        where = Location(page=page, part=part, paragraph=counter[0], hidden=hidden,
+                                         block=title or places.names.next())
                         text = self.paragraph_text(p, rels, where)
                         if text.strip():
                             self.segments.append(Segment(text, where))
+                        elif title is None:
+                            places.names.skip()  # an empty paragraph: nobody counts it
             elif tag == P + "graphicFrame":
                 for tbl in el.iter(A + "tbl"):
-                    self.table(tbl, rels, page, part, hidden, counter)
+                    self.table(tbl, rels, page, part, hidden, counter, places.table())
 
     def table(self, tbl: etree._Element, rels: dict[str, tuple[str, str, str]], page: int, part: str | None,
-              hidden: str | None, counter: list[int]) -> None:
+              hidden: str | None, counter: list[int], name: str) -> None:
         grid: list[tuple[int, ...]] = []
         counter[0] += 1
         first = counter[0]
         for r, tr in enumerate(tbl.iter(A + "tr")):
             row: list[int] = []
             for c, tc in enumerate(tr.iter(A + "tc")):
-                where = Location(page=page, part=part, paragraph=first, row=r + 1, col=c + 1, hidden=hidden)
+                where = Location(page=page, part=part, paragraph=first, row=r + 1, col=c + 1, hidden=hidden,
+                                 block=cell_place(name, r + 1, c + 1))
                 text = "\n".join(self.paragraph_text(p, rels, where) for p in tc.iter(A + "p")).strip("\n")
                 if tc.get("hMerge") in ("1", "true") or tc.get("vMerge") in ("1", "true") or not text.strip():
                     row.append(-1)
@@ -102,7 +124,7 @@ class _Slides:
             grid.append(tuple(row))
         width = max((len(r) for r in grid), default=0)
         if width:
-            ref = f"第{page}页表格{len(self.tables) + 1}"
+            ref = name
             self.tables.append(Table(ref, tuple(r + (-1,) * (width - len(r)) for r in grid)))
 
     def comments(self, root: etree._Element, page: int, authors: dict[str, str]) -> tuple[int, list[str]]:
@@ -116,7 +138,8 @@ class _Slides:
             if not text:
                 continue
             count += 1
-            self.segments.append(Segment(text, Location(page=page, part=COMMENT, paragraph=count, hidden=COMMENT)))
+            self.segments.append(Segment(text, Location(page=page, part=COMMENT, paragraph=count, hidden=COMMENT,
+                                                        block=attached(slide_place(page), COMMENT))))
             name = authors.get(cm.get("authorId") or "", "")
             if name and name not in who:
                 who.append(name)
@@ -162,13 +185,13 @@ def read_pptx(data: bytes, path: str, limits: Limits) -> Document:
         srels = pkg.rels(target)
         tree = slide.find(f"{P}cSld/{P}spTree")
         if tree is not None:
-            out.shapes(tree, srels, page, None, hidden, [0])
+            out.shapes(tree, srels, page, None, hidden, [0], _Places(page))
         for kind, _, part in srels.values():
             if kind.endswith("/notesSlide"):
                 notes = pkg.xml(part)
                 ntree = notes.find(f"{P}cSld/{P}spTree") if notes is not None else None
                 if ntree is not None:
-                    out.shapes(ntree, pkg.rels(part), page, NOTES, NOTES, [0], notes=True)
+                    out.shapes(ntree, pkg.rels(part), page, NOTES, NOTES, [0], _Places(page, notes=True), notes=True)
             elif kind.endswith("/comments"):
                 croot = pkg.xml(part)
                 if croot is not None:
@@ -178,7 +201,7 @@ def read_pptx(data: bytes, path: str, limits: Limits) -> Document:
     facts = out.facts
     for page in hidden_slides:
         facts.append(Fact("hidden_slide", f"第 {page} 张幻灯片已隐藏（放映时不显示，但文件中仍有其内容）",
-                          Location(page=page, hidden=HIDDEN_SLIDE), str(page)))
+                          Location(page=page, hidden=HIDDEN_SLIDE, block=slide_place(page)), str(page)))
     if comments_total:
         who = f"，批注人：{'、'.join(comment_authors)}" if comment_authors else ""
         facts.append(Fact("comments", f"演示文稿包含 {comments_total} 条批注{who}", Location(part=COMMENT, hidden=COMMENT),

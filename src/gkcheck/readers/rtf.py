@@ -21,6 +21,7 @@ import re
 
 from ..model import Document, Fact, Link, Location, Segment, Table
 from . import Limits, ReadError
+from .places import Paragraphs, attached, cell_place
 
 from .wordtext import BODY, COMMENT, DELETED, VANISHED, WordText  # noqa: F401 (names the readers share)
 _TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|[\r\n]+|([^\\{}\r\n]+)")
@@ -68,9 +69,20 @@ class _State:
 
 
 class _Story:
-    def __init__(self, label: str, hidden: str | None = None, fixed: int | None = None):
+    """One story (body, a header, a note, a comment): its part, what hides it, the paragraph
+    number its text keeps (a comment's anchor), and how its paragraphs are named for people:
+    counted by ``names`` or all called ``block`` (a comment: ``正文第3段的批注``)."""
+
+    def __init__(self, label: str, hidden: str | None = None, fixed: int | None = None,
+                 names: Paragraphs | None = None, block: str | None = None):
         self.label, self.hidden, self.fixed = label, hidden, fixed
+        self.names = names or Paragraphs(label)
+        self.block = block
         self.frags: list[tuple[str | None, str]] = []
+
+    def place(self) -> str:
+        """The name of the paragraph being read (a comment or link inside it)."""
+        return self.block or self.names.peek()
 
 
 def read_rtf(data: bytes, path: str, limits: Limits) -> Document:
@@ -88,6 +100,7 @@ class _Parser(WordText):
         self.facts: list[Fact] = []
         self.meta: dict[str, str] = {}
         self.counts: dict[str, int] = {}
+        self.names: dict[str, Paragraphs] = {}  # notes and text boxes: counted across the document
         self.body_n = 0
         self.row: list[int] = []
         self.grid: list[list[int]] = []
@@ -113,7 +126,7 @@ class _Parser(WordText):
         visible_frags = [(None if r == "inserted" else r, t) for r, t in frags]
         inserted = "".join(t for r, t in frags if r == "inserted").strip()
         if inserted:
-            self.insertions.append((inserted, Location(part=story.label)))
+            self.insertions.append((inserted, Location(part=story.label, block=self._here(story, intbl))))
         is_body = story.label == BODY and story.hidden is None
         if is_body and (intbl or end in ("\x07", "\x1d")):
             if end == "\x1d":
@@ -141,10 +154,22 @@ class _Parser(WordText):
             n = self.body_n
         else:
             n = self._next(story.label)
-        self.emit(story, visible_frags, Location(part=story.label, paragraph=n, hidden=story.hidden), "text")
+        block = story.block or story.names.next()
+        where = Location(part=story.label, paragraph=n, hidden=story.hidden, block=block)
+        if self.emit(story, visible_frags, where, "text") < 0 and story.block is None:
+            story.names.skip()  # shows no text: a person counting paragraphs does not count it
+
+    def cell_place(self) -> str:
+        """The name of the table cell being read: ``表格1 第2行第3列``."""
+        return cell_place(f"表格{len(self.tables) + 1}", len(self.grid) + 1, len(self.row) + 1)
+
+    def _here(self, story: _Story, intbl: bool) -> str:
+        """The name of the place being read in ``story`` (a table cell of the body when ``intbl``)."""
+        return self.cell_place() if intbl and story.label == BODY and story.hidden is None else story.place()
 
     def _cell(self) -> None:
-        loc = Location(part=BODY, paragraph=self.cell_n, row=len(self.grid) + 1, col=len(self.row) + 1)
+        loc = Location(part=BODY, paragraph=self.cell_n, row=len(self.grid) + 1, col=len(self.row) + 1,
+                       block=self.cell_place())
         self.row.append(self.emit(_Story(BODY), self.cell, loc, "cell"))
         self.cell, self.cell_n = [], None
 
@@ -258,7 +283,8 @@ class _Parser(WordText):
                     if hm:
                         url = hm.group(1) + (f"#{hm.group(2)}" if hm.group(2) else "")
                         where = Location(part=story_stack[-1].label,
-                                         paragraph=(self.body_n + 1) if story_stack[-1].label == BODY else None)
+                                         paragraph=(self.body_n + 1) if story_stack[-1].label == BODY else None,
+                                         block=self._here(story_stack[-1], state.intbl))
                         self.links.append(Link(url, str(field["result"] or "").strip(), where, "a", None))
                 if not stack:
                     break  # the end of the document group
@@ -302,8 +328,14 @@ class _Parser(WordText):
                 if label == COMMENT:
                     self.comments += 1
                     where_n = self.body_n + 1
-                    story = _Story(BODY, COMMENT, where_n) if story_stack[-1].label == BODY else \
-                        _Story(story_stack[-1].label, COMMENT, None)
+                    block = attached(self._here(story_stack[-1], state.intbl), COMMENT)
+                    story = _Story(BODY, COMMENT, where_n, block=block) if story_stack[-1].label == BODY else \
+                        _Story(story_stack[-1].label, COMMENT, None, block=block)
+                elif label == "文本框":  # in the body: named after its anchor paragraph, as in DOCX
+                    parent = story_stack[-1]
+                    in_body = parent.label == BODY and parent.hidden is None
+                    story = _Story(label, names=self.names.setdefault(label, Paragraphs(label)),
+                                   block=attached(self._here(parent, state.intbl), label) if in_body else None)
                 else:
                     story = _Story(label)
                 stories[id(state)] = story
@@ -312,7 +344,8 @@ class _Parser(WordText):
                 continue
             if word == b"footnote":
                 nxt = data[m.end():m.end() + 16]
-                story = _Story("尾注" if b"\\ftnalt" in nxt else "脚注")
+                label = "尾注" if b"\\ftnalt" in nxt else "脚注"
+                story = _Story(label, names=self.names.setdefault(label, Paragraphs(label)))
                 stories[id(state)] = story
                 story_stack.append(story)
                 state.intbl = False

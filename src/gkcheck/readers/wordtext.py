@@ -44,7 +44,7 @@ class WordText:
                     piece = piece.translate(clean)
                 if current is not None and piece.strip():
                     loc = Location(part=where.part, paragraph=where.paragraph, row=where.row, col=where.col,
-                                   hidden=where.hidden or current)
+                                   hidden=where.hidden or current, block=where.block)
                     self.segments.append(Segment(piece, loc, kind=kind))
                     if current == VANISHED:
                         self.hidden_count += 1

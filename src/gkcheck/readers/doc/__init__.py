@@ -28,8 +28,9 @@ from typing import Any
 from ...model import Document, Fact, Link, Location, Segment, Table
 from .. import Limits, ReadError
 from ..ole import ENCRYPTED, properties, stream
-from .binary import (CLX, GRPXST_ATN_OWNERS, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, Fib, broken, char_runs,
-                     covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
+from ..places import Paragraphs, attached, cell_place
+from .binary import (CLX, GRPXST_ATN_OWNERS, PLC_SPA_MOM, PLCFAND_REF, PLCFAND_TXT, PLCFHDD, PLCFTXBX_TXT, Fib,
+                     broken, char_runs, covers, para_runs, parse_fib, pieces, plc, text_of, xsts)
 
 from ..wordtext import BODY, COMMENT, DELETED, VANISHED, WordText  # noqa: F401 (names the readers share)
 _HEADER_LABELS = ("偶数页页眉", "页眉", "偶数页页脚", "页脚", "首页页眉", "首页页脚")
@@ -69,7 +70,7 @@ def read_doc(ole: Any, data: bytes, path: str, limits: Limits) -> Document:
     reader.story(*spans["ftn"], "脚注")
     _headers(reader, fib, table, *spans["hdd"])
     reader.story(*spans["edn"], "尾注")
-    reader.story(*spans["txbx"], "文本框")
+    _textboxes(reader, fib, table, *spans["txbx"])
     reader.story(*spans["hdrtxbx"], "页眉文本框")
     comments, authors = _comments(reader, fib, table, *spans["atn"])
     facts = reader.facts(comments, authors)
@@ -93,7 +94,33 @@ def _headers(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) ->
     for i in range(6, len(cps) - 1):
         lo, hi = start + cps[i], start + cps[i + 1]
         if lo < hi <= end:
-            reader.story(lo, hi, _HEADER_LABELS[(i - 6) % 6])
+            label, section = _HEADER_LABELS[(i - 6) % 6], (i - 6) // 6 + 1
+            reader.story(lo, hi, label, place=label if section == 1 else f"{label}（第{section}节）")
+
+
+def _textboxes(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -> None:
+    """The main document's text boxes, each named after the paragraph its shape is anchored in
+    (``正文第5段的文本框``, as in DOCX): PlcftxbxTxt gives each box's text and shape id (FTXBXS.lid),
+    PlcSpaMom each shape's anchor CP. Without them the story is read as one ``文本框``."""
+    if end <= start:
+        return
+    boxes, ftxbxs = plc(fib.blob(table, PLCFTXBX_TXT), 22)
+    shapes, fspa = plc(fib.blob(table, PLC_SPA_MOM), 26)
+    anchors = {struct.unpack_from("<i", fspa, k * 26)[0]: shapes[k] for k in range(len(fspa) // 26)}
+    ranges: list[tuple[int, int, str | None]] = []
+    for k in range(len(ftxbxs) // 22):
+        lo, hi = start + boxes[k], start + boxes[k + 1]
+        if lo < hi <= end:
+            cp = anchors.get(struct.unpack_from("<i", ftxbxs, k * 22 + 14)[0])
+            anchor = reader.where(cp) if cp is not None else None
+            ranges.append((lo, hi, attached(anchor.block, "文本框") if anchor is not None else None))
+    if not ranges or ranges[0][0] != start or any(a[1] != b[0] for a, b in zip(ranges, ranges[1:])):
+        reader.story(start, end, "文本框")   # boxes not as the PLC says: one story, nothing lost
+        return
+    for lo, hi, named in ranges:
+        reader.story(lo, hi, "文本框", block=named)
+    if ranges[-1][1] < end:
+        reader.story(ranges[-1][1], end, "文本框")
 
 
 def _comments(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -> tuple[int, list[str]]:
@@ -117,9 +144,10 @@ def _comments(reader: "_Reader", fib: Fib, table: bytes, start: int, end: int) -
             if 0 <= ibst < len(owners) and owners[ibst] and owners[ibst] not in authors:
                 authors.append(owners[ibst])
         if anchor is not None:
-            reader.story(lo, hi, anchor.part or BODY, hidden=COMMENT, fixed=anchor.paragraph)
+            reader.story(lo, hi, anchor.part or BODY, hidden=COMMENT, fixed=anchor.paragraph,
+                         block=attached(anchor.block, COMMENT))
         else:
-            reader.story(lo, hi, "批注", hidden=COMMENT, fixed=count)
+            reader.story(lo, hi, "批注", hidden=COMMENT, fixed=count, block=f"第{count}条批注")
     return count, authors
 
 
@@ -150,6 +178,7 @@ class _Reader(WordText):
         self.counts: dict[str, int] = {}
         self.para_starts: list[int] = []      # main story: CP of each paragraph start
         self.para_numbers: list[int] = []
+        self.para_blocks: list[str] = []      # main story: each paragraph's place (Location.block)
         self.hidden_count = 0
         self.first_hidden: Location | None = None
         self.deleted_count = 0
@@ -162,7 +191,7 @@ class _Reader(WordText):
     def where(self, cp: int) -> Location | None:
         """The main-story paragraph holding ``cp``."""
         i = bisect_right(self.para_starts, cp) - 1
-        return Location(part=BODY, paragraph=self.para_numbers[i]) if i >= 0 else None
+        return Location(part=BODY, paragraph=self.para_numbers[i], block=self.para_blocks[i]) if i >= 0 else None
 
     # -- one story ------------------------------------------------------------------------------
 
@@ -203,16 +232,19 @@ class _Reader(WordText):
         return _merge(drop), links
 
     def story(self, start: int, end: int, label: str, *, tables: bool = False, hidden: str | None = None,
-              fixed: int | None = None) -> None:
+              fixed: int | None = None, place: str | None = None, block: str | None = None) -> None:
+        """Segments of the CP range of one story in part ``label``; ``place`` names its paragraphs
+        (``页眉（第2节）``; ``label`` by default) unless ``block`` names them all (a comment)."""
         if end <= start:
             return
+        names = Paragraphs(place or label)
         drop, hyperlinks = self._fields(start, end)
         bounds = _Overlay(start, end, drop, self._deleted, self._vanish)
         row: list[int] = []
         grid: list[list[int]] = []
         cell: list[tuple[str | None, str]] = []
         cell_n: int | None = None
-        link_at: dict[int, int] = {}
+        link_at: dict[int, tuple[int, str]] = {}
         pos = start
         marks = [(m.start(), m.group()) for m in _MARKS.finditer(self.text, start, end)]
         if not marks or marks[-1][0] != end - 1:
@@ -226,15 +258,22 @@ class _Reader(WordText):
             if mark == "\x07" and tables and (covers(self.ttp, at) if have_ttp else
                                               (previous_cell_end and not any(t for _, t in frags))):
                 if cell:  # text before a row end that was not closed as a cell
-                    row.append(self._cell(label, cell, cell_n or 0, len(grid), len(row), hidden))
+                    row.append(self._cell(label, cell, cell_n or 0, len(grid), len(row), hidden, block))
                 grid.append(row)
                 row, cell, cell_n, previous_cell_end = [], [], None, False
                 continue
             n = fixed if fixed is not None else self._next(label)
+            if block is not None:
+                named = block
+            elif in_table:
+                named = cell_place(self._table_ref(label), len(grid) + 1, len(row) + 1)
+            else:
+                named = names.next()
             if label == BODY and hidden is None:
                 self.para_starts.append(para_start)
                 self.para_numbers.append(n)
-            link_at[para_start] = n
+                self.para_blocks.append(named)
+            link_at[para_start] = (n, named)
             if in_table:
                 if cell_n is None:
                     cell_n = n
@@ -242,7 +281,7 @@ class _Reader(WordText):
                     cell.append((None, "\n"))
                 cell.extend(frags)
                 if mark == "\x07":
-                    row.append(self._cell(label, cell, cell_n, len(grid), len(row), hidden))
+                    row.append(self._cell(label, cell, cell_n, len(grid), len(row), hidden, block))
                     cell, cell_n = [], None
                 previous_cell_end = mark == "\x07"
                 continue
@@ -250,15 +289,18 @@ class _Reader(WordText):
             if grid or row:
                 self._table(label, grid + ([row] if row else []))
                 grid, row = [], []
-            self._emit(frags, Location(part=label, paragraph=n, hidden=hidden), "text")
+            if self._emit(frags, Location(part=label, paragraph=n, hidden=hidden, block=named), "text") < 0 \
+                    and block is None:
+                names.skip()  # shows no text: a person counting paragraphs does not count it
         if grid or row:
             self._table(label, grid + ([row] if row else []))
         starts = sorted(link_at)
         for url, begin, lo, hi in hyperlinks:
             i = bisect_right(starts, begin) - 1
-            n = link_at[starts[i]] if i >= 0 else None
+            n, at_block = link_at[starts[i]] if i >= 0 else (None, None)
             shown = "".join(t for r, t in bounds.cut(self.text, lo, hi) if r is None).translate(_CLEAN).strip()
-            self.links.append(Link(url, shown, Location(part=label, paragraph=n, hidden=hidden), "a", hidden))
+            self.links.append(Link(url, shown, Location(part=label, paragraph=n, hidden=hidden, block=at_block),
+                                   "a", hidden))
         for lo, hi in self.inserted:
             if lo < end and hi > start and len(self.insertions) < 50:
                 where = self.where(lo) if label == BODY else Location(part=label)
@@ -275,15 +317,21 @@ class _Reader(WordText):
         return self.emit_runs(frags, where, kind, _CLEAN)
 
     def _cell(self, label: str, frags: list[tuple[str | None, str]], n: int, r: int, c: int,
-              hidden: str | None) -> int:
-        return self._emit(frags, Location(part=label, paragraph=n, row=r + 1, col=c + 1, hidden=hidden), "cell")
+              hidden: str | None, block: str | None) -> int:
+        where = block or cell_place(self._table_ref(label), r + 1, c + 1)
+        return self._emit(frags, Location(part=label, paragraph=n, row=r + 1, col=c + 1, hidden=hidden,
+                                          block=where), "cell")
+
+    def _table_ref(self, label: str) -> str:
+        """The name of the table being read (tables are numbered across the document)."""
+        k = len(self.tables) + 1
+        return f"表格{k}" if label == BODY else f"{label}表格{k}"
 
     def _table(self, label: str, grid: list[list[int]]) -> None:
         width = max((len(r) for r in grid), default=0)
         if not width:
             return
-        k = len(self.tables) + 1
-        ref = f"表格{k}" if label == BODY else f"{label}表格{k}"
+        ref = self._table_ref(label)
         self.tables.append(Table(ref, tuple(tuple(r) + (-1,) * (width - len(r)) for r in grid)))
 
     # -- facts ----------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ WIDENT = 0xA5EC
 PLCFFND_REF, PLCFFND_TXT, PLCFAND_REF, PLCFAND_TXT = 2, 3, 4, 5
 PLCFHDD, PLCFBTE_CHPX, PLCFBTE_PAPX = 11, 12, 13
 CLX, GRPXST_ATN_OWNERS = 33, 36
+PLC_SPA_MOM = 40                 # the main document's shapes: anchor CPs and FSPA (26 bytes, lid first)
 PLCFEND_REF, PLCFEND_TXT = 46, 47
+PLCFTXBX_TXT = 56                # the text-box story's boxes: CPs and FTXBXS (22 bytes, lid at 14)
 
 SPRM_VANISH, SPRM_RMARK_DEL, SPRM_RMARK_INS = 0x083C, 0x0800, 0x0801
 SPRM_IN_TABLE, SPRM_TTP, SPRM_INNER_TTP = 0x2416, 0x2417, 0x244C

@@ -32,6 +32,7 @@ from typing import Any, Iterator
 
 from ...model import Document, Location, Segment
 from .. import Limits, ReadError
+from ..places import page_place
 
 PDF_DPI = 200          # PDF pages are rendered at this resolution for OCR (boxes are in its pixels)
 MIN_SCORE = 0.3        # recognised lines below this confidence are dropped (RapidOCR's own default is 0.5)
@@ -110,8 +111,10 @@ def recognise(image: Any, seconds: float) -> list[tuple[tuple[int, int, int, int
 
 
 def segments(lines: list[tuple[tuple[int, int, int, int], str, float]], page: int | None) -> list[Segment]:
-    """One segment per recognised line, located by page, box and confidence."""
-    return [Segment(text, Location(page=page, box=",".join(map(str, box)), ocr=round(score, 3)))
+    """One segment per recognised line, located by page, box and confidence; named for people
+    by its page (``第2页“…”``) or as ``图片“…”``, the box after the quote."""
+    named = page_place(page) if page is not None else "图片"
+    return [Segment(text, Location(page=page, box=",".join(map(str, box)), ocr=round(score, 3), block=named))
             for box, text, score in lines]
 
 
