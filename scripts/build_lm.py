@@ -40,6 +40,23 @@ MAX_CHARS = 8191            # 13-bit character index, 0 reserved
 BIGRAM_CAP = 65535
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 JIEBA = "jieba==0.42.1"
+# Debian package unicode-data; Unihan is part of the Unicode Character Database (Unicode License v3)
+UNIHAN = Path("/usr/share/unicode/Unihan_DictionaryLikeData.txt.bz2")
+SERIES_MAX = 24             # larger phonetic series (e.g. of 青, 工) are too loose to be confusable
+
+
+RARE = 2                    # a bigram seen at most this often makes a candidate (typostat.model.RARE)
+
+
+def bitset(keys: np.ndarray) -> np.ndarray:
+    """One bit per possible 26-bit bigram key (8 MB), set for ``keys`` (sorted)."""
+    bits = np.zeros(1 << 23, dtype=np.uint8)
+    if len(keys):
+        byte = (keys >> 3).astype(np.int64)
+        value = (np.uint8(1) << (keys & 7).astype(np.uint8)).astype(np.uint8)
+        starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])
+        bits[byte[starts]] = np.bitwise_or.reduceat(value, starts)
+    return bits
 
 
 def read_corpus(data: Path) -> list[str]:
@@ -117,9 +134,27 @@ def place_names(data: Path) -> set[str]:
     return names
 
 
+def phonetic_series(chars: set[str]) -> dict[str, list[str]]:
+    """Unihan kPhonetic (Unicode Character Database, Unicode License v3): character -> the numbers of
+    the phonetic series it belongs to (Casey's classes), for the modelled characters."""
+    import bz2
+
+    out: dict[str, list[str]] = {}
+    with bz2.open(UNIHAN, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if "\tkPhonetic\t" not in line:
+                continue
+            code, _, value = line.rstrip("\n").split("\t")
+            ch = chr(int(code[2:], 16))
+            if ch in chars:
+                out[ch] = [re.sub(r"[^0-9]", "", v) for v in value.split()]
+    return out
+
+
 def confusion(data: Path, chars: set[str]) -> dict[str, str]:
     """Sound (ECSpell + same toneless pinyin, with z/zh c/ch s/sh n/l en/eng in/ing an/ang
-    merged) and shape (ECSpell) neighbours, restricted to modelled characters."""
+    merged) and shape (ECSpell; one Unihan phonetic series of at most SERIES_MAX modelled
+    characters) neighbours, restricted to modelled characters."""
     from pypinyin import Style, lazy_pinyin
 
     extra = data / "ecspell-extra"
@@ -143,6 +178,15 @@ def confusion(data: Path, chars: set[str]) -> dict[str, str]:
         key = fuzzy(ch)
         if key:
             by_sound.setdefault(key, set()).add(ch)
+    # characters of one phonetic series (Unihan kPhonetic: 狙/阻/组, 渡/度): shape and sound alike
+    series: dict[str, set[str]] = {}
+    for ch, classes in phonetic_series(chars).items():
+        for c in classes:
+            series.setdefault(c, set()).add(ch)
+    for members in series.values():
+        if len(members) <= SERIES_MAX:
+            for ch in members:
+                sets.setdefault(ch, set()).update(members)
     out = {}
     for ch in chars:
         near = set(sets.get(ch, ())) | by_sound.get(fuzzy(ch), set())
@@ -234,11 +278,17 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
     np.save(OUT / "unigram.npy", unigram)
     np.save(OUT / "bigram_keys.npy", bkeys.astype(np.uint32))
     np.save(OUT / "bigram_counts.npy", bcounts)
+    # the candidate pass's bitset (one bit per possible bigram key, set when seen more than RARE
+    # times), stored so that loading is a memory map instead of an 8 MB computation
+    np.save(OUT / "frequent.npy", bitset(bkeys[bcounts > RARE].astype(np.uint32)))
     lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
            "names": sorted(names),
            # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
-           "other_words": sorted(w for w, f in jieba.items()
-                                 if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)), "surnames": common_surnames,
+           # and every word of the ECSpell official-writing lists (外链, 年报): domain vocabulary
+           "other_words": sorted({w for w, f in jieba.items()
+                                  if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)}
+                                 | {w for w in ecs if 2 <= len(w) <= 4 and w not in words}),
+           "surnames": common_surnames,
            "total": int(unigram.sum())}
     (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
     return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),

@@ -46,6 +46,10 @@ QUOTED_MAX = 10            # a span in “” this short is a name or a coinage,
 _NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
                           r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
+# 暨 joins two names of meetings, events or bodies (调度会暨业务培训会, 庆祝大会暨表彰大会): a connector
+_JOINED = re.compile(r"暨[\u4e00-\u9fff]{0,20}?(会|议|式|典礼|活动|仪式|论坛|节|赛|展|班|周年|成立|揭牌|启动)")
+_DIVISION_SUFFIX = "省市县区乡镇村旗州盟"
+_SHORT_SPANS = (("“", "”"), ("（", "）"), ("(", ")"))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -81,9 +85,46 @@ def _score(model, text: str, p: int, alt: str, word: str) -> float:
     return gain + WORD_WEIGHT * math.log10(max(model.words.get(word, 1), 1))
 
 
-def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
-    """Proper names, document numbers, quoted titles and allowed words are left alone."""
+def _patterned(text: str, p: int) -> bool:
+    """The written character sits in a deliberate pattern, not a slip of the input method:
+    between two copies of the same 1-3 characters (应公开尽公开, 应收尽收, 能减尽减), or in a
+    parallel pair sharing it two characters away (外链暗链, 内查外调 is not: only the same character)."""
     n = len(text)
+    for k in (1, 2, 3):
+        if p - k >= 0 and p + 1 + k <= n and text[p - k:p] == text[p + 1:p + 1 + k] \
+                and all(_is_cjk(c) for c in text[p - k:p]):
+            return True
+    ch = text[p]
+    return (p + 2 < n and text[p + 2] == ch and _is_cjk(text[p + 1])) or \
+        (p >= 2 and text[p - 2] == ch and _is_cjk(text[p - 1]))
+
+
+def _repeated_term(text: str, p: int) -> bool:
+    """The written pair at ``p`` recurs in the text before different characters (错敏信息 ...
+    错敏词): a term the writer uses on purpose, not a slip of the input method, which rarely repeats
+    itself in a new context."""
+    for a in (p - 1, p):
+        pair = text[a:a + 2]
+        if a < 0 or len(pair) < 2 or not (_is_cjk(pair[0]) and _is_cjk(pair[1])):
+            continue
+        follows = set()
+        i = text.find(pair)
+        while i >= 0 and len(follows) < 2:
+            follows.add(text[i + 2:i + 3])
+            i = text.find(pair, i + 1)
+        if len(follows) >= 2:
+            return True
+    return False
+
+
+def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
+    """Proper names, document numbers, quoted titles, deliberate patterns and allowed words are
+    left alone."""
+    n = len(text)
+    if _patterned(text, p):
+        return True
+    if text[p] == "暨" and _JOINED.match(text, p):
+        return True                                # 调度会暨业务培训会: 暨 joins two names
     for i in range(max(0, s - 6), e):              # a place or other name overlapping the window
         for j in range(max(s + 1, i + 2), min(n, i + 8) + 1):
             if text[i:j] in model.names or text[i:j] in allowed:
@@ -100,8 +141,11 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) 
     for q in (p - 1, p - 2):                       # title + surname + given name: 市长李克坚
         if q >= 0 and text[q] in model.surnames and _ROLE_BEFORE.search(text[max(0, q - 4):q]):
             return True
-    opened = text.rfind("“", max(0, p - QUOTED_MAX), p)   # a short coinage in quotes: “三字诀”
-    if opened >= 0 and text.rfind("”", opened, p) < 0 and "”" in text[p:opened + QUOTED_MAX + 2]:
+    for left, right in _SHORT_SPANS:   # a short coinage in quotes (“三字诀”), a label in brackets
+        opened = text.rfind(left, max(0, p - QUOTED_MAX), p)          # (快手短视频), （镇）
+        if opened >= 0 and text.rfind(right, opened, p) < 0 and right in text[p:opened + QUOTED_MAX + 2]:
+            return True
+    if _repeated_term(text, p):
         return True
     near = text[max(0, p - 12):p + 12]
     if _DOC_NO.search(near):
@@ -135,6 +179,10 @@ def _steals(words, text: str, p: int, s: int, e: int) -> bool:
                 if (a < s or a + size > e) and text[a:a + size] in words:
                     return True
     return False
+
+
+def _starts_word(known, text: str, p: int) -> bool:
+    return any(text[p:p + size] in known for size in range(2, MAX_WINDOW + 1) if p + size <= len(text))
 
 
 def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
@@ -171,6 +219,9 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
                 continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
             if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
                 continue
+            if size == 2 and p == s + 1 and window[0] in _DIVISION_SUFFIX and s > 0 \
+                    and _is_cjk(text[s - 1]) and _starts_word(known, text, p):
+                continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
             for alt in alts:
                 word = window[:p - s] + alt + window[p - s + 1:]
                 score = _score(model, text, p, alt, word) + 0.5 * (size - 2)

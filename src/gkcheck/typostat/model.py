@@ -28,7 +28,8 @@ class Model:
     unigram: Any            # numpy uint32[n]: character counts
     keys: Any               # numpy uint32, sorted: a << 13 | b of every seen bigram
     counts: Any             # numpy uint16: its count
-    frequent: Any           # numpy uint8[2**23]: bitset of the bigrams seen more than RARE times
+    frequent: Any           # numpy uint8[2**23] (memory-mapped): bitset of the bigrams seen more
+                            # than RARE times, built by scripts/build_lm.py
     pairs: array            # the same keys and counts as Python arrays (one lookup at a time)
     pair_counts: array
     words: dict[str, int]   # known words -> frequency
@@ -63,19 +64,6 @@ class Model:
         return math.log(LAMBDA * self.bigram(a, b) / ca + (1 - LAMBDA) * p_uni)
 
 
-def _bitset(keys):
-    """One bit per possible bigram key (26 bits: 8 MB), set for ``keys`` (sorted)."""
-    import numpy as np
-
-    bits = np.zeros(1 << 23, dtype=np.uint8)
-    if len(keys):
-        byte = (keys >> 3).astype(np.int64)
-        value = (np.uint8(1) << (keys & 7).astype(np.uint8)).astype(np.uint8)
-        starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])
-        bits[byte[starts]] = np.bitwise_or.reduceat(value, starts)
-    return bits
-
-
 def model_dir() -> Path:
     return data_dir("models") / "typo-lm"
 
@@ -86,9 +74,9 @@ def load(folder: Path | None = None) -> Model:
 
     folder = folder or model_dir()
     lex = marshal.loads((folder / "lexicon.marshal").read_bytes())
-    arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r"))
-              for name in ("chars", "unigram", "bigram_keys", "bigram_counts")}
-    return Model(frequent=_bitset(arrays["bigram_keys"][arrays["bigram_counts"] > RARE]),
+    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r")
+              for name in ("chars", "unigram", "bigram_keys", "bigram_counts", "frequent")}
+    return Model(frequent=arrays["frequent"],
                  pairs=array("I", arrays["bigram_keys"].astype("<u4").tobytes()),
                  pair_counts=array("H", arrays["bigram_counts"].astype("<u2").tobytes()),
                  table=arrays["chars"], unigram=arrays["unigram"], keys=arrays["bigram_keys"],
