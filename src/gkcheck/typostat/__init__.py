@@ -32,8 +32,10 @@ LEVELS = ("strict", "normal", "off")
 # score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
 THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
+RARE_WORD_PENALTY = 8.0    # a window that is only a rare jieba word (绝顶, 树脂) needs this much more
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 MAX_WINDOW = 4
+NAME_OVERRIDE = 15.0       # a score this high overrides the name-suffix guard (管里科 -> 管理科)
 STANDALONE_COUNT = 10000   # a character this frequent may stand alone before or after a word
 COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
 
@@ -43,8 +45,10 @@ _ROLE_BEFORE = re.compile(r"(书记|主任|局长|县长|市长|区长|乡长|�
                           r"董事长|校长|院长|所长|队长|组长|站长|同志|代表|居民|村民)$")
 _NUMERALS = "〇一二三四五六七八九十百千万两"
 QUOTED_MAX = 10            # a span in “” this short is a name or a coinage, left alone
-_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
-                          r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
+# a name's suffix: of places and enterprises (checked two characters on), of bodies (the next one)
+_PLACE_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|"
+                           r"屯|庄|桥|湖|河|江|山|塘)")
+_BODY_SUFFIX = "局委厅处科室院所站队"
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
 # 暨 joins two names of meetings, events or bodies (调度会暨业务培训会, 庆祝大会暨表彰大会): a connector
 _JOINED = re.compile(r"暨[\u4e00-\u9fff]{0,20}?(会|议|式|典礼|活动|仪式|论坛|节|赛|展|班|周年|成立|揭牌|启动)")
@@ -117,42 +121,47 @@ def _repeated_term(text: str, p: int) -> bool:
     return False
 
 
-def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
+def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
+             score: float = 0.0) -> str | bool:
     """Proper names, document numbers, quoted titles, deliberate patterns and allowed words are
     left alone."""
     n = len(text)
     if _patterned(text, p):
-        return True
+        return "pattern"
     if text[p] == "暨" and _JOINED.match(text, p):
-        return True                                # 调度会暨业务培训会: 暨 joins two names
+        return "joined"                                # 调度会暨业务培训会: 暨 joins two names
     for i in range(max(0, s - 6), e):              # a place or other name overlapping the window
         for j in range(max(s + 1, i + 2), min(n, i + 8) + 1):
             if text[i:j] in model.names or text[i:j] in allowed:
-                return True
-    if e - s <= 3 and (_NAME_SUFFIX.match(text[e - 1:e + 2]) or _NAME_SUFFIX.match(text[e:e + 3])
-                       or _NAME_SUFFIX.match(text[e + 1:e + 3])):
-        return True                                # 马荃镇, 扶贫开发局, 铁石口镇: a name before its suffix
+                return "name"
+    if e - s <= 3 and score < NAME_OVERRIDE and (_PLACE_SUFFIX.match(text[e:e + 3]) or text[e:e + 1] in _BODY_SUFFIX
+                       or (p < e - 1 and text[e - 1] in _DIVISION_SUFFIX)
+                       or (p == e - 1 and text[p] in _BODY_SUFFIX + _DIVISION_SUFFIX
+                           and not _is_cjk(text[p + 1:p + 2] or "a"))):
+        return "suffix"      # 马荃镇, 扶贫开发局, 省工信厅, 新旅局: a name before or ending in its suffix
+    if text[p] in _DIVISION_SUFFIX and text[p + 1:p + 2] == "直":
+        return "suffix"      # 县直单位, 市直机关: the division's own bodies
     for q in (p - 1, p - 2):                       # surname + given name (+ title)
         if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
                                                     or _ROLE.match(text[q + 3:q + 6])):
-            return True
+            return "surname-role"
     if _ROLE.match(text[p + 1:p + 4]) and p >= 1 and text[p - 1] in model.surnames:
-        return True
+        return "role-after"
     for q in (p - 1, p - 2):                       # title + surname + given name: 市长李克坚
         if q >= 0 and text[q] in model.surnames and _ROLE_BEFORE.search(text[max(0, q - 4):q]):
-            return True
+            return "role-before"
     for left, right in _SHORT_SPANS:   # a short coinage in quotes (“三字诀”), a label in brackets
         opened = text.rfind(left, max(0, p - QUOTED_MAX), p)          # (快手短视频), （镇）
         if opened >= 0 and text.rfind(right, opened, p) < 0 and right in text[p:opened + QUOTED_MAX + 2]:
-            return True
+            return "quoted"
     if _repeated_term(text, p):
-        return True
+        return "repeated"
     near = text[max(0, p - 12):p + 12]
     if _DOC_NO.search(near):
-        return True
+        return "docno"
     opened = text.rfind("《", max(0, p - 60), p)
     if opened >= 0 and text.rfind("》", opened, p) < 0:
-        return True
+        return "title"
     return False
 
 
@@ -214,9 +223,14 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             window = text[s:e]
             if any(c in _NUMERALS for c in window):
                 continue           # 张三 is not 长三, 三审 is not 二审
-            if window in known or (standalone and size > 2 and (
-                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known)):
-                continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
+            penalty = 0.0
+            if window in known:
+                if window in words:
+                    continue       # written as a word: 权力/权利 are left to the dictionary
+                penalty = RARE_WORD_PENALTY      # a rare word of jieba only (绝顶, 树脂)
+            if standalone and size > 2 and (
+                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known):
+                continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
             if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
                 continue
             if size == 2 and p == s + 1 and window[0] in _DIVISION_SUFFIX and s > 0 \
@@ -224,7 +238,7 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
                 continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
             for alt in alts:
                 word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2) - penalty
                 if best is None or score > best[0]:
                     best = (score, s, e, alt, word)
     return best
@@ -276,7 +290,7 @@ class ContextTypoDetector:
         model = load()
         text = view.text
         found = [f[:5] for f in corrections(model, text, self.threshold)
-                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed)]
+                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed, f[0])]
         # of overlapping corrections the most probable one wins
         taken: list[tuple[int, int]] = []
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
