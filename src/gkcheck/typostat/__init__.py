@@ -32,7 +32,6 @@ LEVELS = ("strict", "normal", "off")
 # score thresholds (natural-log likelihood gain + word bonus), tuned on the tuning half of odw.train
 THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
-RARE_WORD_PENALTY = 8.0    # a window that is only a rare jieba word (绝顶, 树脂) needs this much more
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 MAX_WINDOW = 4
 NAME_OVERRIDE = 15.0       # a score this high overrides the name-suffix guard (管里科 -> 管理科)
@@ -223,11 +222,8 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
             window = text[s:e]
             if any(c in _NUMERALS for c in window):
                 continue           # 张三 is not 长三, 三审 is not 二审
-            penalty = 0.0
             if window in known:
-                if window in words:
-                    continue       # written as a word: 权力/权利 are left to the dictionary
-                penalty = RARE_WORD_PENALTY      # a rare word of jieba only (绝顶, 树脂)
+                continue           # written as a word (权力/权利 are left to the dictionary; 冰壶)
             if standalone and size > 2 and (
                     p == s and window[1:] in known or p == e - 1 and window[:-1] in known):
                 continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
@@ -238,7 +234,7 @@ def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str
                 continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
             for alt in alts:
                 word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2) - penalty
+                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
                 if best is None or score > best[0]:
                     best = (score, s, e, alt, word)
     return best
