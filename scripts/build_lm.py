@@ -8,14 +8,22 @@ Without ``--jieba`` the script fetches the jieba 0.42.1 source distribution with
 down in docs/dictionaries.md ("上下文统计模型"). The ECSpell odw sentences are evaluation data and
 are never read here.
 
-Output (all loaded lazily by gkcheck.typostat.model):
-- ``chars.npy``       uint16[65536]: code point -> character index (0 = not a modelled character)
+Output (all memory-mapped lazily by gkcheck.typostat.model; no Python dict or set is built at load).
+A word of at most four characters is a 64-bit key: four 16-bit character indices, the first in the
+high bits, 0xFFFF for the "?" of a masked word (typostat.model.Model.key):
+- ``chars.npy``       uint16[65536]: code point -> character index (0 = not a modelled character);
+  ``chars.txt`` the characters in index order
 - ``unigram.npy``     uint32[n_chars]: corpus count of each character index
-- ``bigram_keys.npy`` uint32 sorted: ``a << 13 | b`` for every character bigram seen in the corpus
-- ``bigram_counts.npy`` uint16: its count (capped)
-- ``lexicon.marshal`` dict: words (word -> frequency), masked (word with one character replaced by
-  "?" -> the characters that fill it), confuse (character -> its sound/shape neighbours),
-  names (place and person names never "corrected"), surnames
+- ``bigram_keys.npy`` uint32 sorted: ``a << 13 | b`` for every character bigram seen in the corpus;
+  ``bigram_counts.npy`` uint16 its count (capped); ``frequent.npy`` the bitset (8 MB) of the
+  bigrams seen more than RARE times, which the candidate pass tests
+- ``word_keys.npy`` uint64 sorted / ``word_freq.npy`` uint32: every known word and its frequency;
+  0 for a word that may be written but is never suggested (rare jieba words, ECSpell vocabulary)
+- ``masked_keys.npy`` uint64 sorted (a target word with one character masked), ``masked_ptr.npy``
+  uint32 and ``masked_fill.npy`` uint16: the character indices that fill the mask
+- ``confuse_bits.npy`` bitset (8 MB) of ``written << 13 | neighbour``: sound and shape neighbours
+- ``names.npy`` uint64 sorted: BLAKE2b-64 of the place names never "corrected"
+- ``meta.json``: surnames (first characters of jieba's person names), total character count
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import marshal
 import re
 import subprocess
 import sys
@@ -35,6 +42,8 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+from gkcheck.typostat.model import MASK, name_key  # noqa: E402  (the runtime's key formats)
 OUT = REPO / "models" / "typo-lm"
 MAX_CHARS = 8191            # 13-bit character index, 0 reserved
 BIGRAM_CAP = 65535
@@ -281,19 +290,43 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
     # the candidate pass's bitset (one bit per possible bigram key, set when seen more than RARE
     # times), stored so that loading is a memory map instead of an 8 MB computation
     np.save(OUT / "frequent.npy", bitset(bkeys[bcounts > RARE].astype(np.uint32)))
-    lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
-           "names": sorted(names),
-           # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
-           # and every word of the ECSpell official-writing lists (外链, 年报): domain vocabulary
-           "other_words": sorted({w for w, f in jieba.items()
-                                  if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)}
-                                 | {w for w in ecs if 2 <= len(w) <= 4 and w not in words}),
-           "surnames": common_surnames,
-           "total": int(unigram.sum())}
-    (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
+    # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
+    # and every word of the ECSpell official-writing lists (外链, 年报): domain vocabulary
+    other = ({w for w, f in jieba.items() if f >= 5 and 2 <= len(w) <= 4 and CJK.fullmatch(w)}
+             | {w for w in ecs if 2 <= len(w) <= 4}) - set(words)
+
+    def key(word: str, mask: int = -1) -> int | None:
+        """Four 16-bit character indices, the first in the high bits (typostat.model.Model.key)."""
+        k = 0
+        for j, c in enumerate(word):
+            i = MASK if j == mask else index.get(c, 0)
+            if not i:
+                return None
+            k |= i << (48 - 16 * j)
+        return k
+
+    lexicon = {key(w): f for w, f in words.items()}
+    lexicon.update((key(w), 0) for w in other if key(w) is not None and key(w) not in lexicon)
+    wkeys = np.array(sorted(lexicon), dtype=np.uint64)
+    np.save(OUT / "word_keys.npy", wkeys)
+    np.save(OUT / "word_freq.npy", np.array([min(lexicon[int(k)], 2**32 - 1) for k in wkeys], dtype=np.uint32))
+    mkeys = sorted((key(k.replace("?", "x"), k.index("?")), v) for k, v in masked.items())
+    np.save(OUT / "masked_keys.npy", np.array([k for k, _ in mkeys], dtype=np.uint64))
+    np.save(OUT / "masked_ptr.npy", np.cumsum([0] + [len(v) for _, v in mkeys]).astype(np.uint32))
+    np.save(OUT / "masked_fill.npy", np.array([index[c] for _, v in mkeys for c in v], dtype=np.uint16))
+    # written << 13 | neighbour, one bit each (8 MB, mostly zero: about 0.9 MB in the wheel)
+    pairs = np.unique(np.array([index[a] << 13 | index[b] for a, near in confuse.items() for b in near],
+                               dtype=np.uint32))
+    np.save(OUT / "confuse_bits.npy", bitset(pairs))
+    (OUT / "confuse_pairs.npy").unlink(missing_ok=True)
+    np.save(OUT / "names.npy", np.array(sorted({name_key(n) for n in names}), dtype=np.uint64))
+    (OUT / "chars.txt").write_text("\0" + "".join(chars), "utf-8")
+    (OUT / "meta.json").write_text(json.dumps({"version": 2, "surnames": common_surnames,
+                                               "total": int(unigram.sum())}, ensure_ascii=False), "utf-8")
+    (OUT / "lexicon.marshal").unlink(missing_ok=True)
     return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),
             "bigrams": len(bkeys), "words": len(words), "masked": len(masked),
-            "names": len(lex["names"]), "surnames": len(common_surnames), "confuse": len(confuse)}
+            "known (written only)": len(lexicon) - len(words), "names": len(names), "surnames": len(common_surnames), "confuse": len(confuse)}
 
 
 def main(argv: list[str]) -> int:

@@ -123,7 +123,7 @@ def test_issue_examples_found_or_explained(t020):
         assert (match, suggestion) in found(t020, text)
     # 诠译: 释 is not a sound or shape neighbour of 译 in the confusion sets; what is found is 译新 ->
     # 以新 (the right place, a wrong suggestion)
-    assert "释" not in model.confuse["译"]
+    assert "释" not in model.neighbours("译")
     assert [m for m, _ in found(t020, "准确诠译新思想。")] == ["译新"]
     # 渡汛: the corpus itself writes 渡汛 twice (old reports), so 度汛 gains too little
     text = "做好渡汛准备工作。"
@@ -131,7 +131,7 @@ def test_issue_examples_found_or_explained(t020):
     assert model.bigram(model.index("渡"), model.index("汛")) == 2
     assert best_correction(model, text, 2)[4] == "度汛" and best_correction(model, text, 2)[0] < 5
     # 技护车: 技 (ji) and 救 (jiu) are neither sound nor shape neighbours
-    assert found(t020, "派出技护车三辆。") == [] and "救" not in model.confuse["技"]
+    assert found(t020, "派出技护车三辆。") == [] and "救" not in model.neighbours("技")
     # 登陆网站, 疫情狙击战: the written forms are words (登陆, 狙击战): real-word errors, left to the
     # dictionary (a context rule would need word n-grams the model does not have)
     assert found(t020, "请登陆县政府网站查询。") == [] and "登陆" in model.known

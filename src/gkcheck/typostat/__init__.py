@@ -164,79 +164,168 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
     return False
 
 
-def _covered(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+def _covered(spans: dict[tuple[int, int], int], p: int, s: int, e: int) -> bool:
     """``p`` belongs to a frequent word of the text that reaches outside the window [s, e):
     the written character is explained (我县已 is not 我现已)."""
-    n = len(text)
     for size in range(2, MAX_WINDOW + 1):
-        for a in range(max(0, p - size + 1), min(p, n - size) + 1):
-            if (a < s or a + size > e) and words.get(text[a:a + size], 0) >= COVER_FREQ:
+        for a in range(p - size + 1, p + 1):
+            if (a < s or a + size > e) and spans.get((a, size), 0) >= COVER_FREQ:
                 return True
     return False
 
 
-def _steals(words, text: str, p: int, s: int, e: int) -> bool:
+def _steals(spans: dict[tuple[int, int], int], p: int, s: int, e: int) -> bool:
     """A character of the window (other than ``p``) belongs to a known word of the text that
     reaches outside the window: the correction would break that word (串联起 -> 联系)."""
-    n = len(text)
     for q in range(s, e):
         if q == p:
             continue
         for size in range(2, MAX_WINDOW + 1):
-            for a in range(max(0, q - size + 1), min(q, n - size) + 1):
-                if (a < s or a + size > e) and text[a:a + size] in words:
+            for a in range(q - size + 1, q + 1):
+                if (a < s or a + size > e) and (a, size) in spans:
                     return True
     return False
 
 
-def _starts_word(known, text: str, p: int) -> bool:
-    return any(text[p:p + size] in known for size in range(2, MAX_WINDOW + 1) if p + size <= len(text))
+def _starts_word(spans: dict[tuple[int, int], int], p: int) -> bool:
+    return any((p, size) in spans for size in range(2, MAX_WINDOW + 1))
 
 
-def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
-    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
+def _codes(model, text: str):
+    """The character index of every character of ``text`` (0: not modelled), as uint64."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    idx = model.table[np.minimum(codes, 65535)].astype(np.uint64)
+    idx[codes > 65535] = 0
+    return idx
+
+
+SPAN_REACH = 2 * MAX_WINDOW - 2     # words that matter start within this many characters of p
+
+
+def known_spans(model, idx, positions) -> dict[tuple[int, int], int]:
+    """Every known word of the text near ``positions``: ``{(start, size): frequency}`` (frequency
+    0: a word that may be written but is never suggested). One vectorised binary search."""
+    import numpy as np
+
+    n = len(idx)
+    p_arr = np.asarray(positions, dtype=np.int64)
+    if not len(p_arr) or n < 2:
+        return {}
+    starts = np.unique((p_arr[:, None] + np.arange(-SPAN_REACH, SPAN_REACH + 1)[None, :]).ravel())
+    starts = starts[(starts >= 0) & (starts < n - 1)]
+    out: dict[tuple[int, int], int] = {}
+    for size in range(2, MAX_WINDOW + 1):
+        a = starts[starts + size <= n]
+        key = np.zeros(len(a), dtype=np.uint64)
+        ok = np.ones(len(a), dtype=bool)
+        for j in range(size):
+            v = idx[a + j]
+            ok &= v > 0
+            key |= v << np.uint64(48 - 16 * j)
+        a, key = a[ok], key[ok]
+        at = np.minimum(np.searchsorted(model.word_keys, key), len(model.word_keys) - 1)
+        hit = np.flatnonzero(model.word_keys[at] == key)
+        out.update(((x, size), f) for x, f in zip(a[hit].tolist(), model.word_freq[at[hit]].tolist()))
+    return out
+
+
+# the windows around a candidate: (size, offset of the candidate in it), smallest first
+_COMBOS = [(size, off) for size in range(2, MAX_WINDOW + 1) for off in range(size - 1, -1, -1)]
+
+
+def windows(model, text: str, positions, idx=None) -> dict[int, list[tuple[int, int, str]]]:
+    """For each position, the windows of 2-4 characters around it that one sound or shape neighbour
+    of the written character turns into a known word: ``{p: [(start, end, alternatives)]}``.
+
+    One vectorised pass: the masked key of every window (the written character replaced by "?")
+    is searched in the masked-word index, each filling character in the confusion pairs."""
+    import numpy as np
+
+    from .model import MASK
+
+    p_arr = np.asarray(positions, dtype=np.int64)
+    if not len(p_arr):
+        return {}
+    idx = _codes(model, text) if idx is None else idx
+    n = len(idx)
+    size = np.array([c[0] for c in _COMBOS], dtype=np.int64)
+    off = np.array([c[1] for c in _COMBOS], dtype=np.int64)
+    start = p_arr[:, None] - off[None, :]                        # |P| x combos
+    ok = (start >= 0) & (start + size[None, :] <= n)
+    key = np.zeros(start.shape, dtype=np.uint64)
+    for j in range(MAX_WINDOW):
+        inside = j < size[None, :]
+        at = np.clip(start + j, 0, n - 1)
+        v = idx[at]
+        ok &= ~inside | (v > 0)
+        v = np.where(j == off[None, :], np.uint64(MASK), v)
+        key |= np.where(inside, v, np.uint64(0)) << np.uint64(48 - 16 * j)
+    rows = np.flatnonzero(ok.ravel())
+    key = key.ravel()[rows]
+    found = np.searchsorted(model.masked_keys, key)
+    found = np.minimum(found, len(model.masked_keys) - 1)
+    hit = model.masked_keys[found] == key
+    rows, found = rows[hit], found[hit]
+    if not len(rows):
+        return {}
+    lo = model.masked_ptr[found].astype(np.int64)
+    count = model.masked_ptr[found + 1].astype(np.int64) - lo
+    rep = np.repeat(np.arange(len(rows)), count)
+    fill = model.masked_fill[lo[rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)]
+    p_of = p_arr[rows // len(_COMBOS)][rep]
+    pair = (idx[p_of].astype(np.uint32) << np.uint32(13)) | fill.astype(np.uint32)
+    keep = np.flatnonzero((model.confuse_bits[pair >> np.uint32(3)] >> (pair & np.uint32(7)).astype(np.uint8)) & 1)
+    out: dict[int, dict[tuple[int, int], str]] = {}
+    chars = model.chars
+    combo = (rows % len(_COMBOS))[rep[keep]].tolist()
+    for p, c, f in zip(p_of[keep].tolist(), combo, fill[keep].tolist()):
+        sz, o = _COMBOS[c]
+        win = out.setdefault(p, {})
+        win[(p - o, p - o + sz)] = win.get((p - o, p - o + sz), "") + chars[f]
+    return {p: [(s, e, alts) for (s, e), alts in sorted(w.items(), key=lambda kv: (kv[0][1] - kv[0][0], kv[0][0]))]
+            for p, w in out.items()}
+
+
+def best_correction(model, text: str, p: int, found: list[tuple[int, int, str]] | None = None,
+                    spans: dict[tuple[int, int], int] | None = None) -> tuple[float, int, int, str, str] | None:
+    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``;
+    ``found`` and ``spans`` are :func:`windows` and :func:`known_spans` when already computed."""
     orig = text[p]
-    neighbours = model.confuse.get(orig, "")
-    if not neighbours or orig in _NUMERALS:
+    if orig in _NUMERALS:
         return None
+    if found is None:
+        found = windows(model, text, [p]).get(p, [])
+    if not found:
+        return None
+    if spans is None:
+        spans = known_spans(model, _codes(model, text), [p])
     standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
-    words, masked, known = model.words, model.masked, model.known
-    lo = p                                   # the run of Chinese characters around p (±3)
-    while lo > p - MAX_WINDOW + 1 and lo > 0 and _is_cjk(text[lo - 1]):
-        lo -= 1
-    hi = p + 1
-    while hi < p + MAX_WINDOW and hi < len(text) and _is_cjk(text[hi]):
-        hi += 1
     best = None
-    for size in range(2, min(MAX_WINDOW, hi - lo) + 1):
-        for s in range(max(lo, p - size + 1), min(p, hi - size) + 1):
-            e = s + size
-            fills = masked.get(text[s:p] + "?" + text[p + 1:e])
-            if not fills:
-                continue
-            alts = ([a for a in fills if a in neighbours] if len(fills) < len(neighbours)
-                    else [a for a in neighbours if a in fills])
-            alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
-            if not alts:
-                continue
-            window = text[s:e]
-            if any(c in _NUMERALS for c in window):
-                continue           # 张三 is not 长三, 三审 is not 二审
-            if window in known:
-                continue           # written as a word (权力/权利 are left to the dictionary; 冰壶)
-            if standalone and size > 2 and (
-                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known):
-                continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
-            if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
-                continue
-            if size == 2 and p == s + 1 and window[0] in _DIVISION_SUFFIX and s > 0 \
-                    and _is_cjk(text[s - 1]) and _starts_word(known, text, p):
-                continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
-            for alt in alts:
-                word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
-                if best is None or score > best[0]:
-                    best = (score, s, e, alt, word)
+    for s, e, alts in found:
+        size = e - s
+        alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
+        if not alts:
+            continue
+        window = text[s:e]
+        if any(c in _NUMERALS for c in window):
+            continue           # 张三 is not 长三, 三审 is not 二审
+        if (s, size) in spans:
+            continue           # written as a word (权力/权利 are left to the dictionary; 冰壶)
+        if standalone and size > 2 and (
+                p == s and (s + 1, size - 1) in spans or p == e - 1 and (s, size - 1) in spans):
+            continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
+        if _steals(spans, p, s, e) or _covered(spans, p, s, e):
+            continue
+        if size == 2 and p == s + 1 and window[0] in _DIVISION_SUFFIX and s > 0 \
+                and _is_cjk(text[s - 1]) and _starts_word(spans, p):
+            continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
+        for alt in alts:
+            word = window[:p - s] + alt + window[p - s + 1:]
+            score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+            if best is None or score > best[0]:
+                best = (score, s, e, alt, word)
     return best
 
 
@@ -246,13 +335,17 @@ def corrections(model, text: str, threshold: float) -> list[tuple[float, int, in
     context (boilerplate, repeated names) is scored once per text."""
     seen: dict[tuple[str, int], tuple | None] = {}
     found = []
-    for p in candidate_positions(model, text).tolist():
+    positions = candidate_positions(model, text)
+    idx = _codes(model, text)
+    near = windows(model, text, positions, idx)
+    spans = known_spans(model, idx, list(near))
+    for p in sorted(near):
         a = max(0, p - 2 * MAX_WINDOW + 2)
         key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
         if key in seen:
             rel = seen[key]
         else:
-            best = best_correction(model, text, p)
+            best = best_correction(model, text, p, near[p], spans)
             rel = None if best is None or best[0] < threshold else (
                 best[0], best[1] - p, best[2] - p, best[3], best[4])
             seen[key] = rel
