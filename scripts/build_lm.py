@@ -49,6 +49,7 @@ MAX_CHARS = 8191            # 13-bit character index, 0 reserved
 BIGRAM_CAP = 65535
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 JIEBA = "jieba==0.42.1"
+PYCORRECTOR = "pycorrector==1.1.4"
 # Debian package unicode-data; Unihan is part of the Unicode Character Database (Unicode License v3)
 UNIHAN = Path("/usr/share/unicode/Unihan_DictionaryLikeData.txt.bz2")
 SERIES_MAX = 24             # larger phonetic series (e.g. of 青, 工) are too loose to be confusable
@@ -82,6 +83,31 @@ def read_corpus(data: Path) -> list[str]:
         for line in fh:
             texts.append(re.sub(r"<!--.*?-->|^#+ ", "", json.loads(line)["text"], flags=re.M))
     return texts
+
+
+def pycorrector_file(name: str, wheel: Path | None) -> str:
+    """A data file of pycorrector 1.1.4 (Apache-2.0), from its wheel (``pip download`` by default)."""
+    import zipfile
+
+    if wheel is None:
+        tmp = Path(tempfile.mkdtemp())
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                        "-q", "-d", str(tmp), PYCORRECTOR], check=True)
+        (wheel,) = tmp.glob("pycorrector-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        return z.read(f"pycorrector/data/{name}").decode("utf-8")
+
+
+def same_stroke(wheel: Path | None) -> dict[str, set[str]]:
+    """pycorrector's ``same_stroke.txt``: lines of characters of similar shape (火 灭 灾 伙 ...);
+    every character of a line is a shape neighbour of the line's first one, and back."""
+    out: dict[str, set[str]] = {}
+    for line in pycorrector_file("same_stroke.txt", wheel).splitlines():
+        chars = [c for c in line.split("\t") if len(c) == 1 and CJK.fullmatch(c)]
+        for c in chars[1:]:
+            out.setdefault(chars[0], set()).add(c)
+            out.setdefault(c, set()).add(chars[0])
+    return out
 
 
 def jieba_dict(path: Path | None) -> tuple[dict[str, int], dict[str, str]]:
@@ -160,14 +186,14 @@ def phonetic_series(chars: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def confusion(data: Path, chars: set[str]) -> dict[str, str]:
+def confusion(data: Path, chars: set[str], shapes: dict[str, set[str]]) -> dict[str, str]:
     """Sound (ECSpell + same toneless pinyin, with z/zh c/ch s/sh n/l en/eng in/ing an/ang
     merged) and shape (ECSpell; one Unihan phonetic series of at most SERIES_MAX modelled
     characters) neighbours, restricted to modelled characters."""
     from pypinyin import Style, lazy_pinyin
 
     extra = data / "ecspell-extra"
-    sets: dict[str, set[str]] = {}
+    sets: dict[str, set[str]] = {ch: set(near) for ch, near in shapes.items()}
     for name in ("soundConfusion.json", "shapeConfusion.json"):
         for ch, near in json.loads((extra / name).read_text("utf-8")).items():
             sets.setdefault(ch, set()).update(near)
@@ -205,7 +231,7 @@ def confusion(data: Path, chars: set[str]) -> dict[str, str]:
     return out
 
 
-def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
+def build(data: Path, jieba_path: Path | None, pycorrector: Path | None) -> dict[str, int]:
     import ahocorasick_rs
 
     texts = read_corpus(data)
@@ -280,7 +306,7 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
         if tag == "nr" and 2 <= len(w) <= 3 and CJK.fullmatch(w):
             surnames[w[0]] += 1
     common_surnames = "".join(sorted(c for c, n in surnames.items() if n >= 30))
-    confuse = confusion(data, set(index))
+    confuse = confusion(data, set(index), same_stroke(pycorrector))
 
     OUT.mkdir(parents=True, exist_ok=True)
     np.save(OUT / "chars.npy", table)
@@ -332,9 +358,11 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jieba", type=Path, help="jieba's dict.txt (default: pip download jieba 0.42.1)")
+    ap.add_argument("--pycorrector", type=Path,
+                    help="pycorrector's wheel (default: pip download pycorrector 1.1.4)")
     ap.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
     args = ap.parse_args(argv)
-    stats = build(args.data, args.jieba)
+    stats = build(args.data, args.jieba, args.pycorrector)
     for k, v in stats.items():
         print(f"{k}: {v}")
     return 0
