@@ -73,6 +73,8 @@ MISSES = [
     "完成任务数居县直单位前列。",                      # 县直: not 居间, 数据
     "省工信厅、省商务厅联合发文。",                    # an abbreviated name before its body suffix
     "县文广新旅局",
+    "县里的柳林乡锁营村通了公路。",                    # a village name one character before 村
+    "养犬户应当实行拴养和圈养。",                      # two compounds sharing their head: not 抚养
 ]
 
 # each guard, and the finding it keeps quiet (the statistics alone would report it)
@@ -84,6 +86,8 @@ GUARDS = [
     ("开通政务账号（快手短视频）一个。", "手短", "quoted"),
     ("完成任务数居县直单位前列。", "居县", "suffix"),
     ("省工信厅、省商务厅联合发文。", "工信", "suffix"),
+    ("县里的柳林乡锁营村通了公路。", "乡锁", "suffix"),
+    ("养犬户应当实行拴养和圈养。", "拴养", "pattern"),
 ]
 
 # the examples: found, or why not (each reason is asserted, so a fix shows up here)

@@ -48,10 +48,12 @@ QUOTED_MAX = 10            # a span in “” this short is a name or a coinage,
 _PLACE_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|"
                            r"屯|庄|桥|湖|河|江|山|塘)")
 _BODY_SUFFIX = "局委厅处科室院所站队"
+_DIVISION_ONLY = re.compile(r"(村|乡|镇|县|旗|街道|社区|嘎查|苏木)")   # 锁营村: also one character on
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
 # 暨 joins two names of meetings, events or bodies (调度会暨业务培训会, 庆祝大会暨表彰大会): a connector
 _JOINED = re.compile(r"暨[\u4e00-\u9fff]{0,20}?(会|议|式|典礼|活动|仪式|论坛|节|赛|展|班|周年|成立|揭牌|启动)")
 _DIVISION_SUFFIX = "省市县区乡镇村旗州盟"
+_JOIN = "和与及、或"
 _SHORT_SPANS = (("“", "”"), ("（", "）"), ("(", ")"))
 
 
@@ -90,16 +92,23 @@ def _score(model, text: str, p: int, alt: str, word: str) -> float:
 
 def _patterned(text: str, p: int) -> bool:
     """The written character sits in a deliberate pattern, not a slip of the input method:
-    between two copies of the same 1-3 characters (应公开尽公开, 应收尽收, 能减尽减), or in a
-    parallel pair sharing it two characters away (外链暗链, 内查外调 is not: only the same character)."""
+    between two copies of the same 1-3 characters (应公开尽公开, 应收尽收, 能减尽减), in a
+    parallel pair sharing it two characters away (外链暗链), or it modifies the same head as the
+    compound it is joined to (拴养和圈养)."""
     n = len(text)
     for k in (1, 2, 3):
         if p - k >= 0 and p + 1 + k <= n and text[p - k:p] == text[p + 1:p + 1 + k] \
                 and all(_is_cjk(c) for c in text[p - k:p]):
             return True
     ch = text[p]
-    return (p + 2 < n and text[p + 2] == ch and _is_cjk(text[p + 1])) or \
-        (p >= 2 and text[p - 2] == ch and _is_cjk(text[p - 1]))
+    if (p + 2 < n and text[p + 2] == ch and _is_cjk(text[p + 1])) or \
+            (p >= 2 and text[p - 2] == ch and _is_cjk(text[p - 1])):
+        return True
+    # two compounds sharing their head, joined: 拴养和圈养, 乱拆、乱建 (the written one is a modifier)
+    head = text[p + 1:p + 2]
+    return bool(head) and _is_cjk(head) and (
+        (text[p + 2:p + 3] in _JOIN and text[p + 4:p + 5] == head)
+        or (p >= 3 and text[p - 2:p - 1] in _JOIN and text[p - 3:p - 2] == head))
 
 
 def _repeated_term(text: str, p: int) -> bool:
@@ -134,6 +143,7 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
             if text[i:j] in model.names or text[i:j] in allowed:
                 return "name"
     if e - s <= 3 and score < NAME_OVERRIDE and (_PLACE_SUFFIX.match(text[e:e + 3]) or text[e:e + 1] in _BODY_SUFFIX
+                       or (_DIVISION_ONLY.match(text[e + 1:e + 3]) and _is_cjk(text[e]))
                        or (p < e - 1 and text[e - 1] in _DIVISION_SUFFIX)
                        or (p == e - 1 and text[p] in _BODY_SUFFIX + _DIVISION_SUFFIX
                            and not _is_cjk(text[p + 1:p + 2] or "a"))):
