@@ -142,6 +142,15 @@ def test_issue_examples_found_or_explained(t020):
     assert found(t020, "打赢疫情狙击战。") == [] and "狙击战" in model.known and "阻击战" in model.words
 
 
+def test_leaves_a_listed_wrong_form_to_the_dictionary_rule():
+    """T020 alone finds 检查院; with T001 on, the dictionary's 人民检查院 is reported once, by T001."""
+    text = "人民检查院提起公诉。"
+    alone = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
+    assert found(alone, text) == [("检查院", "检察院")]
+    both = Checker(Config(select=("T020", "T001")), today=lambda: FIXED_TODAY)
+    assert [(f.rule, f.match) for f in both.check_text(text)] == [("T001", "人民检查院")]
+
+
 def test_finding_explains_itself(t020):
     (f,) = [f for f in t020.check_text("我县已完成坏境整治。") if f.rule == "T020"]
     assert f.severity == "warning" and f.category == "typo"

@@ -380,6 +380,18 @@ class ContextTypoDetector:
             allowed.extend(load_allowlist(Path(path)))
         self.allowed = frozenset(allowed)
         self.on = RULE in enabled and self.level != "off"
+        self._config, self._dictionary_rules = config, {c for c in enabled if rules[c].detector == "dictionary"}
+        self._listed: frozenset[str] | None = None
+
+    def listed(self) -> frozenset[str]:
+        """Wrong forms the dictionary rules (T001, E...) report (人民检查院): where one of them
+        overlaps a correction, that rule reports it and T020 stays quiet (read at the first finding)."""
+        if self._listed is None:
+            from ..detectors.dictionary import load_entries
+
+            entries, _ = load_entries(self._config, self._dictionary_rules)
+            self._listed = frozenset(e.match for e in entries)
+        return self._listed
 
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
         if not self.on or not view.text:
@@ -395,10 +407,19 @@ class ContextTypoDetector:
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            if _short_segment(view, s):
+            if _short_segment(view, s) or _listed_here(text, s, e, self.listed()):
                 continue
             taken.append((s, e))
             yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
+
+
+def _listed_here(text: str, s: int, e: int, listed: frozenset[str]) -> bool:
+    """A listed wrong form (2-16 characters) overlaps text[s:e]."""
+    for i in range(max(0, s - 15), e):
+        for j in range(max(i + 2, s + 1), min(len(text), i + 16) + 1):
+            if text[i:j] in listed:
+                return True
+    return False
 
 
 SHORT = 6   # characters: a segment this short is a name, a unit or a label, not a sentence
