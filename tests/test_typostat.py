@@ -43,6 +43,9 @@ HITS = [
     # a body's suffix right after the window does not hide overwhelming evidence (score >= 15)
     ("市场规范管里科负责此事。", "管里", "管理"),
     ("党的纪律检擦委员会负责监督。", "检擦", "检察"),
+    # shape neighbours from pycorrector's same_stroke.txt (火/灾, 滥/监), not in the ECSpell sets
+    ("今年发生重大自然火害三次。", "火害", "灾害"),
+    ("由生态环境部门实施滥管。", "滥管", "监管"),
 ]
 
 # near misses that must stay quiet: the corrected forms, real-word pairs (both words: left to the

@@ -1,14 +1,18 @@
 """The statistical context check for misspelt words nobody listed (T020).
 
 One vectorised pass finds the candidate positions: every pair of adjacent Chinese characters is
-looked up (numpy, sorted array of the bigrams of the official corpus); a character of a pair the
-corpus never or hardly ever shows is a candidate. Python runs only there: for each window of
-2-4 characters around the candidate that is *not* a known word, the masked-word index gives the
-known words one character away; an alternative counts only when its character is a sound or
-shape neighbour of the written one. It is reported when the character bigram model of
-official-document Chinese makes the corrected text much more probable (score = log-likelihood
-gain + a bonus for a frequent word) and no guard applies: proper names (place names, surname +
-given name before a title), document numbers (文号), quoted titles (《》), allowed words.
+tested against a bitset of the bigrams of the official corpus; a character of a pair the corpus
+never or hardly ever shows is a candidate. A second vectorised pass (:func:`windows`) searches the
+masked-word index for every window of 2-4 characters around a candidate and keeps the filling
+characters that are sound or shape neighbours of the written one; a third (:func:`known_spans`)
+finds the known words near the candidates. Python runs only on windows with an alternative: it is
+reported when the window is not itself a word, the character bigram model of official-document
+Chinese makes the corrected text much more probable (score = log-likelihood gain + a bonus for a
+frequent word) and no guard applies (:func:`_guarded`): proper names (place names, name suffixes,
+surname + given name before a title), document numbers (文号), quoted titles (《》), deliberate
+patterns (应公开尽公开, 外链暗链, 拴养和圈养, 暨 between two meeting names, a term the text repeats
+in new contexts), short labels in quotes or brackets, allowed words, wrong forms the dictionary
+rules list.
 
 ``typo-level`` (config or ``--typo-level``): ``normal`` (default), ``strict`` (lower threshold,
 more findings) or ``off`` (the model is never loaded).
@@ -131,8 +135,10 @@ def _repeated_term(text: str, p: int) -> bool:
 
 def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
              score: float = 0.0) -> str | bool:
-    """Proper names, document numbers, quoted titles, deliberate patterns and allowed words are
-    left alone."""
+    """Why the finding at ``p`` (window [s, e), ``score``) is left alone, as a short label
+    ("name", "suffix", "pattern", ...), or False. Proper names, document numbers, quoted titles,
+    deliberate patterns and allowed words are left alone; a score of at least NAME_OVERRIDE is
+    reported although a name suffix follows (管里科)."""
     n = len(text)
     if _patterned(text, p):
         return "pattern"
