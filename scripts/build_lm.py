@@ -8,14 +8,22 @@ Without ``--jieba`` the script fetches the jieba 0.42.1 source distribution with
 down in docs/dictionaries.md ("上下文统计模型"). The ECSpell odw sentences are evaluation data and
 are never read here.
 
-Output (all loaded lazily by gkcheck.typostat.model):
-- ``chars.npy``       uint16[65536]: code point -> character index (0 = not a modelled character)
+Output (all memory-mapped lazily by gkcheck.typostat.model; no Python dict or set is built at load).
+A word of at most four characters is a 64-bit key: four 16-bit character indices, the first in the
+high bits, 0xFFFF for the "?" of a masked word (typostat.model.Model.key):
+- ``chars.npy``       uint16[65536]: code point -> character index (0 = not a modelled character);
+  ``chars.txt`` the characters in index order
 - ``unigram.npy``     uint32[n_chars]: corpus count of each character index
-- ``bigram_keys.npy`` uint32 sorted: ``a << 13 | b`` for every character bigram seen in the corpus
-- ``bigram_counts.npy`` uint16: its count (capped)
-- ``lexicon.marshal`` dict: words (word -> frequency), masked (word with one character replaced by
-  "?" -> the characters that fill it), confuse (character -> its sound/shape neighbours),
-  names (place and person names never "corrected"), surnames
+- ``bigram_keys.npy`` uint32 sorted: ``a << 13 | b`` for every character bigram seen in the corpus;
+  ``bigram_counts.npy`` uint16 its count (capped); ``frequent.npy`` the bitset (8 MB) of the
+  bigrams seen more than RARE times, which the candidate pass tests
+- ``word_keys.npy`` uint64 sorted / ``word_freq.npy`` uint32: every known word and its frequency;
+  0 for a word that may be written but is never suggested (rare jieba words, ECSpell vocabulary)
+- ``masked_keys.npy`` uint64 sorted (a target word with one character masked), ``masked_ptr.npy``
+  uint32 and ``masked_fill.npy`` uint16: the character indices that fill the mask
+- ``confuse_bits.npy`` bitset (8 MB) of ``written << 13 | neighbour``: sound and shape neighbours
+- ``names.npy`` uint64 sorted: BLAKE2b-64 of the place names never "corrected"
+- ``meta.json``: surnames (first characters of jieba's person names), total character count
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import marshal
 import re
 import subprocess
 import sys
@@ -35,11 +42,31 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+from gkcheck.typostat.model import MASK, name_key  # noqa: E402  (the runtime's key formats)
 OUT = REPO / "models" / "typo-lm"
 MAX_CHARS = 8191            # 13-bit character index, 0 reserved
 BIGRAM_CAP = 65535
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 JIEBA = "jieba==0.42.1"
+PYCORRECTOR = "pycorrector==1.1.4"
+# Debian package unicode-data; Unihan is part of the Unicode Character Database (Unicode License v3)
+UNIHAN = Path("/usr/share/unicode/Unihan_DictionaryLikeData.txt.bz2")
+SERIES_MAX = 24             # larger phonetic series (e.g. of 青, 工) are too loose to be confusable
+
+
+RARE = 2                    # a bigram seen at most this often makes a candidate (typostat.model.RARE)
+
+
+def bitset(keys: np.ndarray) -> np.ndarray:
+    """One bit per possible 26-bit bigram key (8 MB), set for ``keys`` (sorted)."""
+    bits = np.zeros(1 << 23, dtype=np.uint8)
+    if len(keys):
+        byte = (keys >> 3).astype(np.int64)
+        value = (np.uint8(1) << (keys & 7).astype(np.uint8)).astype(np.uint8)
+        starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])
+        bits[byte[starts]] = np.bitwise_or.reduceat(value, starts)
+    return bits
 
 
 def read_corpus(data: Path) -> list[str]:
@@ -56,6 +83,31 @@ def read_corpus(data: Path) -> list[str]:
         for line in fh:
             texts.append(re.sub(r"<!--.*?-->|^#+ ", "", json.loads(line)["text"], flags=re.M))
     return texts
+
+
+def pycorrector_file(name: str, wheel: Path | None) -> str:
+    """A data file of pycorrector 1.1.4 (Apache-2.0), from its wheel (``pip download`` by default)."""
+    import zipfile
+
+    if wheel is None:
+        tmp = Path(tempfile.mkdtemp())
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                        "-q", "-d", str(tmp), PYCORRECTOR], check=True)
+        (wheel,) = tmp.glob("pycorrector-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        return z.read(f"pycorrector/data/{name}").decode("utf-8")
+
+
+def same_stroke(wheel: Path | None) -> dict[str, set[str]]:
+    """pycorrector's ``same_stroke.txt``: lines of characters of similar shape (火 灭 灾 伙 ...);
+    every character of a line is a shape neighbour of the line's first one, and back."""
+    out: dict[str, set[str]] = {}
+    for line in pycorrector_file("same_stroke.txt", wheel).splitlines():
+        chars = [c for c in line.split("\t") if len(c) == 1 and CJK.fullmatch(c)]
+        for c in chars[1:]:
+            out.setdefault(chars[0], set()).add(c)
+            out.setdefault(c, set()).add(chars[0])
+    return out
 
 
 def jieba_dict(path: Path | None) -> tuple[dict[str, int], dict[str, str]]:
@@ -117,13 +169,31 @@ def place_names(data: Path) -> set[str]:
     return names
 
 
-def confusion(data: Path, chars: set[str]) -> dict[str, str]:
+def phonetic_series(chars: set[str]) -> dict[str, list[str]]:
+    """Unihan kPhonetic (Unicode Character Database, Unicode License v3): character -> the numbers of
+    the phonetic series it belongs to (Casey's classes), for the modelled characters."""
+    import bz2
+
+    out: dict[str, list[str]] = {}
+    with bz2.open(UNIHAN, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if "\tkPhonetic\t" not in line:
+                continue
+            code, _, value = line.rstrip("\n").split("\t")
+            ch = chr(int(code[2:], 16))
+            if ch in chars:
+                out[ch] = [re.sub(r"[^0-9]", "", v) for v in value.split()]
+    return out
+
+
+def confusion(data: Path, chars: set[str], shapes: dict[str, set[str]]) -> dict[str, str]:
     """Sound (ECSpell + same toneless pinyin, with z/zh c/ch s/sh n/l en/eng in/ing an/ang
-    merged) and shape (ECSpell) neighbours, restricted to modelled characters."""
+    merged) and shape (ECSpell; one Unihan phonetic series of at most SERIES_MAX modelled
+    characters) neighbours, restricted to modelled characters."""
     from pypinyin import Style, lazy_pinyin
 
     extra = data / "ecspell-extra"
-    sets: dict[str, set[str]] = {}
+    sets: dict[str, set[str]] = {ch: set(near) for ch, near in shapes.items()}
     for name in ("soundConfusion.json", "shapeConfusion.json"):
         for ch, near in json.loads((extra / name).read_text("utf-8")).items():
             sets.setdefault(ch, set()).update(near)
@@ -143,6 +213,15 @@ def confusion(data: Path, chars: set[str]) -> dict[str, str]:
         key = fuzzy(ch)
         if key:
             by_sound.setdefault(key, set()).add(ch)
+    # characters of one phonetic series (Unihan kPhonetic: 狙/阻/组, 渡/度): shape and sound alike
+    series: dict[str, set[str]] = {}
+    for ch, classes in phonetic_series(chars).items():
+        for c in classes:
+            series.setdefault(c, set()).add(ch)
+    for members in series.values():
+        if len(members) <= SERIES_MAX:
+            for ch in members:
+                sets.setdefault(ch, set()).update(members)
     out = {}
     for ch in chars:
         near = set(sets.get(ch, ())) | by_sound.get(fuzzy(ch), set())
@@ -152,7 +231,7 @@ def confusion(data: Path, chars: set[str]) -> dict[str, str]:
     return out
 
 
-def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
+def build(data: Path, jieba_path: Path | None, pycorrector: Path | None) -> dict[str, int]:
     import ahocorasick_rs
 
     texts = read_corpus(data)
@@ -227,31 +306,63 @@ def build(data: Path, jieba_path: Path | None) -> dict[str, int]:
         if tag == "nr" and 2 <= len(w) <= 3 and CJK.fullmatch(w):
             surnames[w[0]] += 1
     common_surnames = "".join(sorted(c for c, n in surnames.items() if n >= 30))
-    confuse = confusion(data, set(index))
+    confuse = confusion(data, set(index), same_stroke(pycorrector))
 
     OUT.mkdir(parents=True, exist_ok=True)
     np.save(OUT / "chars.npy", table)
     np.save(OUT / "unigram.npy", unigram)
     np.save(OUT / "bigram_keys.npy", bkeys.astype(np.uint32))
     np.save(OUT / "bigram_counts.npy", bcounts)
-    lex = {"version": 1, "words": words, "masked": masked, "confuse": confuse,
-           "names": sorted(names),
-           # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
-           "other_words": sorted(w for w, f in jieba.items()
-                                 if f >= 5 and 2 <= len(w) <= 4 and w not in words and CJK.fullmatch(w)), "surnames": common_surnames,
-           "total": int(unigram.sum())}
-    (OUT / "lexicon.marshal").write_bytes(marshal.dumps(lex, 4))
+    # the candidate pass's bitset (one bit per possible bigram key, set when seen more than RARE
+    # times), stored so that loading is a memory map instead of an 8 MB computation
+    np.save(OUT / "frequent.npy", bitset(bkeys[bcounts > RARE].astype(np.uint32)))
+    # words that are never "corrected" although too rare to be correction targets (秧田, 冰壶)
+    # and every word of the ECSpell official-writing lists (外链, 年报): domain vocabulary
+    other = ({w for w, f in jieba.items() if f >= 5 and 2 <= len(w) <= 4 and CJK.fullmatch(w)}
+             | {w for w in ecs if 2 <= len(w) <= 4}) - set(words)
+
+    def key(word: str, mask: int = -1) -> int | None:
+        """Four 16-bit character indices, the first in the high bits (typostat.model.Model.key)."""
+        k = 0
+        for j, c in enumerate(word):
+            i = MASK if j == mask else index.get(c, 0)
+            if not i:
+                return None
+            k |= i << (48 - 16 * j)
+        return k
+
+    lexicon = {key(w): f for w, f in words.items()}
+    lexicon.update((key(w), 0) for w in other if key(w) is not None and key(w) not in lexicon)
+    wkeys = np.array(sorted(lexicon), dtype=np.uint64)
+    np.save(OUT / "word_keys.npy", wkeys)
+    np.save(OUT / "word_freq.npy", np.array([min(lexicon[int(k)], 2**32 - 1) for k in wkeys], dtype=np.uint32))
+    mkeys = sorted((key(k.replace("?", "x"), k.index("?")), v) for k, v in masked.items())
+    np.save(OUT / "masked_keys.npy", np.array([k for k, _ in mkeys], dtype=np.uint64))
+    np.save(OUT / "masked_ptr.npy", np.cumsum([0] + [len(v) for _, v in mkeys]).astype(np.uint32))
+    np.save(OUT / "masked_fill.npy", np.array([index[c] for _, v in mkeys for c in v], dtype=np.uint16))
+    # written << 13 | neighbour, one bit each (8 MB, mostly zero: about 0.9 MB in the wheel)
+    pairs = np.unique(np.array([index[a] << 13 | index[b] for a, near in confuse.items() for b in near],
+                               dtype=np.uint32))
+    np.save(OUT / "confuse_bits.npy", bitset(pairs))
+    (OUT / "confuse_pairs.npy").unlink(missing_ok=True)
+    np.save(OUT / "names.npy", np.array(sorted({name_key(n) for n in names}), dtype=np.uint64))
+    (OUT / "chars.txt").write_text("\0" + "".join(chars), "utf-8")
+    (OUT / "meta.json").write_text(json.dumps({"version": 2, "surnames": common_surnames,
+                                               "total": int(unigram.sum())}, ensure_ascii=False), "utf-8")
+    (OUT / "lexicon.marshal").unlink(missing_ok=True)
     return {"texts": len(texts), "chars_in_corpus": sum(map(len, runs)), "char_index": len(chars),
             "bigrams": len(bkeys), "words": len(words), "masked": len(masked),
-            "names": len(lex["names"]), "surnames": len(common_surnames), "confuse": len(confuse)}
+            "known (written only)": len(lexicon) - len(words), "names": len(names), "surnames": len(common_surnames), "confuse": len(confuse)}
 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jieba", type=Path, help="jieba's dict.txt (default: pip download jieba 0.42.1)")
+    ap.add_argument("--pycorrector", type=Path,
+                    help="pycorrector's wheel (default: pip download pycorrector 1.1.4)")
     ap.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
     args = ap.parse_args(argv)
-    stats = build(args.data, args.jieba)
+    stats = build(args.data, args.jieba, args.pycorrector)
     for k, v in stats.items():
         print(f"{k}: {v}")
     return 0

@@ -38,7 +38,7 @@ def test_wheel_ships_every_dictionary_and_rule_pack(wheel):
 def test_wheel_ships_the_model_of_the_context_typo_check(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     model = [p for p in (REPO / "models" / "typo-lm").iterdir() if p.is_file()]
-    assert {p.name for p in model} >= {"lexicon.marshal", "bigram_keys.npy", "chars.npy"}
+    assert {p.name for p in model} >= {"word_keys.npy", "meta.json", "frequent.npy", "chars.npy"}
     for source in model:
         assert f"gkcheck/_data/models/typo-lm/{source.name}" in names, source
 

@@ -1,14 +1,18 @@
 """The statistical context check for misspelt words nobody listed (T020).
 
 One vectorised pass finds the candidate positions: every pair of adjacent Chinese characters is
-looked up (numpy, sorted array of the bigrams of the official corpus); a character of a pair the
-corpus never or hardly ever shows is a candidate. Python runs only there: for each window of
-2-4 characters around the candidate that is *not* a known word, the masked-word index gives the
-known words one character away; an alternative counts only when its character is a sound or
-shape neighbour of the written one. It is reported when the character bigram model of
-official-document Chinese makes the corrected text much more probable (score = log-likelihood
-gain + a bonus for a frequent word) and no guard applies: proper names (place names, surname +
-given name before a title), document numbers (文号), quoted titles (《》), allowed words.
+tested against a bitset of the bigrams of the official corpus; a character of a pair the corpus
+never or hardly ever shows is a candidate. A second vectorised pass (:func:`windows`) searches the
+masked-word index for every window of 2-4 characters around a candidate and keeps the filling
+characters that are sound or shape neighbours of the written one; a third (:func:`known_spans`)
+finds the known words near the candidates. Python runs only on windows with an alternative: it is
+reported when the window is not itself a word, the character bigram model of official-document
+Chinese makes the corrected text much more probable (score = log-likelihood gain + a bonus for a
+frequent word) and no guard applies (:func:`_guarded`): proper names (place names, name suffixes,
+surname + given name before a title), document numbers (文号), quoted titles (《》), deliberate
+patterns (应公开尽公开, 外链暗链, 拴养和圈养, 暨 between two meeting names, a term the text repeats
+in new contexts), short labels in quotes or brackets, allowed words, wrong forms the dictionary
+rules list.
 
 ``typo-level`` (config or ``--typo-level``): ``normal`` (default), ``strict`` (lower threshold,
 more findings) or ``off`` (the model is never loaded).
@@ -34,6 +38,7 @@ THRESHOLD = {"normal": 5.0, "strict": 3.0}
 ERROR_SCORE = 1e9          # never: the statistical check reports warnings only (see docs)
 WORD_WEIGHT = 0.5          # weight of log10(word frequency) in the score
 MAX_WINDOW = 4
+NAME_OVERRIDE = 15.0       # a score this high overrides the name-suffix guard (管里科 -> 管理科)
 STANDALONE_COUNT = 10000   # a character this frequent may stand alone before or after a word
 COVER_FREQ = 20000           # a character inside a word this frequent (outside the window) is kept
 
@@ -43,9 +48,17 @@ _ROLE_BEFORE = re.compile(r"(书记|主任|局长|县长|市长|区长|乡长|�
                           r"董事长|校长|院长|所长|队长|组长|站长|同志|代表|居民|村民)$")
 _NUMERALS = "〇一二三四五六七八九十百千万两"
 QUOTED_MAX = 10            # a span in “” this short is a name or a coinage, left alone
-_NAME_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|屯|庄|桥|湖|河|江|山|塘|"
-                          r"局|委|办|厅|处|科|室|院|所|站|队|师|团|中心|医院|大学|学院|学校|小学|中学)")
+# a name's suffix: of places and enterprises (checked two characters on), of bodies (the next one)
+_PLACE_SUFFIX = re.compile(r"(村|乡|镇|县|区|旗|街道|社区|居委|嘎查|苏木|公司|集团|厂|店|路|街|巷|湾|岭|坪|沟|寨|"
+                           r"屯|庄|桥|湖|河|江|山|塘)")
+_BODY_SUFFIX = "局委厅处科室院所站队"
+_DIVISION_ONLY = re.compile(r"(村|乡|镇|县|旗|街道|社区|嘎查|苏木)")   # 锁营村: also one character on
 _DOC_NO = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]|\d+号")
+# 暨 joins two names of meetings, events or bodies (调度会暨业务培训会, 庆祝大会暨表彰大会): a connector
+_JOINED = re.compile(r"暨[\u4e00-\u9fff]{0,20}?(会|议|式|典礼|活动|仪式|论坛|节|赛|展|班|周年|成立|揭牌|启动)")
+_DIVISION_SUFFIX = "省市县区乡镇村旗州盟"
+_JOIN = "和与及、或"
+_SHORT_SPANS = (("“", "”"), ("（", "）"), ("(", ")"))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -81,101 +94,254 @@ def _score(model, text: str, p: int, alt: str, word: str) -> float:
     return gain + WORD_WEIGHT * math.log10(max(model.words.get(word, 1), 1))
 
 
-def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str]) -> bool:
-    """Proper names, document numbers, quoted titles and allowed words are left alone."""
+def _patterned(text: str, p: int) -> bool:
+    """The written character sits in a deliberate pattern, not a slip of the input method:
+    between two copies of the same 1-3 characters (应公开尽公开, 应收尽收, 能减尽减), in a
+    parallel pair sharing it two characters away (外链暗链), or it modifies the same head as the
+    compound it is joined to (拴养和圈养)."""
     n = len(text)
+    for k in (1, 2, 3):
+        if p - k >= 0 and p + 1 + k <= n and text[p - k:p] == text[p + 1:p + 1 + k] \
+                and all(_is_cjk(c) for c in text[p - k:p]):
+            return True
+    ch = text[p]
+    if (p + 2 < n and text[p + 2] == ch and _is_cjk(text[p + 1])) or \
+            (p >= 2 and text[p - 2] == ch and _is_cjk(text[p - 1])):
+        return True
+    # two compounds sharing their head, joined: 拴养和圈养, 乱拆、乱建 (the written one is a modifier)
+    head = text[p + 1:p + 2]
+    return bool(head) and _is_cjk(head) and (
+        (text[p + 2:p + 3] in _JOIN and text[p + 4:p + 5] == head)
+        or (p >= 3 and text[p - 2:p - 1] in _JOIN and text[p - 3:p - 2] == head))
+
+
+def _repeated_term(text: str, p: int) -> bool:
+    """The written pair at ``p`` recurs in the text before different characters (错敏信息 ...
+    错敏词): a term the writer uses on purpose, not a slip of the input method, which rarely repeats
+    itself in a new context."""
+    for a in (p - 1, p):
+        pair = text[a:a + 2]
+        if a < 0 or len(pair) < 2 or not (_is_cjk(pair[0]) and _is_cjk(pair[1])):
+            continue
+        follows = set()
+        i = text.find(pair)
+        while i >= 0 and len(follows) < 2:
+            follows.add(text[i + 2:i + 3])
+            i = text.find(pair, i + 1)
+        if len(follows) >= 2:
+            return True
+    return False
+
+
+def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
+             score: float = 0.0) -> str | bool:
+    """Why the finding at ``p`` (window [s, e), ``score``) is left alone, as a short label
+    ("name", "suffix", "pattern", ...), or False. Proper names, document numbers, quoted titles,
+    deliberate patterns and allowed words are left alone; a score of at least NAME_OVERRIDE is
+    reported although a name suffix follows (管里科)."""
+    n = len(text)
+    if _patterned(text, p):
+        return "pattern"
+    if text[p] == "暨" and _JOINED.match(text, p):
+        return "joined"                                # 调度会暨业务培训会: 暨 joins two names
     for i in range(max(0, s - 6), e):              # a place or other name overlapping the window
         for j in range(max(s + 1, i + 2), min(n, i + 8) + 1):
             if text[i:j] in model.names or text[i:j] in allowed:
-                return True
-    if e - s <= 3 and (_NAME_SUFFIX.match(text[e - 1:e + 2]) or _NAME_SUFFIX.match(text[e:e + 3])
-                       or _NAME_SUFFIX.match(text[e + 1:e + 3])):
-        return True                                # 马荃镇, 扶贫开发局, 铁石口镇: a name before its suffix
+                return "name"
+    if e - s <= 3 and score < NAME_OVERRIDE and (_PLACE_SUFFIX.match(text[e:e + 3]) or text[e:e + 1] in _BODY_SUFFIX
+                       or (_DIVISION_ONLY.match(text[e + 1:e + 3]) and _is_cjk(text[e]))
+                       or (p < e - 1 and text[e - 1] in _DIVISION_SUFFIX)
+                       or (p == e - 1 and text[p] in _BODY_SUFFIX + _DIVISION_SUFFIX
+                           and not _is_cjk(text[p + 1:p + 2] or "a"))):
+        return "suffix"      # 马荃镇, 扶贫开发局, 省工信厅, 新旅局: a name before or ending in its suffix
+    if text[p] in _DIVISION_SUFFIX and text[p + 1:p + 2] == "直":
+        return "suffix"      # 县直单位, 市直机关: the division's own bodies
     for q in (p - 1, p - 2):                       # surname + given name (+ title)
         if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
                                                     or _ROLE.match(text[q + 3:q + 6])):
-            return True
+            return "surname-role"
     if _ROLE.match(text[p + 1:p + 4]) and p >= 1 and text[p - 1] in model.surnames:
-        return True
+        return "role-after"
     for q in (p - 1, p - 2):                       # title + surname + given name: 市长李克坚
         if q >= 0 and text[q] in model.surnames and _ROLE_BEFORE.search(text[max(0, q - 4):q]):
-            return True
-    opened = text.rfind("“", max(0, p - QUOTED_MAX), p)   # a short coinage in quotes: “三字诀”
-    if opened >= 0 and text.rfind("”", opened, p) < 0 and "”" in text[p:opened + QUOTED_MAX + 2]:
-        return True
+            return "role-before"
+    for left, right in _SHORT_SPANS:   # a short coinage in quotes (“三字诀”), a label in brackets
+        opened = text.rfind(left, max(0, p - QUOTED_MAX), p)          # (快手短视频), （镇）
+        if opened >= 0 and text.rfind(right, opened, p) < 0 and right in text[p:opened + QUOTED_MAX + 2]:
+            return "quoted"
+    if _repeated_term(text, p):
+        return "repeated"
     near = text[max(0, p - 12):p + 12]
     if _DOC_NO.search(near):
-        return True
+        return "docno"
     opened = text.rfind("《", max(0, p - 60), p)
     if opened >= 0 and text.rfind("》", opened, p) < 0:
-        return True
+        return "title"
     return False
 
 
-def _covered(words: dict[str, int], text: str, p: int, s: int, e: int) -> bool:
+def _covered(spans: dict[tuple[int, int], int], p: int, s: int, e: int) -> bool:
     """``p`` belongs to a frequent word of the text that reaches outside the window [s, e):
     the written character is explained (我县已 is not 我现已)."""
-    n = len(text)
     for size in range(2, MAX_WINDOW + 1):
-        for a in range(max(0, p - size + 1), min(p, n - size) + 1):
-            if (a < s or a + size > e) and words.get(text[a:a + size], 0) >= COVER_FREQ:
+        for a in range(p - size + 1, p + 1):
+            if (a < s or a + size > e) and spans.get((a, size), 0) >= COVER_FREQ:
                 return True
     return False
 
 
-def _steals(words, text: str, p: int, s: int, e: int) -> bool:
+def _steals(spans: dict[tuple[int, int], int], p: int, s: int, e: int) -> bool:
     """A character of the window (other than ``p``) belongs to a known word of the text that
     reaches outside the window: the correction would break that word (串联起 -> 联系)."""
-    n = len(text)
     for q in range(s, e):
         if q == p:
             continue
         for size in range(2, MAX_WINDOW + 1):
-            for a in range(max(0, q - size + 1), min(q, n - size) + 1):
-                if (a < s or a + size > e) and text[a:a + size] in words:
+            for a in range(q - size + 1, q + 1):
+                if (a < s or a + size > e) and (a, size) in spans:
                     return True
     return False
 
 
-def best_correction(model, text: str, p: int) -> tuple[float, int, int, str, str] | None:
-    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``."""
+def _starts_word(spans: dict[tuple[int, int], int], p: int) -> bool:
+    return any((p, size) in spans for size in range(2, MAX_WINDOW + 1))
+
+
+def _codes(model, text: str):
+    """The character index of every character of ``text`` (0: not modelled), as uint64."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    idx = model.table[np.minimum(codes, 65535)].astype(np.uint64)
+    idx[codes > 65535] = 0
+    return idx
+
+
+SPAN_REACH = 2 * MAX_WINDOW - 2     # words that matter start within this many characters of p
+
+
+def known_spans(model, idx, positions) -> dict[tuple[int, int], int]:
+    """Every known word of the text near ``positions``: ``{(start, size): frequency}`` (frequency
+    0: a word that may be written but is never suggested). One vectorised binary search."""
+    import numpy as np
+
+    n = len(idx)
+    p_arr = np.asarray(positions, dtype=np.int64)
+    if not len(p_arr) or n < 2:
+        return {}
+    starts = np.unique((p_arr[:, None] + np.arange(-SPAN_REACH, SPAN_REACH + 1)[None, :]).ravel())
+    starts = starts[(starts >= 0) & (starts < n - 1)]
+    out: dict[tuple[int, int], int] = {}
+    for size in range(2, MAX_WINDOW + 1):
+        a = starts[starts + size <= n]
+        key = np.zeros(len(a), dtype=np.uint64)
+        ok = np.ones(len(a), dtype=bool)
+        for j in range(size):
+            v = idx[a + j]
+            ok &= v > 0
+            key |= v << np.uint64(48 - 16 * j)
+        a, key = a[ok], key[ok]
+        at = np.minimum(np.searchsorted(model.word_keys, key), len(model.word_keys) - 1)
+        hit = np.flatnonzero(model.word_keys[at] == key)
+        out.update(((x, size), f) for x, f in zip(a[hit].tolist(), model.word_freq[at[hit]].tolist()))
+    return out
+
+
+# the windows around a candidate: (size, offset of the candidate in it), smallest first
+_COMBOS = [(size, off) for size in range(2, MAX_WINDOW + 1) for off in range(size - 1, -1, -1)]
+
+
+def windows(model, text: str, positions, idx=None) -> dict[int, list[tuple[int, int, str]]]:
+    """For each position, the windows of 2-4 characters around it that one sound or shape neighbour
+    of the written character turns into a known word: ``{p: [(start, end, alternatives)]}``.
+
+    One vectorised pass: the masked key of every window (the written character replaced by "?")
+    is searched in the masked-word index, each filling character in the confusion pairs."""
+    import numpy as np
+
+    from .model import MASK
+
+    p_arr = np.asarray(positions, dtype=np.int64)
+    if not len(p_arr):
+        return {}
+    idx = _codes(model, text) if idx is None else idx
+    n = len(idx)
+    size = np.array([c[0] for c in _COMBOS], dtype=np.int64)
+    off = np.array([c[1] for c in _COMBOS], dtype=np.int64)
+    start = p_arr[:, None] - off[None, :]                        # |P| x combos
+    ok = (start >= 0) & (start + size[None, :] <= n)
+    key = np.zeros(start.shape, dtype=np.uint64)
+    for j in range(MAX_WINDOW):
+        inside = j < size[None, :]
+        at = np.clip(start + j, 0, n - 1)
+        v = idx[at]
+        ok &= ~inside | (v > 0)
+        v = np.where(j == off[None, :], np.uint64(MASK), v)
+        key |= np.where(inside, v, np.uint64(0)) << np.uint64(48 - 16 * j)
+    rows = np.flatnonzero(ok.ravel())
+    key = key.ravel()[rows]
+    found = np.searchsorted(model.masked_keys, key)
+    found = np.minimum(found, len(model.masked_keys) - 1)
+    hit = model.masked_keys[found] == key
+    rows, found = rows[hit], found[hit]
+    if not len(rows):
+        return {}
+    lo = model.masked_ptr[found].astype(np.int64)
+    count = model.masked_ptr[found + 1].astype(np.int64) - lo
+    rep = np.repeat(np.arange(len(rows)), count)
+    fill = model.masked_fill[lo[rep] + np.arange(len(rep)) - np.repeat(np.cumsum(count) - count, count)]
+    p_of = p_arr[rows // len(_COMBOS)][rep]
+    pair = (idx[p_of].astype(np.uint32) << np.uint32(13)) | fill.astype(np.uint32)
+    keep = np.flatnonzero((model.confuse_bits[pair >> np.uint32(3)] >> (pair & np.uint32(7)).astype(np.uint8)) & 1)
+    out: dict[int, dict[tuple[int, int], str]] = {}
+    chars = model.chars
+    combo = (rows % len(_COMBOS))[rep[keep]].tolist()
+    for p, c, f in zip(p_of[keep].tolist(), combo, fill[keep].tolist()):
+        sz, o = _COMBOS[c]
+        win = out.setdefault(p, {})
+        win[(p - o, p - o + sz)] = win.get((p - o, p - o + sz), "") + chars[f]
+    return {p: [(s, e, alts) for (s, e), alts in sorted(w.items(), key=lambda kv: (kv[0][1] - kv[0][0], kv[0][0]))]
+            for p, w in out.items()}
+
+
+def best_correction(model, text: str, p: int, found: list[tuple[int, int, str]] | None = None,
+                    spans: dict[tuple[int, int], int] | None = None) -> tuple[float, int, int, str, str] | None:
+    """The best-scoring (score, start, end, alternative character, corrected word) at ``p``;
+    ``found`` and ``spans`` are :func:`windows` and :func:`known_spans` when already computed."""
     orig = text[p]
-    neighbours = model.confuse.get(orig, "")
-    if not neighbours or orig in _NUMERALS:
+    if orig in _NUMERALS:
         return None
+    if found is None:
+        found = windows(model, text, [p]).get(p, [])
+    if not found:
+        return None
+    if spans is None:
+        spans = known_spans(model, _codes(model, text), [p])
     standalone = model.unigram[model.index(orig)] >= STANDALONE_COUNT
-    words, masked, known = model.words, model.masked, model.known
-    lo = p                                   # the run of Chinese characters around p (±3)
-    while lo > p - MAX_WINDOW + 1 and lo > 0 and _is_cjk(text[lo - 1]):
-        lo -= 1
-    hi = p + 1
-    while hi < p + MAX_WINDOW and hi < len(text) and _is_cjk(text[hi]):
-        hi += 1
     best = None
-    for size in range(2, min(MAX_WINDOW, hi - lo) + 1):
-        for s in range(max(lo, p - size + 1), min(p, hi - size) + 1):
-            e = s + size
-            fills = masked.get(text[s:p] + "?" + text[p + 1:e])
-            if not fills:
-                continue
-            alts = ([a for a in fills if a in neighbours] if len(fills) < len(neighbours)
-                    else [a for a in neighbours if a in fills])
-            alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
-            if not alts:
-                continue
-            window = text[s:e]
-            if any(c in _NUMERALS for c in window):
-                continue           # 张三 is not 长三, 三审 is not 二审
-            if window in known or (standalone and size > 2 and (
-                    p == s and window[1:] in known or p == e - 1 and window[:-1] in known)):
-                continue           # written as a word; 瓶颈与障碍: 与 + 障碍, not 无障碍
-            if _steals(known, text, p, s, e) or _covered(words, text, p, s, e):
-                continue
-            for alt in alts:
-                word = window[:p - s] + alt + window[p - s + 1:]
-                score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
-                if best is None or score > best[0]:
-                    best = (score, s, e, alt, word)
+    for s, e, alts in found:
+        size = e - s
+        alts = [a for a in alts if a not in _NUMERALS]     # 三审 is not 二审
+        if not alts:
+            continue
+        window = text[s:e]
+        if any(c in _NUMERALS for c in window):
+            continue           # 张三 is not 长三, 三审 is not 二审
+        if (s, size) in spans:
+            continue           # written as a word (权力/权利 are left to the dictionary; 冰壶)
+        if standalone and size > 2 and (
+                p == s and (s + 1, size - 1) in spans or p == e - 1 and (s, size - 1) in spans):
+            continue           # 瓶颈与障碍: 与 + 障碍, not 无障碍
+        if _steals(spans, p, s, e) or _covered(spans, p, s, e):
+            continue
+        if size == 2 and p == s + 1 and window[0] in _DIVISION_SUFFIX and s > 0 \
+                and _is_cjk(text[s - 1]) and _starts_word(spans, p):
+            continue           # 嘉定镇年报: a place name's suffix, then a word (年报), not 镇内
+        for alt in alts:
+            word = window[:p - s] + alt + window[p - s + 1:]
+            score = _score(model, text, p, alt, word) + 0.5 * (size - 2)
+            if best is None or score > best[0]:
+                best = (score, s, e, alt, word)
     return best
 
 
@@ -185,13 +351,17 @@ def corrections(model, text: str, threshold: float) -> list[tuple[float, int, in
     context (boilerplate, repeated names) is scored once per text."""
     seen: dict[tuple[str, int], tuple | None] = {}
     found = []
-    for p in candidate_positions(model, text).tolist():
+    positions = candidate_positions(model, text)
+    idx = _codes(model, text)
+    near = windows(model, text, positions, idx)
+    spans = known_spans(model, idx, list(near))
+    for p in sorted(near):
         a = max(0, p - 2 * MAX_WINDOW + 2)
         key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
         if key in seen:
             rel = seen[key]
         else:
-            best = best_correction(model, text, p)
+            best = best_correction(model, text, p, near[p], spans)
             rel = None if best is None or best[0] < threshold else (
                 best[0], best[1] - p, best[2] - p, best[3], best[4])
             seen[key] = rel
@@ -216,6 +386,18 @@ class ContextTypoDetector:
             allowed.extend(load_allowlist(Path(path)))
         self.allowed = frozenset(allowed)
         self.on = RULE in enabled and self.level != "off"
+        self._config, self._dictionary_rules = config, {c for c in enabled if rules[c].detector == "dictionary"}
+        self._listed: frozenset[str] | None = None
+
+    def listed(self) -> frozenset[str]:
+        """Wrong forms the dictionary rules (T001, E...) report (人民检查院): where one of them
+        overlaps a correction, that rule reports it and T020 stays quiet (read at the first finding)."""
+        if self._listed is None:
+            from ..detectors.dictionary import load_entries
+
+            entries, _ = load_entries(self._config, self._dictionary_rules)
+            self._listed = frozenset(e.match for e in entries)
+        return self._listed
 
     def detect(self, view: TextView, ctx: Context) -> Iterator[Hit]:
         if not self.on or not view.text:
@@ -225,16 +407,25 @@ class ContextTypoDetector:
         model = load()
         text = view.text
         found = [f[:5] for f in corrections(model, text, self.threshold)
-                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed)]
+                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed, f[0])]
         # of overlapping corrections the most probable one wins
         taken: list[tuple[int, int]] = []
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
             if any(s < te and ts < e for ts, te in taken):
                 continue
-            if _short_segment(view, s):
+            if _short_segment(view, s) or _listed_here(text, s, e, self.listed()):
                 continue
             taken.append((s, e))
             yield Hit(RULE, s, e, suggestion=word, note=_note(text[s:e], word, score))
+
+
+def _listed_here(text: str, s: int, e: int, listed: frozenset[str]) -> bool:
+    """A listed wrong form (2-16 characters) overlaps text[s:e]."""
+    for i in range(max(0, s - 15), e):
+        for j in range(max(i + 2, s + 1), min(len(text), i + 16) + 1):
+            if text[i:j] in listed:
+                return True
+    return False
 
 
 SHORT = 6   # characters: a segment this short is a name, a unit or a label, not a sentence
