@@ -5,8 +5,8 @@
 runs in a thread of its own pool. ``GET /v1/jobs/{id}/events`` streams the job's state as one
 JSON object per line (NDJSON, readable with ``fetch`` and an ``Authorization`` header, which an
 ``EventSource`` cannot send) while it runs: which file, and within a file the detector pass and
-the segment reached (:mod:`gkcheck.steps`). ``POST /v1/jobs/{id}/cancel`` stops it: the engine's
-progress callback raises :class:`~gkcheck.steps.Stop` at its next step, the thread ends and the
+the segment reached (``gkcheck.steps``). ``POST /v1/jobs/{id}/cancel`` stops it: the engine's
+progress callback raises :class:`~gkcheck.Stop` at its next step, the thread ends and the
 uploads and findings are dropped; ``DELETE`` also forgets the job. When it is done the findings
 are paged in document order (``/findings``), grouped as the human reports group them
 (``/groups``, ``/groups/{n}``), and the HTML report or the XLSX 整改清单 is downloaded
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from .. import steps
+from ..steps import Step, Stop, listening, step
 from .._version import __version__
 from ..model import FileResult, GkcheckError, Report
 
@@ -54,7 +54,7 @@ REPORT_FORMATS = {"html": ("检查报告.html", "text/html; charset=utf-8"),
                   "json": ("检查结果.json", "application/json")}
 
 
-class Cancelled(steps.Stop):
+class Cancelled(Stop):
     """The job was cancelled (or ran out of time): stop checking."""
 
 
@@ -172,7 +172,7 @@ class JobStore:
         files = len(job.inputs)
         current: dict[str, Any] = {}
 
-        def listener(step: steps.Step) -> None:
+        def listener(step: Step) -> None:
             if job.cancel.is_set():
                 raise Cancelled
             if time.monotonic() > deadline:
@@ -182,10 +182,10 @@ class JobStore:
             job.changed()
 
         try:
-            with steps.listening(listener):
+            with listening(listener):
                 for index, item in enumerate(job.inputs):
                     current.update(index=index, name=item.name)
-                    steps.step("read", 0, len(item.data) if item.data is not None else len(item.text or ""))
+                    step("read", 0, len(item.data) if item.data is not None else len(item.text or ""))
                     if item.data is not None:
                         result = self.checker.check_bytes(item.data, item.name, publish_date=job.publish_date)
                     else:
@@ -219,7 +219,7 @@ class JobStore:
         job.changed()
 
 
-def _progress(index: int, files: int, name: str, step: steps.Step) -> dict[str, Any]:
+def _progress(index: int, files: int, name: str, step: Step) -> dict[str, Any]:
     """The ``progress`` object of a job's status: file ``index + 1`` of ``files``, and within
     it the phase and how far it is (``fraction`` of the whole job, 0–1)."""
     if step.phase == "read":
