@@ -54,6 +54,21 @@ REPORT_FORMATS = {"html": ("检查报告.html", "text/html; charset=utf-8"),
                   "json": ("检查结果.json", "application/json")}
 
 
+JOB_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {
+        "type": "object", "required": ["text"], "additionalProperties": False, "properties": {
+            "text": {"type": "string", "description": "要检查的文字"},
+            "filename": {"type": "string", "description": "仅作标签；以 .html/.htm 结尾时按 HTML 源代码检查"},
+            "publish_date": {"type": "string", "format": "date", "description": "发布日期 YYYY-MM-DD（默认今天）"}}}},
+    "multipart/form-data": {"schema": {
+        "type": "object", "properties": {
+            "file": {"type": "array", "items": {"type": "string", "format": "binary"},
+                     "description": f"一个或多个文件（最多 {MAX_FILES} 个），类型按内容判断，文件名仅作标签"},
+            "text": {"type": "string", "description": "要检查的文字（可与文件同时提交）"},
+            "filename": {"type": "string", "description": "text 的标签"},
+            "publish_date": {"type": "string", "format": "date"}}}}}}}
+
+
 class Cancelled(Stop):
     """The job was cancelled (or ran out of time): stop checking."""
 
@@ -354,7 +369,7 @@ def add_routes(app: "FastAPI", store: JobStore, *, error: type[Exception], label
     masked_query = Query(False, description="为 true 时遮盖个人信息的 match 和 context（给人看）")
 
     @app.post("/v1/jobs", summary="创建检查任务（长时间的检查：进度、取消、分页结果）", status_code=202,
-              responses={202: {"description": "任务状态（见 GET /v1/jobs/{id}），state 为 queued"},
+              openapi_extra=JOB_BODY, responses={202: {"description": "任务状态（见 GET /v1/jobs/{id}），state 为 queued"},
                          503: {"description": "保留的任务已满且都未结束"}})
     async def create(request: Request) -> JSONResponse:
         inputs, publish_date = await read_inputs(request)
