@@ -234,7 +234,7 @@ def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     assert spec["openapi"].startswith("3.") and spec["info"]["title"] == "gkcheck"
     jobs = {"/v1/jobs", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/events", "/v1/jobs/{job_id}/cancel",
             "/v1/jobs/{job_id}/findings", "/v1/jobs/{job_id}/groups", "/v1/jobs/{job_id}/groups/{index}",
-            "/v1/jobs/{job_id}/report"}
+            "/v1/jobs/{job_id}/report", "/v1/jobs/{job_id}/text"}
     assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz"} | jobs
     assert set(spec["paths"]["/v1/jobs"]["post"]["requestBody"]["content"]) == {"application/json",
                                                                                 "multipart/form-data"}

@@ -191,3 +191,34 @@ def test_the_number_of_jobs_kept_is_bounded(tmp_path):
         assert newer.status_code == 202
         assert c.get(f"/v1/jobs/{first}").status_code == 404
         assert all(c.get(f"/v1/jobs/{i}").status_code == 200 for i in ids[1:])
+
+
+def test_an_upload_gets_its_text_with_every_finding_placed_and_personal_data_masked(client):
+    document = docx.Document()
+    document.add_paragraph("通知")
+    document.add_paragraph(f"截止目前，全县已完成。身份证号码{ID}。")
+    document.add_table(rows=1, cols=2).cell(0, 1).text = "按步就班推进"
+    document.sections[0].footer.paragraphs[0].text = "截止目前页脚"
+    data = io.BytesIO()
+    document.save(data)
+    page = "<p>截止目前 联系电话13907971234</p>\n<p>按步就班</p>".encode()
+    job = client.post("/v1/jobs", files=[("file", ("通知.docx", data.getvalue())),
+                                         ("file", ("页面.html", page))]).json()
+    final = events(client, job["id"])[-1]
+    assert [f["text"] for f in final["files"]] == [True, True]
+    shown = client.get(f"/v1/jobs/{job['id']}/text", params={"file": 0}).json()
+    assert [(s["where"], s["text"]) for s in shown["segments"]] == [
+        ("正文第1段", "通知"), ("正文第2段", "截止目前，全县已完成。身份证号码110101********4514。"),
+        ("表格1 第1行第2列", "按步就班推进"), ("页脚", "截止目前页脚")]
+    findings = client.get(f"/v1/jobs/{job['id']}/findings", params={"masked": "true"}).json()["findings"]
+    placed = {n: (s["text"][a:b], s["where"]) for s in shown["segments"] for a, b, ns in s["marks"] for n in ns}
+    # every finding of the DOCX is marked where its (masked) match is
+    assert {n: findings[n - 1]["match"] for n in placed} == {n: text for n, (text, _) in placed.items()}
+    assert sorted(placed) == [1, 2, 3, 4] and shown["unplaced"] == 0
+    html = client.get(f"/v1/jobs/{job['id']}/text", params={"file": 1}).json()
+    assert [s["text"] for s in html["segments"]] == ["截止目前 联系电话139****1234", "按步就班"]
+    assert sorted(n for s in html["segments"] for _, _, ns in s["marks"] for n in ns) == [5, 6, 7]
+    assert "13907971234" not in json.dumps(html) and ID not in json.dumps(shown)
+    text_job = client.post("/v1/jobs", json={"text": "截止目前"}).json()
+    events(client, text_job["id"])
+    assert client.get(f"/v1/jobs/{text_job['id']}/text").status_code == 404

@@ -262,7 +262,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     policy = policy_from(config.detector_options("mask"))
     pool = Pool(workers, timeout)
     jobs = JobStore(checker, partial(check_text, checker), workers=workers, max_jobs=max_jobs,
-                    ttl=DEFAULT_TTL, timeout=JOB_TIMEOUT_FACTOR * timeout)
+                    ttl=DEFAULT_TTL, timeout=JOB_TIMEOUT_FACTOR * timeout,
+                    mask=lambda text: mask_text(text, policy)[0])
     pages = {path: (_web_file(name), media) for path, (name, media) in WEB_FILES.items()}
 
     @asynccontextmanager

@@ -98,6 +98,7 @@ class Job:
     groups: list[tuple[int, "Group"]] = field(default_factory=list)
     private: dict[int, Any] = field(default_factory=dict)
     reports: dict[str, bytes] = field(default_factory=dict)
+    texts: dict[int, Any] = field(default_factory=dict)   # file → its marked-up text (serve_text.py)
 
     def status(self) -> dict[str, Any]:
         """What ``GET /v1/jobs/{id}`` and every event line say."""
@@ -106,11 +107,11 @@ class Job:
             if i < len(self.results):
                 r = self.results[i]
                 files.append({"name": name, "type": r.type, "status": r.status, "error": r.error,
-                              "findings": len(r.findings)})
+                              "findings": len(r.findings), "text": i in self.texts})
             else:
                 running = self.state == "running" and i == len(self.results)
                 files.append({"name": name, "type": None, "status": "running" if running else "pending",
-                              "error": None, "findings": 0})
+                              "error": None, "findings": 0, "text": False})
         out: dict[str, Any] = {
             "id": self.id, "state": self.state,
             "cancelling": self.cancel.is_set() and self.state in ("queued", "running"),
@@ -129,9 +130,10 @@ class JobStore:
     """The jobs of one server: created, run in ``workers`` threads, found, forgotten."""
 
     def __init__(self, checker: "Checker", check_text: Callable[[str, str, date | None], FileResult], *,
-                 workers: int, max_jobs: int, ttl: float, timeout: float):
+                 workers: int, max_jobs: int, ttl: float, timeout: float, mask: Callable[[str], str]):
         self.checker = checker
         self.check_text = check_text   # pasted text → one file's result (serve.check_text)
+        self.mask = mask               # text → the same text with personal data masked (/v1/mask)
         self.max_jobs = max_jobs
         self.ttl = ttl
         self.timeout = timeout
@@ -211,6 +213,7 @@ class JobStore:
                 job.changed()
                 job.groups = _groups(job.results, job.cancel)
                 job.private = _private(job.results, job.cancel)
+                job.texts = self._texts(job)
         except Cancelled:
             job.results, job.groups = [], []
             self._end(job, "failed" if job.error else "cancelled")
@@ -225,6 +228,26 @@ class JobStore:
             job.error = "；".join(f"“{r.path}”无法检查：{r.error}" for r in failed[:5]) + (
                 f"等 {len(failed)} 个文件" if len(failed) > 5 else "") + "。这些内容没有被检查，不能视为没有问题。"
         self._end(job, "failed" if failed else "done")
+
+    def _texts(self, job: Job) -> dict[int, Any]:
+        """The marked-up text of each upload, when the whole result is small (serve_text.py)."""
+        from .serve_text import MAX_FINDINGS, marked_text
+
+        if sum(len(r.findings) for r in job.results) > MAX_FINDINGS:
+            return {}
+        out, first = {}, 0
+        for i, (item, result) in enumerate(zip(job.inputs, job.results)):
+            if job.cancel.is_set():
+                raise Cancelled
+            if item.data is not None:
+                try:
+                    shown = marked_text(self.checker, item.data, result, first, self.mask)
+                except Exception:  # noqa: BLE001 — the list is still right; only the text is not shown
+                    shown = None
+                if shown is not None:
+                    out[i] = shown
+            first += len(result.findings)
+        return out
 
     @staticmethod
     def _end(job: Job, state: str) -> None:
@@ -467,6 +490,16 @@ def add_routes(app: "FastAPI", store: JobStore, *, error: type[Exception], label
         file, group = job.groups[index]
         return {"total": group.count, "offset": offset,
                 "findings": [shown(job, file, f, masked) for f in group.findings[offset:offset + limit]]}
+
+    @app.get("/v1/jobs/{job_id}/text", summary="上传文件的原文，问题已标出、个人信息已遮盖（结果较小时）",
+             responses={200: {"description": "{\"segments\": [{where, text, marks: [[start, end, [问题序号]]]}], "
+                                             "\"unplaced\": 未能标出的问题数}"}})
+    async def text(request: Request, job_id: str, file: int = 0) -> dict[str, Any]:
+        job = finished(job_of(request, job_id))
+        shown = job.texts.get(file)
+        if shown is None:
+            raise error(404, "这个文件没有可显示的原文（文字检查、压缩包、无法检查的文件或问题超过 1,000 处时不提供）")
+        return shown
 
     @app.get("/v1/jobs/{job_id}/report", summary="下载报告：HTML 报告、XLSX 整改清单或 JSON 报告",
              responses={200: {"description": "报告文件（HTML、XLSX 中个人信息已遮盖；JSON 与 /v1/check 相同）"}})

@@ -141,18 +141,75 @@ async function showJobResult(st, text, masked) {
   $("downloads").dataset.job = st.id;
   $("downloads").dataset.files = JSON.stringify(st.files.map((f) => f.name));
   const shownText = small && text !== null && masked !== null && st.state === "done";
-  $("text-pane").hidden = !shownText && !(text !== null && !small);
+  const withText = st.files.map((f, i) => (f.text ? i : -1)).filter((i) => i >= 0);
+  $("text-pane").hidden = !shownText && !(text !== null && !small) && !(small && withText.length);
   $("list-pane").hidden = !total;
   $("pages").hidden = small;
   if (small) {
     showList(findings);
     if (shownText) showText(text, masked, findings);
+    else if (withText.length) await showUploadText(st, withText, findings);
     else $("shown-text").replaceChildren();
     return;
   }
   $("shown-text").replaceChildren(el("p", "note", "问题较多（" + number(total) + " 处），原文中不逐一标出；" +
     "请看问题清单，或下载 HTML 报告、XLSX 整改清单。"));
   await showGroupPage(st.id, 0);
+}
+
+// -- the marked-up text of uploads (/v1/jobs/{id}/text: segments, masked, with the findings' places)
+
+async function showUploadText(st, files, findings) {
+  const pane = $("shown-text");
+  pane.replaceChildren();
+  for (const i of files) {
+    let data;
+    try {
+      data = await jobJSON("GET", "/v1/jobs/" + st.id + "/text?file=" + i);
+    } catch (err) {
+      continue;
+    }
+    if (st.files.length > 1) pane.appendChild(el("h4", "file-name", st.files[i].name));
+    data.segments.forEach((seg) => pane.appendChild(segmentBlock(seg, findings)));
+    if (!data.whole) pane.appendChild(el("p", "note", "文件较长，只显示有问题的 " + data.segments.length + " 段（共 " + number(data.total) + " 段）。"));
+    if (data.unplaced) pane.appendChild(el("p", "note", "另有 " + data.unplaced + " 处问题不在正文中（如整个文件、文档属性或整列的问题），见问题清单。"));
+  }
+}
+
+function segmentBlock(seg, findings) {
+  const block = el("div", "segment");
+  block.appendChild(el("span", "where", seg.where));
+  const chars = Array.from(seg.text);
+  const cuts = new Set([0, chars.length]);
+  seg.marks.forEach((m) => { cuts.add(m[0]); cuts.add(m[1]); });
+  const points = Array.from(cuts).sort((a, b) => a - b);
+  const body = el("span", "text");
+  for (let k = 0; k + 1 < points.length; k++) {
+    const a = points[k];
+    const b = points[k + 1];
+    const piece = chars.slice(a, b).join("");
+    const over = seg.marks.filter((m) => m[0] <= a && m[1] >= b);
+    if (!over.length) { body.appendChild(document.createTextNode(piece)); continue; }
+    const numbers = [].concat(...over.map((m) => m[2]));
+    const shown = numbers.map((n) => findings[n - 1]).filter((f) => f);
+    const worst = shown.reduce((w, f) => (RANK[f.severity] > RANK[w] ? f.severity : w), "info");
+    const mark = el("mark", "sev-" + worst, piece);
+    mark.title = numbers.map((n) => "[" + n + "] " + (findings[n - 1] ? tooltip(findings[n - 1]) : "")).join("\n\n");
+    mark.dataset.findings = numbers.join(" ");
+    const starting = over.find((m) => m[0] === a);
+    if (starting) mark.dataset.first = String(starting[2][0]);
+    mark.addEventListener("click", () => {
+      const row = $("finding-" + numbers[0]) || document.querySelector('tr[data-members~="' + numbers[0] + '"]');
+      if (row) {
+        row.scrollIntoView({ block: "center" });
+        row.classList.add("flash");
+        setTimeout(() => row.classList.remove("flash"), 1200);
+      }
+    });
+    body.appendChild(mark);
+  }
+  block.appendChild(body);
+  return block;
 }
 
 // -- a large result: pages of groups -------------------------------------------------------------
