@@ -168,8 +168,17 @@ class JobStore:
             return None
         return job
 
-    def forget(self, job: Job) -> None:
+    def cancel(self, job: Job) -> None:
+        """Ask the job to stop; one still waiting for a thread ends at once."""
+        if job.state in FINISHING:
+            return
         job.cancel.set()
+        job.changed()
+        if job.state == "queued":
+            self._end(job, "cancelled")
+
+    def forget(self, job: Job) -> None:
+        self.cancel(job)
         self._jobs.pop(job.id, None)
 
     def close(self) -> None:
@@ -181,7 +190,8 @@ class JobStore:
 
     def _run(self, job: Job) -> None:
         if job.cancel.is_set():
-            self._end(job, "cancelled")
+            if job.state not in FINISHING:
+                self._end(job, "cancelled")
             return
         job.state = "running"
         job.changed()
@@ -426,9 +436,7 @@ def add_routes(app: "FastAPI", store: JobStore, *, error: type[Exception], label
     @app.post("/v1/jobs/{job_id}/cancel", summary="取消任务（检查停止，结果不保留）")
     async def cancel(request: Request, job_id: str) -> dict[str, Any]:
         job = job_of(request, job_id)
-        if job.state not in FINISHING:
-            job.cancel.set()
-            job.changed()
+        store.cancel(job)
         return job.status()
 
     @app.delete("/v1/jobs/{job_id}", summary="取消并删除任务", status_code=204, response_class=Response)
