@@ -99,6 +99,7 @@ class Job:
     private: dict[int, Any] = field(default_factory=dict)
     reports: dict[str, bytes] = field(default_factory=dict)
     texts: dict[int, Any] = field(default_factory=dict)   # file → its marked-up text (serve_text.py)
+    summary: dict[str, Any] | None = None                 # the report's summary, once it ended with results
 
     def status(self) -> dict[str, Any]:
         """What ``GET /v1/jobs/{id}`` and every event line say."""
@@ -117,8 +118,8 @@ class Job:
             "cancelling": self.cancel.is_set() and self.state in ("queued", "running"),
             "created": datetime.fromtimestamp(self.created, timezone.utc).isoformat(timespec="seconds"),
             "files": files, "progress": self.progress, "error": self.error}
-        if self.state in ("done", "failed") and self.results:
-            out["summary"] = Report(tuple(self.results), __version__).summary()
+        if self.summary is not None:
+            out["summary"] = self.summary
             out["groups"] = len(self.groups)
         return out
 
@@ -262,6 +263,8 @@ class JobStore:
     @staticmethod
     def _end(job: Job, state: str) -> None:
         job.inputs = []          # the uploads are not needed any more
+        if state in ("done", "failed") and job.results:
+            job.summary = Report(tuple(job.results), __version__).summary()
         job.state = state
         job.ended = time.monotonic()
         job.changed()
