@@ -206,7 +206,10 @@ class JobStore:
             if time.monotonic() > deadline:
                 job.error = (f"检查超时（超过 {self.timeout:g} 秒）：内容过大或过于复杂，请拆分后再试")
                 raise Cancelled
-            job.progress = _progress(current["index"], files, current["name"], step)
+            progress = _progress(current["index"], files, current["name"], step)
+            # never backwards: the members of an archive, files embedded in a document each start over
+            progress["fraction"] = max(progress["fraction"], (job.progress or {}).get("fraction", 0.0))
+            job.progress = progress
             job.changed()
 
         try:

@@ -346,6 +346,7 @@ async function runCheck() {
   }
   button.disabled = true;
   setStatus("正在检查……", false);
+  $("result").hidden = true;   // the previous result is not this check's
   let status;
   let masked = null;
   try {
@@ -362,10 +363,10 @@ async function runCheck() {
       if (date) body.publish_date = date;
       job = await startJob(JSON.stringify(body), "application/json");
       masking = maskText(text);
-      masking.catch(() => null);
+      masking.catch(() => null);   // handled below; a failure only leaves the text unshown
     }
     status = await followJob(job);
-    if (masking && status.state === "done") masked = await masking;
+    if (masking && status.state === "done") masked = await masking.catch(() => null);
     if (status.state === "cancelled") {
       setStatus("已取消检查", false);
       return;
