@@ -244,3 +244,43 @@ def test_a_job_waiting_for_a_thread_is_cancelled_at_once_and_delete_stops_a_runn
         assert c.get(f"/v1/jobs/{busy['id']}").status_code == 404
         # the thread is free again: a new job runs to its end
         assert events(c, c.post("/v1/jobs", json={"text": "截止目前"}).json()["id"])[-1]["state"] == "done"
+
+
+def wait_until_ended(job, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while job.ended is None:
+        assert time.monotonic() < deadline, job.state
+        time.sleep(0.02)
+
+
+def store(checker, **options):
+    from gkcheck.surfaces.serve import check_text
+    from gkcheck.surfaces.serve_jobs import JobStore
+
+    settings = {"workers": 1, "max_jobs": 4, "ttl": 60.0, "timeout": 60.0, **options}
+    return JobStore(checker, lambda text, name, day: check_text(checker, text, name, day),
+                    mask=lambda text: text, **settings)
+
+
+def test_jobs_expire_after_their_time_and_a_job_past_its_time_limit_fails(checker, workdir):
+    from gkcheck.surfaces.serve_jobs import Input
+
+    jobs = store(checker, ttl=0.2)
+    try:
+        job = jobs.create("owner", [Input("<text>", text="截止目前")], None)
+        wait_until_ended(job)
+        assert job.state == "done" and jobs.get(job.id, "owner") is job
+        assert jobs.get(job.id, "someone else") is None
+        time.sleep(0.3)
+        assert jobs.get(job.id, "owner") is None            # expired: forgotten
+    finally:
+        jobs.close()
+    jobs = store(checker, timeout=0.05)
+    try:
+        data = big_list(workdir / "slow.xlsx", 20_000).read_bytes()
+        job = jobs.create("owner", [Input("名单.xlsx", data=data)], None)
+        wait_until_ended(job)
+        assert job.state == "failed" and "超时" in job.error and job.results == [] and job.inputs == []
+        assert "summary" not in job.status()
+    finally:
+        jobs.close()
