@@ -172,3 +172,36 @@ def test_the_reports_download_from_the_page(page, tmp_path):
     book = openpyxl.load_workbook(tmp_path / xlsx.suggested_filename)
     cells = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value is not None]
     assert any("截至目前" in c for c in cells) and not any("110101199003074514" in c for c in cells)
+
+
+def test_leaving_the_page_cancels_its_running_check(page, base, workdir):
+    path = big_list(workdir / "离开.xlsx", 20_000)
+    page.set_input_files("#file", str(path))
+    page.click("#check")
+    page.wait_for_function("() => currentJob !== null && !document.getElementById('progress').hidden")
+    job_id = page.evaluate("currentJob.id")
+    page.goto("about:blank")
+    deadline = time.monotonic() + 20
+    while job_state(base, job_id)["state"] != "cancelled":
+        assert time.monotonic() < deadline, job_state(base, job_id)
+        time.sleep(0.1)
+
+
+def test_several_files_in_one_check_name_their_file_in_the_list_and_the_text(page):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("截止目前，全县已完成改造。")
+    data = io.BytesIO()
+    document.save(data)
+    page.set_input_files("#file", files=[
+        {"name": "通知.docx", "buffer": data.getvalue(), "mimeType": "application/octet-stream"},
+        {"name": "公告.html", "buffer": "<p>按步就班推进</p>".encode(), "mimeType": "text/html"}])
+    assert page.inner_text("#chosen-name") == "通知.docx、公告.html"
+    page.click("#check")
+    page.wait_for_selector("#shown-text .segment mark")
+    rows = page.locator("#findings tbody tr")
+    listed = [rows.nth(i).inner_text() for i in range(rows.count())]
+    assert len(listed) == 2 and "通知.docx 正文第1段" in listed[0] and "公告.html 正文第1段" in listed[1]
+    assert [h.inner_text() for h in page.locator("#shown-text h4").all()] == ["通知.docx", "公告.html"]
+    assert [m.inner_text() for m in page.locator("#shown-text mark").all()] == ["截止目前", "按步就班"]

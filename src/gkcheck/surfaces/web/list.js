@@ -101,6 +101,12 @@ async function startJob(body, contentType) {
   return job;
 }
 
+// Leaving the page stops its running check, so a closed tab leaves no work behind on the server.
+function cancelOnLeave() {
+  if (!currentJob || $("progress").hidden) return;
+  fetch("/v1/jobs/" + currentJob.id + "/cancel", { method: "POST", headers: headers(), keepalive: true }).catch(() => null);
+}
+
 async function cancelJob() {
   if (!currentJob) return;
   $("cancel").disabled = true;
@@ -134,6 +140,10 @@ async function showJobResult(st, text, masked) {
   const total = st.summary ? st.summary.findings : 0;
   const small = total <= SMALL_REPORT;
   const findings = small && total ? await fetchFindings(st, total) : [];
+  if (st.files.length > 1) {
+    // several files in one list: each place names its file
+    findings.forEach((f) => { f.location.text = st.files[f.file].name + " " + describe(f.location); });
+  }
   const report = jobReport(st, findings);
   $("result").hidden = false;
   showSummary(report);
@@ -338,6 +348,7 @@ async function download(format) {
 
 function initJobs() {
   $("cancel").addEventListener("click", cancelJob);
+  window.addEventListener("pagehide", cancelOnLeave);
   $("page-first").addEventListener("click", () => turnPage(0));
   $("page-prev").addEventListener("click", () => turnPage(Number($("pages").dataset.page) - 1));
   $("page-next").addEventListener("click", () => turnPage(Number($("pages").dataset.page) + 1));
