@@ -105,7 +105,16 @@ def test_uploaded_files_show_their_findings_or_that_they_were_not_checked(page):
     assert any("第2段" in r and "截至目前" in r for r in listed)
     assert any("第2段" in r and "P001" in r and MASKED_ID in r for r in listed)
     assert ID not in page.inner_text("#result")
-    assert page.locator("#text-pane").is_hidden()
+    # the upload's text as the engine read it, each finding marked at its place, the ID masked
+    assert page.locator("#text-pane").is_visible()
+    page.wait_for_selector("#shown-text .segment mark")
+    blocks = page.locator("#shown-text .segment")
+    assert [blocks.nth(i).locator(".where").inner_text() for i in range(blocks.count())] == ["正文第1段", "正文第2段"]
+    marks = blocks.nth(1).locator("mark")
+    assert [marks.nth(i).inner_text() for i in range(marks.count())] == ["截止目前", MASKED_ID]
+    assert "截至目前" in marks.nth(0).get_attribute("title")
+    marks.nth(1).click()
+    assert "flash" in (page.locator("#findings tbody tr", has_text="P001").get_attribute("class") or "")
 
     page.set_input_files("#file", files=[{"name": "坏.docx", "buffer": b"PK\x03\x04 broken",
                                           "mimeType": "application/octet-stream"}])

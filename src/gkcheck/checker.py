@@ -24,6 +24,7 @@ from .offsets import Astral, quote, text_offsets
 from .readers import Limits, read
 from .readers.archive import MAX_DEPTH, Budget, members
 from .sniff import NO_OCR_EXTRA, ocr_available, sniff
+from .steps import EVERY as STEP_EVERY, active as watching, step
 from .rules import Rule, load_rules, resolve_selector
 from .textview import Context, TextView
 from .walk import iter_files
@@ -157,6 +158,7 @@ class Checker:
             return FileResult(filename, None, "error",
                               f"文件过大（{len(data) // 2**20} MB，上限 {self.config.max_file_bytes // 2**20} MB）")
         try:
+            step("read", 0, len(data))
             doc = read(data, filename, self.limits)
             findings = self.check_document(doc, publish_date=publish_date, expand_columns=expand_columns)
         except GkcheckError as exc:
@@ -218,10 +220,16 @@ class Checker:
         findings: list[tuple[tuple[int, int], Finding]] = []
         enabled = self.enabled
         astral = Astral.of(view.original or "")
-        for _, detector in self._detectors:
+        watched = watching()   # a surface shows progress (steps.py): say where each pass is
+        segments, passes = len(doc.segments), len(self._detectors)
+        for part, (_, detector) in enumerate(self._detectors):
+            if watched:
+                step("check", 0, segments, part, passes, doc.type)
             for hit in detector.detect(view, ctx):
                 if hit.rule in enabled:
                     findings.append(((hit.start, len(findings)), self._finding(hit, view, astral)))
+                    if watched and not len(findings) % STEP_EVERY and hit.start >= 0:
+                        step("check", view.segment_index(hit.start) + 1, segments, part, passes, doc.type)
         findings.sort(key=lambda item: item[0])
         ordered = [f for _, f in findings]
         if all(f.location.line is not None for f in ordered):

@@ -7,6 +7,8 @@ here, only when the server is built):
   upload (field ``file``) → the JSON report of ``gkcheck scan --format json``; ``422`` with the
   same report when the input could not be checked (fail closed: never a ``200``).
 - ``POST /v1/mask`` — JSON ``{"text"}`` → ``{"text", "items"}``; an upload → the masked file.
+- ``POST /v1/jobs`` and ``/v1/jobs/{id}/...`` — the same checks as jobs: streamed progress,
+  cancel, paged and grouped findings, report downloads (serve_jobs.py).
 - ``GET /healthz``, ``GET /openapi.json``, ``GET /docs`` (self-contained, no CDN), ``GET /``.
 
 Every request body is read by :func:`guard` before the application sees it: the token is checked
@@ -36,6 +38,8 @@ from ..model import FileResult, GkcheckError, Report
 from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
                           ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
+from .serve_jobs import DEFAULT_TTL, JobStore, add_routes
+
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
@@ -46,6 +50,8 @@ DEFAULT_MAX_CONNECTIONS = 200
 HEADER_TIMEOUT = 10.0
 KEEP_ALIVE = 5.0
 BACKLOG = 128          # pending connections the kernel keeps, and accepted at once by the loop
+JOBS_PER_WORKER = 4      # jobs kept (running or finished, see serve_jobs.py) per worker
+JOB_TIMEOUT_FACTOR = 10  # a job may run this many times --timeout
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -60,6 +66,7 @@ MEDIA_TYPES = {
 WEB_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/list.js": ("list.js", "text/javascript; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
     "/docs": ("docs.html", "text/html; charset=utf-8"),
     "/docs.js": ("docs.js", "text/javascript; charset=utf-8"),
@@ -227,13 +234,15 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
                token: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS,
                allowed_hosts: "Iterable[str] | None" = None,
-               max_uploads: int = DEFAULT_MAX_UPLOADS) -> ASGIApp:
+               max_uploads: int = DEFAULT_MAX_UPLOADS, max_jobs: int | None = None) -> ASGIApp:
     """The ASGI application. ``checker`` (built from ``config`` when not given) is shared by all
     requests; ``token`` protects all but :data:`OPEN_PATHS`; ``max_bytes`` bounds a request body; ``timeout`` bounds
-    one check in seconds. ``allowed_hosts``: the ``Host`` names accepted (``"*"``: any); by
+    one check in seconds (a job :data:`JOB_TIMEOUT_FACTOR` times that); ``max_jobs`` bounds the jobs
+    kept (default :data:`JOBS_PER_WORKER` per worker). ``allowed_hosts``: the ``Host`` names accepted (``"*"``: any); by
     default any when a token is set, else only the local names (:data:`LOCAL_HOSTS`)."""
     token = check_token(token)
     hosts = host_allow_list(allowed_hosts, token)
+    max_jobs = max_jobs or JOBS_PER_WORKER * workers
     from contextlib import asynccontextmanager
 
     from fastapi import FastAPI, Query, Request
@@ -252,11 +261,15 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     masker_checker = privacy_checker(config)
     policy = policy_from(config.detector_options("mask"))
     pool = Pool(workers, timeout)
+    jobs = JobStore(checker, partial(check_text, checker), workers=workers, max_jobs=max_jobs,
+                    ttl=DEFAULT_TTL, timeout=JOB_TIMEOUT_FACTOR * timeout,
+                    mask=lambda text: mask_text(text, policy)[0])
     pages = {path: (_web_file(name), media) for path, (name, media) in WEB_FILES.items()}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         yield
+        jobs.close()
         pool.close()
 
     app = FastAPI(title="gkcheck", version=__version__, docs_url=None, redoc_url=None,
@@ -405,6 +418,9 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             "Content-Disposition": content_disposition(name),
             "X-Gkcheck-Findings": str(len(result.findings)), "X-Gkcheck-Anchored": str(result.anchored),
             "X-Gkcheck-Listed": str(result.listed), "X-Gkcheck-Fixed": str(result.fixed)})
+
+    add_routes(app, jobs, error=ApiError, label=label, parse_date=_date,
+               content_disposition=content_disposition, units=config.units)
 
     @app.get("/healthz", summary="健康检查（不需要令牌）",
              responses={200: {"description": "{\"status\": \"ok\", \"version\": 版本号}"}})

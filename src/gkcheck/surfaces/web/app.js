@@ -12,6 +12,7 @@ const TOKEN_KEY = "gkcheck-token";
 
 const $ = (id) => document.getElementById(id);
 let chosenFile = null;
+let chosenFiles = [];   // several files may be chosen; chosenFile is the first
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -128,27 +129,31 @@ function withMark(parent, text, needle) {
 }
 
 function showSummary(report) {
-  const file = report.files[0];
+  const failed = report.files.filter((f) => f.status !== "ok");
+  const file = report.files.length ? failed[0] : null;
   const summary = $("summary");
   summary.className = "";
-  if (!file || file.status !== "ok") {
-    summary.textContent = "未能检查";
+  if (!report.files.length || failed.length) {
+    summary.textContent = failed.length < report.files.length ? "部分文件未能检查" : "未能检查";
     summary.className = "bad";
     $("file-error").hidden = false;
-    $("file-error").textContent = "无法检查" + (file ? "“" + file.path + "”" : "") + "：" +
-      (file && file.error ? file.error : "原因不明") + "。内容没有被检查，不能视为没有问题。";
-    return;
+    $("file-error").textContent = failed.map((f) => "无法检查“" + f.path + "”：" + (f.error || "原因不明") + "。")
+      .join("") + (file ? "" : "无法检查：原因不明。") + "这些内容没有被检查，不能视为没有问题。";
+    if (failed.length === report.files.length) return;
+  } else {
+    $("file-error").hidden = true;
   }
-  $("file-error").hidden = true;
   const s = report.summary;
   if (!s.findings) {
+    if (failed.length) return;
     summary.textContent = "未发现问题";
     summary.className = "good";
     return;
   }
   const by = s.by_severity;
-  summary.textContent = "共 " + s.findings + " 处问题：错误 " + by.error + "，警告 " + by.warning + "，提示 " + by.info;
-  summary.className = by.error ? "bad" : "warn";
+  summary.textContent = (summary.textContent && failed.length ? summary.textContent + "；其余文件" : "") +
+    "共 " + s.findings + " 处问题：错误 " + by.error + "，警告 " + by.warning + "，提示 " + by.info;
+  summary.className = by.error || failed.length ? "bad" : "warn";
 }
 
 // Groups as in the human reports (reporters/groups.py, docs/reports.md): the same rule and
@@ -319,18 +324,18 @@ function setStatus(text, isError) {
   $("status").className = isError ? "error" : "";
 }
 
-function chooseFile(file) {
+function chooseFile(file, files) {
   chosenFile = file || null;
+  chosenFiles = chosenFile ? Array.from(files || [chosenFile]) : [];
   $("chosen").hidden = !chosenFile;
-  $("chosen-name").textContent = chosenFile ? chosenFile.name : "";
+  $("chosen-name").textContent = chosenFiles.map((f) => f.name).join("、");
   $("text").disabled = !!chosenFile;
 }
 
+// A check runs as a job (list.js): progress and 取消 while it runs, then the result.
 async function runCheck() {
   const date = $("publish-date").value;
   const button = $("check");
-  let report;
-  let masked = null;
   let text = null;
   if (!chosenFile) {
     text = $("text").value;
@@ -341,39 +346,39 @@ async function runCheck() {
   }
   button.disabled = true;
   setStatus("正在检查……", false);
+  $("result").hidden = true;   // the previous result is not this check's
+  let status;
+  let masked = null;
   try {
+    let job;
+    let masking = null;
     if (chosenFile) {
       const form = new FormData();
-      form.append("file", chosenFile, chosenFile.name);
+      chosenFiles.forEach((f) => form.append("file", f, f.name));
       if (date) form.append("publish_date", date);
-      report = await post("/v1/check?masked=true", form, null);
+      job = await startJob(form, null);
     } else {
       const body = { text: text };
       if ($("mode").value === "html") body.filename = "page.html";
       if (date) body.publish_date = date;
-      const both = await Promise.all([
-        post("/v1/check?masked=true", JSON.stringify(body), "application/json"),
-        maskText(text),
-      ]);
-      report = both[0];
-      masked = both[1];
+      job = await startJob(JSON.stringify(body), "application/json");
+      masking = maskText(text);
+      masking.catch(() => null);   // handled below; a failure only leaves the text unshown
     }
+    status = await followJob(job);
+    if (masking && status.state === "done") masked = await masking.catch(() => null);
+    if (status.state === "cancelled") {
+      setStatus("已取消检查", false);
+      return;
+    }
+    setStatus("", false);
+    await showJobResult(status, text, masked);
   } catch (err) {
     setStatus(err.message, true);
+  } finally {
+    hideProgress();
     button.disabled = false;
-    return;
   }
-  button.disabled = false;
-  setStatus("", false);
-  $("result").hidden = false;
-  showSummary(report);
-  const file = report.files[0];
-  const findings = file && file.status === "ok" ? file.findings : [];
-  showList(findings);
-  $("list-pane").hidden = !findings.length;
-  $("text-pane").hidden = text === null || !file || file.status !== "ok";
-  if (text !== null && masked !== null) showText(text, masked, findings);
-  else $("shown-text").replaceChildren();
 }
 
 async function maskText(text) {
@@ -394,7 +399,7 @@ function init() {
     else sessionStorage.removeItem(TOKEN_KEY);
   });
   $("token-form").addEventListener("submit", (e) => e.preventDefault());
-  $("file").addEventListener("change", (e) => chooseFile(e.target.files[0]));
+  $("file").addEventListener("change", (e) => chooseFile(e.target.files[0], e.target.files));
   $("clear-file").addEventListener("click", () => { $("file").value = ""; chooseFile(null); });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
@@ -402,7 +407,7 @@ function init() {
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    if (e.dataTransfer.files.length) chooseFile(e.dataTransfer.files[0]);
+    if (e.dataTransfer.files.length) chooseFile(e.dataTransfer.files[0], e.dataTransfer.files);
   });
   drop.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("file").click(); }
