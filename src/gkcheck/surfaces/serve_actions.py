@@ -1,0 +1,428 @@
+"""Acting on findings from ``gkcheck serve``: 忽略此处 and 加入本单位词库 (docs/serve.md#对问题的操作).
+
+- **忽略此处** (``POST /v1/ignore {"fingerprint"}``): every finding a check answers carries a
+  fingerprint (ledger/fingerprint.py: document · rule · match · near context · occurrence, no line
+  numbers). With a ledger configured (``ledger = ...`` in gkcheck.toml) checks through the server
+  are recorded in it and the fingerprint is marked 已忽略 there, exactly as ``gkcheck ledger
+  ignore`` does. Without a ledger the fingerprints are kept in :data:`IGNORE_FILE` beside the
+  configuration file (its HMAC key in ``IGNORE_FILE.key``). Either way the next check of the same
+  document leaves the finding out and counts it in the file's ``suppressed``.
+- **加入本单位词库** (``POST /v1/allow {"word", "rule"}``): the word is appended to the first
+  configured ``allowlists`` file (written atomically, existing lines kept byte for byte, writers
+  serialised by a lock), and the server's checker is rebuilt so the next check honours it.
+  Without an allow-list file configured the answer is 409 with what to configure: the server never
+  invents a file to write.
+
+The server writes nothing else, and never a path a request names. ``GET /v1/actions`` tells the
+page what is available.
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations (see serve.py).
+
+import fcntl
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from ..config import Config
+from ..model import FileResult, GkcheckError
+
+if TYPE_CHECKING:
+    from ..checker import Checker
+    from ..ledger import Ledger
+
+IGNORE_FILE = "gkcheck-serve-ignored.json"
+ALLOW_DETECTORS = frozenset({"dictionary", "nearmiss", "typostat"})   # the detectors that read allowlists
+MAX_WORD = 40
+MAX_REASON = 200
+_FP = re.compile(r"[0-9a-f]{24}")
+
+
+class ActionError(Exception):
+    """An action refused: HTTP status and a Chinese message."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+# -- files written atomically under a lock ------------------------------------------------------
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Serialise writers of ``path``: threads of this process (a lock per file) and other
+    processes (``flock`` on the folder that holds it: the file itself is replaced by each write,
+    and a lock file would be one more file beside the user's)."""
+    key = str(path)
+    with _THREAD_LOCKS_GUARD:
+        lock = _THREAD_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)            # releases the flock
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: a temporary file in the same folder, fsync, os.replace.
+    A reader sees the old file or the new one, never half of one; the mode of the old file is
+    kept."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+# -- the checker, rebuilt when the words it was built from change -------------------------------
+
+def _signature(paths: tuple[Path, ...]) -> tuple[tuple[int, int] | None, ...]:
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+class CheckerHolder:
+    """The server's checker. Before each check the allow-list and dictionary files are looked at
+    (one ``stat`` each); when one changed — through 加入本单位词库 or by hand — a new checker is
+    built from the same configuration and used from then on. A file that can no longer be read
+    keeps the old checker and says why in :attr:`problem` (the check is not made blind)."""
+
+    def __init__(self, checker: "Checker", build: Callable[[Config], "Checker"]):
+        self._checker = checker
+        self._build = build
+        self._paths = (*checker.config.allowlists, *checker.config.dictionaries)
+        self._seen = _signature(self._paths)
+        self._lock = threading.Lock()
+        self.problem: str | None = None
+
+    @property
+    def config(self) -> Config:
+        return self._checker.config
+
+    def get(self) -> "Checker":
+        if self._paths and _signature(self._paths) != self._seen:
+            self.refresh()
+        return self._checker
+
+    def refresh(self) -> None:
+        with self._lock:
+            now = _signature(self._paths)
+            if now == self._seen:
+                return
+            try:
+                self._checker = self._build(self._checker.config)
+                self.problem = None
+            except GkcheckError as exc:
+                self.problem = str(exc)
+                raise
+            self._seen = now
+
+
+# -- ignores without a ledger -------------------------------------------------------------------
+
+class IgnoreFile:
+    """Fingerprints ignored through the server when no ledger is configured: a JSON file
+    ``{"version": 1, "ignored": [{"fingerprint", "doc", "rule", "reason", "time"}]}``; the HMAC
+    key of the fingerprints in ``FILE.key`` (0600, made on first use, as a ledger's key)."""
+
+    def __init__(self, path: Path):
+        from ..ledger.fingerprint import load_key
+
+        self.path = path
+        self.key = load_key(Path(str(path) + ".key"))
+        self._cache: tuple[tuple[int, int] | None, frozenset[str]] = ((-1, -1), frozenset())
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {"version": 1, "ignored": []}
+        except (OSError, ValueError) as exc:
+            raise GkcheckError(f"无法读取忽略记录 {self.path}：{exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("ignored"), list):
+            raise GkcheckError(f"忽略记录 {self.path} 的格式不对（应为 {{\"version\": 1, \"ignored\": [...]}}）")
+        return data
+
+    def fingerprints(self) -> frozenset[str]:
+        sig = _signature((self.path,))[0]
+        if sig is not None and sig == self._cache[0]:
+            return self._cache[1]
+        fps = frozenset(str(e.get("fingerprint")) for e in self._read()["ignored"] if isinstance(e, dict))
+        self._cache = (sig, fps)
+        return fps
+
+    def add(self, fp: str, doc: str, rule: str, reason: str) -> bool:
+        with locked(self.path):
+            data = self._read()
+            if any(isinstance(e, dict) and e.get("fingerprint") == fp for e in data["ignored"]):
+                return False
+            data["ignored"].append({"fingerprint": fp, "doc": doc, "rule": rule, "reason": reason,
+                                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            write_atomically(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+            return True
+
+
+# -- the actions --------------------------------------------------------------------------------
+
+def _clean(value: object, what: str, limit: int, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ActionError(400, f"缺少字段 {what}（字符串）")
+    text = unicodedata.normalize("NFC", value).strip()
+    if required and not text:
+        raise ActionError(400, f"{what} 不能为空")
+    if len(text) > limit:
+        raise ActionError(400, f"{what} 过长（最多 {limit} 字）")
+    if any(not c.isprintable() for c in text):
+        raise ActionError(400, f"{what} 含有换行或控制字符")
+    return text
+
+
+class Actions:
+    """What the action endpoints and the checks share: the checker holder, the ledger (or the
+    ignore file) and the allow-list file."""
+
+    def __init__(self, checker: "Checker", build: Callable[[Config], "Checker"]):
+        from ..rules import load_rules
+
+        self.holder = CheckerHolder(checker, build)
+        config = checker.config
+        self.allow_rules = frozenset(code for code, rule in load_rules().items()
+                                     if rule.detector in ALLOW_DETECTORS and code in checker.enabled)
+        self.allowlist = config.allowlists[0] if config.allowlists else None
+        self.ledger: "Ledger | None" = None
+        self.ignores: "IgnoreFile | None" = None
+        self._ledger_lock = threading.Lock()
+        if config.ledger:
+            from ..ledger import Ledger
+
+            self.ledger = Ledger(config.ledger, site_url=config.site_url, units=config.units)
+        elif config.source is not None:
+            self.ignores = IgnoreFile(config.source.parent / IGNORE_FILE)
+
+    def close(self) -> None:
+        if self.ledger is not None:
+            self.ledger.close()
+
+    def describe(self) -> dict[str, Any]:
+        """What ``GET /v1/actions`` answers (the page shows the buttons that can work)."""
+        store = "ledger" if self.ledger else "file" if self.ignores else None
+        return {
+            "ignore": {"available": store is not None, "store": store,
+                       "message": None if store else "未配置台账，也没有配置文件：无处记录忽略（见 docs/serve.md）"},
+            "allow": {"available": self.allowlist is not None,
+                      "file": self.allowlist.name if self.allowlist else None,
+                      "rules": sorted(self.allow_rules),
+                      "message": None if self.allowlist else NO_ALLOWLIST},
+        }
+
+    # -- after each check ---------------------------------------------------------------------
+
+    def record(self, result: FileResult) -> FileResult:
+        """The checked document with a fingerprint on each finding, recorded in the ledger when
+        there is one; the findings ignored through 忽略此处 left out and counted in
+        ``suppressed``. A result that could not be checked is passed on untouched."""
+        if result.status != "ok":
+            return result
+        if self.ledger is not None:
+            with self._ledger_lock:
+                try:
+                    marked = self.ledger.record_result(result, source="serve")
+                except GkcheckError:
+                    raise
+                except Exception as exc:  # a database error: the check is fine, the ledger is not
+                    raise GkcheckError(f"无法记入台账（{type(exc).__name__}：{exc}）") from None
+            ignored = {f.fingerprint for f in marked.findings if f.ledger_state == "ignored"}
+        else:
+            from ..ledger.fingerprint import document_identity, fingerprints
+
+            key = self.ignores.key if self.ignores else None
+            if key is None or not result.findings:
+                return result
+            doc = document_identity(result.path, None, self.holder.config.site_url)
+            fps = fingerprints(key, doc, result.findings)
+            marked = replace(result, findings=tuple(
+                replace(f, fingerprint=fp, ledger_state="new") for f, fp in zip(result.findings, fps)))
+            ignored = set(fps) & self.ignores.fingerprints() if self.ignores else set()
+        if not ignored:
+            return marked
+        kept = tuple(f for f in marked.findings if f.fingerprint not in ignored)
+        return replace(marked, findings=kept,
+                       suppressed=marked.suppressed + len(marked.findings) - len(kept))
+
+    # -- 忽略此处 -------------------------------------------------------------------------------
+
+    def ignore(self, values: dict[str, Any]) -> dict[str, Any]:
+        fp = _clean(values.get("fingerprint"), "fingerprint", 64).lower()
+        if not _FP.fullmatch(fp):
+            raise ActionError(400, "fingerprint 应为检查结果中问题的 24 位十六进制指纹")
+        reason = _clean(values.get("reason"), "reason", MAX_REASON, required=False) or "网页上忽略此处"
+        if self.ledger is not None:
+            with self._ledger_lock:
+                try:
+                    (full,) = self.ledger.resolve([fp])
+                except GkcheckError:
+                    raise ActionError(404, "台账中没有这处问题：请重新检查后再忽略") from None
+                self.ledger.ignore([full], reason, user="网页")
+            return {"fingerprint": full, "store": "ledger", "ignored": True}
+        if self.ignores is None:
+            raise ActionError(409, "无法忽略：服务既没有配置台账（ledger），也没有配置文件（gkcheck.toml），"
+                                   "无处记录。请用 --config 指定配置文件后重启服务（见 docs/serve.md）")
+        doc = _clean(values.get("doc"), "doc", 300, required=False)
+        rule = _clean(values.get("rule"), "rule", 10, required=False)
+        added = self.ignores.add(fp, doc, rule, reason)
+        return {"fingerprint": fp, "store": "file", "file": self.ignores.path.name, "ignored": True,
+                "new": added}
+
+    # -- 加入本单位词库 -----------------------------------------------------------------------------
+
+    def allow(self, values: dict[str, Any]) -> dict[str, Any]:
+        word = _clean(values.get("word"), "word", MAX_WORD)
+        rule = _clean(values.get("rule"), "rule", 10)
+        if any(c.isspace() for c in word) or word[0] in "#=":
+            raise ActionError(400, "word 应为一个词：不含空白，不以 # 或 = 开头")
+        if self.allowlist is None:
+            raise ActionError(409, NO_ALLOWLIST)
+        if rule not in self.allow_rules:
+            raise ActionError(422, f"规则 {rule} 不看本单位词库（只有错别字、近形词等词语检查看），请用“忽略此处”")
+        target = Path(os.path.realpath(self.allowlist))
+        if target.is_dir():
+            raise ActionError(409, f"配置的词库 {self.allowlist} 是文件夹，不是文件")
+        added = add_word(target, word)
+        try:
+            self.holder.refresh()
+        except GkcheckError as exc:
+            raise ActionError(500, f"词已写入 {self.allowlist.name}，但重新加载词库失败：{exc}") from None
+        return {"word": word, "file": self.allowlist.name, "added": added}
+
+
+NO_ALLOWLIST = ("未配置本单位词库：请在 gkcheck.toml 中写 allowlists = [\"本单位词库.txt\"]"
+                "（每行一个词，文件可以先建成空的）后重启服务（见 docs/configuration.md）")
+
+
+def add_word(path: Path, word: str) -> bool:
+    """Append ``word`` to the allow-list file at ``path`` unless it is already there. The
+    existing bytes are kept as they are (comments, order, BOM); only a final newline may be
+    added before the new line."""
+    from ..dictionary import load_allowlist
+
+    with locked(path):
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = b""
+        except OSError as exc:
+            raise ActionError(409, f"无法读取词库 {path.name}：{exc.strerror}") from None
+        try:
+            old.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ActionError(409, f"词库 {path.name} 不是 UTF-8 文本，未改动") from None
+        if old and word in load_allowlist(path):
+            return False
+        sep = b"" if not old or old.endswith(b"\n") else b"\n"
+        try:
+            write_atomically(path, old + sep + word.encode("utf-8") + b"\n")
+        except OSError as exc:
+            raise ActionError(409, f"无法写入词库 {path.name}：{exc.strerror}") from None
+        return True
+
+
+def add_routes(app: Any, actions: Actions, run: Callable[[Callable[[], Any]], Any]) -> None:
+    """``GET /v1/actions``, ``POST /v1/ignore``, ``POST /v1/allow`` on the FastAPI ``app``;
+    ``run`` is the server's pool (file writes and a checker rebuild stay off the event loop)."""
+    from functools import partial
+
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+
+    async def body(request: Request) -> dict[str, Any]:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/json":
+            try:
+                values = json.loads(await request.body())
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                raise ActionError(400, "请求体不是有效的 JSON") from None
+        elif ctype == "application/x-www-form-urlencoded":
+            values = dict((await request.form()).items())
+        else:
+            raise ActionError(415, "请用 application/json 提交")
+        if not isinstance(values, dict):
+            raise ActionError(400, "请求体应为 JSON 对象")
+        return values
+
+    async def act(request: Request, what: Callable[[dict[str, Any]], dict[str, Any]]) -> JSONResponse:
+        try:
+            values = await body(request)
+            return JSONResponse(await run(partial(what, values)))
+        except ActionError as exc:
+            return JSONResponse({"detail": exc.detail}, exc.status)
+        except GkcheckError as exc:
+            return JSONResponse({"detail": str(exc)}, 500)
+
+    @app.get("/v1/actions", summary="网页可用的操作（忽略此处、加入本单位词库）", responses={
+        200: {"description": "{\"ignore\": {available, store: ledger|file|null, message}, "
+                             "\"allow\": {available, file, rules: [受词库影响的规则], message}}"}})
+    async def available() -> dict[str, Any]:
+        return actions.describe()
+
+    @app.post("/v1/ignore", summary="忽略此处：下次检查同一文档时不再报告这处问题", openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["fingerprint"], "properties": {
+                "fingerprint": {"type": "string", "description": "检查结果中问题的 fingerprint（24 位十六进制）"},
+                "reason": {"type": "string", "description": "理由（记入台账或忽略记录）"},
+                "rule": {"type": "string", "description": "规则编号（仅记录）"},
+                "doc": {"type": "string", "description": "文档（仅记录）"}}}}}}},
+        responses={200: {"description": "{\"fingerprint\", \"store\": ledger|file, \"ignored\": true}"},
+                   404: {"description": "台账中没有这处问题"},
+                   409: {"description": "既没有台账也没有配置文件，无处记录"}})
+    async def ignore(request: Request) -> JSONResponse:
+        return await act(request, actions.ignore)
+
+    @app.post("/v1/allow", summary="加入本单位词库：把词写入配置的允许词文件，下次检查起不再报告", openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["word", "rule"], "properties": {
+                "word": {"type": "string", "description": "要加入的词（问题的 match）"},
+                "rule": {"type": "string", "description": "问题的规则编号（只接受看词库的规则）"}}}}}}},
+        responses={200: {"description": "{\"word\", \"file\": 词库文件名, \"added\": 是否新加}"},
+                   409: {"description": "没有配置允许词文件（allowlists），或文件无法读写"},
+                   422: {"description": "这条规则不看词库"}})
+    async def allow(request: Request) -> JSONResponse:
+        return await act(request, actions.allow)
+
+
+__all__ = ["Actions", "ActionError", "IGNORE_FILE", "add_routes", "add_word", "write_atomically"]
