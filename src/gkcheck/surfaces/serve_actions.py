@@ -43,6 +43,7 @@ IGNORE_FILE = "gkcheck-serve-ignored.json"
 ALLOW_DETECTORS = frozenset({"dictionary", "nearmiss", "typostat"})   # the detectors that read allowlists
 MAX_WORD = 40
 MAX_REASON = 200
+MAX_IGNORE = 1000      # places in one 忽略 (a group's places)
 _FP = re.compile(r"[0-9a-f]{24}")
 
 
@@ -185,15 +186,19 @@ class IgnoreFile:
         self._cache = (sig, fps)
         return fps
 
-    def add(self, fp: str, doc: str, rule: str, reason: str) -> bool:
+    def add(self, fps: list[str], doc: str, rule: str, reason: str) -> int:
+        """Record ``fps`` (those not recorded yet); returns how many were new."""
         with locked(self.path):
             data = self._read()
-            if any(isinstance(e, dict) and e.get("fingerprint") == fp for e in data["ignored"]):
-                return False
-            data["ignored"].append({"fingerprint": fp, "doc": doc, "rule": rule, "reason": reason,
-                                    "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+            have = {e.get("fingerprint") for e in data["ignored"] if isinstance(e, dict)}
+            when = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            new = [fp for fp in fps if fp not in have]
+            if not new:
+                return 0
+            data["ignored"].extend({"fingerprint": fp, "doc": doc, "rule": rule, "reason": reason,
+                                    "time": when} for fp in new)
             write_atomically(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-            return True
+            return len(new)
 
 
 # -- the actions --------------------------------------------------------------------------------
@@ -288,26 +293,30 @@ class Actions:
     # -- 忽略此处 -------------------------------------------------------------------------------
 
     def ignore(self, values: dict[str, Any]) -> dict[str, Any]:
-        fp = _clean(values.get("fingerprint"), "fingerprint", 64).lower()
-        if not _FP.fullmatch(fp):
+        """``{"fingerprint": fp}`` or ``{"fingerprints": [fp, ...]}`` (the places of a group)."""
+        raw = values.get("fingerprints", [values.get("fingerprint")])
+        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_IGNORE:
+            raise ActionError(400, f"fingerprints 应为 1 到 {MAX_IGNORE} 个指纹的列表")
+        fps = [_clean(fp, "fingerprint", 64).lower() for fp in raw]
+        if not all(_FP.fullmatch(fp) for fp in fps):
             raise ActionError(400, "fingerprint 应为检查结果中问题的 24 位十六进制指纹")
+        fps = list(dict.fromkeys(fps))
         reason = _clean(values.get("reason"), "reason", MAX_REASON, required=False) or "网页上忽略此处"
         if self.ledger is not None:
             with self._ledger_lock:
                 try:
-                    (full,) = self.ledger.resolve([fp])
+                    full = self.ledger.resolve(fps)
                 except GkcheckError:
                     raise ActionError(404, "台账中没有这处问题：请重新检查后再忽略") from None
-                self.ledger.ignore([full], reason, user="网页")
-            return {"fingerprint": full, "store": "ledger", "ignored": True}
+                self.ledger.ignore(full, reason, user="网页")
+            return {"fingerprints": full, "store": "ledger", "ignored": len(full)}
         if self.ignores is None:
             raise ActionError(409, "无法忽略：服务既没有配置台账（ledger），也没有配置文件（gkcheck.toml），"
                                    "无处记录。请用 --config 指定配置文件后重启服务（见 docs/serve.md）")
         doc = _clean(values.get("doc"), "doc", 300, required=False)
         rule = _clean(values.get("rule"), "rule", 10, required=False)
-        added = self.ignores.add(fp, doc, rule, reason)
-        return {"fingerprint": fp, "store": "file", "file": self.ignores.path.name, "ignored": True,
-                "new": added}
+        self.ignores.add(fps, doc, rule, reason)
+        return {"fingerprints": fps, "store": "file", "file": self.ignores.path.name, "ignored": len(fps)}
 
     # -- 加入本单位词库 -----------------------------------------------------------------------------
 
@@ -402,12 +411,14 @@ def add_routes(app: Any, actions: Actions, run: Callable[[Callable[[], Any]], An
 
     @app.post("/v1/ignore", summary="忽略此处：下次检查同一文档时不再报告这处问题", openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["fingerprint"], "properties": {
+            "type": "object", "properties": {
                 "fingerprint": {"type": "string", "description": "检查结果中问题的 fingerprint（24 位十六进制）"},
+                "fingerprints": {"type": "array", "items": {"type": "string"},
+                                 "description": "或：几处问题的指纹（一组的各处，最多 1000 个）"},
                 "reason": {"type": "string", "description": "理由（记入台账或忽略记录）"},
                 "rule": {"type": "string", "description": "规则编号（仅记录）"},
                 "doc": {"type": "string", "description": "文档（仅记录）"}}}}}}},
-        responses={200: {"description": "{\"fingerprint\", \"store\": ledger|file, \"ignored\": true}"},
+        responses={200: {"description": "{\"fingerprints\": [...], \"store\": ledger|file, \"ignored\": 处数}"},
                    404: {"description": "台账中没有这处问题"},
                    409: {"description": "既没有台账也没有配置文件，无处记录"}})
     async def ignore(request: Request) -> JSONResponse:

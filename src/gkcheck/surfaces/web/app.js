@@ -8,10 +8,10 @@ const RANK = { info: 1, warning: 2, error: 3 };
 const CATEGORY = { typo: "错别字", sensitive: "敏感内容", expression: "严重表述错误", privacy: "个人隐私",
   date: "日期", link: "链接", format: "格式", hidden: "隐藏内容" };
 const MASK_CHARS = "*＊×";
-const TOKEN_KEY = "gkcheck-token";
 
 const $ = (id) => document.getElementById(id);
 let chosenFile = null;
+let checkedPath = "";     // the checked document's name in the report (忽略此处 records it)
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -248,6 +248,7 @@ function showList(findings) {
     const s = suggestionText(f);
     fix.appendChild(el("div", s ? "suggestion" : "none", s || "—"));
     if (f.note) fix.appendChild(el("div", "note", f.note));
+    fix.appendChild(window.gkActions.buttons(g.items.map((k) => findings[k]), checkedPath));   // actions.js
     row.appendChild(fix);
     row.addEventListener("click", (event) => {
       if (event.target.closest("details")) return;   // opening the list of places
@@ -324,6 +325,7 @@ function chooseFile(file) {
   $("chosen").hidden = !chosenFile;
   $("chosen-name").textContent = chosenFile ? chosenFile.name : "";
   $("text").disabled = !!chosenFile;
+  window.gkActions.fileChosen(chosenFile);
 }
 
 async function runCheck() {
@@ -363,12 +365,14 @@ async function runCheck() {
     button.disabled = false;
     return;
   }
+  await window.gkActions.refresh();
   button.disabled = false;
   setStatus("", false);
   $("result").hidden = false;
   showSummary(report);
   const file = report.files[0];
   const findings = file && file.status === "ok" ? file.findings : [];
+  checkedPath = file ? file.path : "";
   showList(findings);
   $("list-pane").hidden = !findings.length;
   $("text-pane").hidden = text === null || !file || file.status !== "ok";
@@ -387,12 +391,7 @@ async function maskText(text) {
 }
 
 function init() {
-  const token = $("token");
-  token.value = sessionStorage.getItem(TOKEN_KEY) || "";
-  token.addEventListener("input", () => {
-    if (token.value.trim()) sessionStorage.setItem(TOKEN_KEY, token.value.trim());
-    else sessionStorage.removeItem(TOKEN_KEY);
-  });
+  window.gkActions.initToken();     // this tab, or this computer when ticked (actions.js)
   $("token-form").addEventListener("submit", (e) => e.preventDefault());
   $("file").addEventListener("change", (e) => chooseFile(e.target.files[0]));
   $("clear-file").addEventListener("click", () => { $("file").value = ""; chooseFile(null); });
