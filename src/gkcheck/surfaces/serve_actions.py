@@ -218,6 +218,12 @@ def _clean(value: object, what: str, limit: int, required: bool = True) -> str:
     return text
 
 
+def _known(values: dict[str, Any], fields: set[str]) -> None:
+    unknown = set(values) - fields
+    if unknown:
+        raise ActionError(400, f"未知字段：{', '.join(sorted(unknown))}（可用 {', '.join(sorted(fields))}）")
+
+
 class Actions:
     """What the action endpoints and the checks share: the checker holder, the ledger (or the
     ignore file) and the allow-list file."""
@@ -294,6 +300,7 @@ class Actions:
 
     def ignore(self, values: dict[str, Any]) -> dict[str, Any]:
         """``{"fingerprint": fp}`` or ``{"fingerprints": [fp, ...]}`` (the places of a group)."""
+        _known(values, {"fingerprint", "fingerprints", "reason", "rule", "doc"})
         raw = values.get("fingerprints", [values.get("fingerprint")])
         if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_IGNORE:
             raise ActionError(400, f"fingerprints 应为 1 到 {MAX_IGNORE} 个指纹的列表")
@@ -321,6 +328,7 @@ class Actions:
     # -- 加入本单位词库 -----------------------------------------------------------------------------
 
     def allow(self, values: dict[str, Any]) -> dict[str, Any]:
+        _known(values, {"word", "rule"})     # never a file name: only the configured file is written
         word = _clean(values.get("word"), "word", MAX_WORD)
         rule = _clean(values.get("rule"), "rule", 10)
         if any(c.isspace() for c in word) or word[0] in "#=":
