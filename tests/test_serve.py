@@ -232,10 +232,11 @@ def test_healthz(server):
 def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     spec = server.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.") and spec["info"]["title"] == "gkcheck"
-    assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz"}
+    assert set(spec["paths"]) >= {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz",
+                                  "/v1/actions", "/v1/ignore", "/v1/allow"}   # the last three: serve_actions.py
     for path in ("/v1/check", "/v1/mask"):
         body = spec["paths"][path]["post"]["requestBody"]["content"]
-        assert set(body) == {"application/json", "multipart/form-data"}
+        assert set(body) == {"application/json", "multipart/form-data", "application/x-www-form-urlencoded"}
         assert body["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
     assert {p["name"] for p in spec["paths"]["/v1/check"]["post"]["parameters"]} == {"masked"}
     docs = server.get("/docs")
@@ -244,7 +245,7 @@ def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     assert server.get("/redoc").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/app.js", "/style.css", "/docs", "/docs.js"])
+@pytest.mark.parametrize("path", ["/", "/app.js", "/actions.js", "/style.css", "/docs", "/docs.js"])
 def test_pages_load_nothing_from_outside(server, path):
     response = server.get(path)
     assert response.status_code == 200
@@ -255,7 +256,7 @@ def test_pages_load_nothing_from_outside(server, path):
 def test_web_page_is_chinese_and_escapes_user_text(server):
     page = server.get("/").text
     assert 'lang="zh-CN"' in page and "检查" in page
-    script = server.get("/app.js").text
+    script = server.get("/app.js").text + server.get("/actions.js").text
     assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script
 
 
