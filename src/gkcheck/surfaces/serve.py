@@ -33,6 +33,8 @@ import click
 from .._version import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
+from .serve_docs import DOC_PATHS
+from .serve_docs import pages as doc_pages
 from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
                           ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
@@ -74,7 +76,7 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 # what needs no token: the page (it asks for the token), the API docs and the health probe
-OPEN_PATHS = frozenset({*WEB_FILES, "/openapi.json", "/healthz"})
+OPEN_PATHS = frozenset({*WEB_FILES, *DOC_PATHS, "/openapi.json", "/healthz"})
 HTTP_MESSAGES = {404: "没有这个地址", 405: "不支持此请求方法"}
 
 
@@ -267,6 +269,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     policy = policy_from(config.detector_options("mask"))
     pool = Pool(workers, timeout)
     pages = {path: (_web_file(name), media) for path, (name, media) in WEB_FILES.items()}
+    pages.update(doc_pages())    # /docs' examples and the report schema (serve_docs.py)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
@@ -456,7 +459,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             return Response(content, media_type=media, headers=PAGE_HEADERS)
         return serve_page
 
-    for path in WEB_FILES:
+    for path in pages:
         app.add_api_route(path, page(path), methods=["GET"], include_in_schema=False)
     add_routes(app, actions, pool.run)
 

@@ -62,7 +62,41 @@ function render(spec) {
   });
 }
 
+function typeOf(spec, defs) {
+  if (!spec) return "";
+  if (spec.$ref) return spec.$ref.split("/").pop();
+  if (spec.enum) return spec.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (spec.oneOf || spec.anyOf) return (spec.oneOf || spec.anyOf).map((s) => typeOf(s, defs)).join(" | ");
+  const t = Array.isArray(spec.type) ? spec.type.join(" | ") : spec.type || "";
+  return t === "array" && spec.items ? typeOf(spec.items, defs) + "[]" : t;
+}
+
+// The finding part of the report schema: a table of its fields and the schema itself.
+function renderFinding(schema) {
+  const defs = schema.$defs || {};
+  const finding = defs.finding || {};
+  const required = finding.required || [];
+  const body = document.querySelector("#finding-fields tbody");
+  Object.keys(finding.properties || {}).forEach((key) => {
+    const p = finding.properties[key];
+    const row = el("tr");
+    row.appendChild(el("td", null, key + (required.indexOf(key) >= 0 ? "" : "（可选）")));
+    row.appendChild(el("td", null, typeOf(p, defs)));
+    row.appendChild(el("td", null, p.description || ""));
+    body.appendChild(row);
+  });
+  const used = { finding: finding };
+  JSON.stringify(finding).replace(/#\/\$defs\/([A-Za-z_]+)/g, (m, name) => { used[name] = defs[name]; return m; });
+  document.getElementById("finding-schema").textContent = JSON.stringify({ $defs: used }, null, 2);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("pre.example").forEach((pre) => {
+    fetch(pre.dataset.src).then((r) => r.text()).then((t) => { pre.textContent = t; })
+      .catch(() => { pre.textContent = "无法加载 " + pre.dataset.src; });
+  });
+  fetch("/json-report.schema.json").then((r) => r.json()).then(renderFinding)
+    .catch(() => { document.getElementById("finding-schema").textContent = "无法加载 /json-report.schema.json"; });
   fetch("/openapi.json")
     .then((r) => r.json())
     .then(render)
