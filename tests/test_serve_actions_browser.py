@@ -170,3 +170,18 @@ def test_annotate_button_downloads_a_marked_up_docx(site, context, tmp_path):
     (tmp_path / "说明.txt").write_text("截止目前", "utf-8")  # not DOCX/XLSX/HTML: no button
     tab.set_input_files("#file", str(tmp_path / "说明.txt"))
     assert tab.is_hidden("#annotate-box")
+
+
+def test_docs_page_shows_the_examples_and_the_finding_fields(site, context):
+    base, _ = site
+    tab = context.new_page()
+    tab.goto(base + "/docs")
+    expect(tab.locator('pre[data-src="/examples/Check.java"]')).to_contain_text("java.net.http.HttpClient")
+    expect(tab.locator('pre[data-src="/examples/check.php"]')).to_contain_text("new CURLFile")
+    expect(tab.locator('pre[data-src="/examples/curl.sh"]')).to_contain_text("/v1/annotate")
+    fields = tab.locator("#finding-fields tbody tr")
+    expect(fields.first).to_be_visible()
+    names = [fields.nth(i).locator("td").first.inner_text() for i in range(fields.count())]
+    assert {"rule", "severity", "match", "suggestion", "location"} <= set(names)
+    assert "fingerprint（可选）" in names
+    expect(tab.locator("h2", has_text="/v1/ignore")).to_be_visible()     # the actions are in the API list
