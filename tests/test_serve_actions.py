@@ -228,3 +228,19 @@ def test_written_files_stay_inside_the_configured_places(allow_server):
     names = sorted(str(p.relative_to(work)) for p in Path(work).rglob("*"))
     assert names == ["gkcheck-serve-ignored.json", "gkcheck-serve-ignored.json.key", "gkcheck.toml",
                      "server.log", "server.pid", "词库", "词库/本单位词库.txt"]
+
+
+def test_an_unreadable_allow_list_is_a_503_never_a_blind_check(tmp_path):
+    (tmp_path / "gkcheck.toml").write_text('allowlists = ["词库.txt"]\ndictionaries = ["词库.txt"]\n', "utf-8")
+    (tmp_path / "词库.txt").write_text("# rule: T001\n# basis: 本单位\n", "utf-8")      # readable as both
+    with running_server(tmp_path, "--config", "gkcheck.toml") as base:
+        # the allow-list is also a dictionary file: no word is written into it
+        refused = httpx.post(base + "/v1/allow", json={"word": "截止目前", "rule": "T001"})
+        assert refused.status_code == 409 and "dictionaries" in refused.json()["detail"]
+        assert (tmp_path / "词库.txt").read_text("utf-8") == "# rule: T001\n# basis: 本单位\n"
+        (tmp_path / "词库.txt").write_bytes(b"\xff\xfe\x00bad")   # edited by hand into garbage
+        broken = httpx.post(base + "/v1/check", json={"text": "截止目前已完成。"}, timeout=60)
+        assert broken.status_code == 503 and "词库.txt" in broken.json()["detail"]
+        (tmp_path / "词库.txt").write_text("# rule: T001\n# basis: 本单位\n", "utf-8")
+        fixed = httpx.post(base + "/v1/check", json={"text": "截止目前已完成。"}, timeout=60)
+        assert [f["match"] for f in findings(fixed)] == ["截止目前"]

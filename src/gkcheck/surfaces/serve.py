@@ -264,7 +264,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
         checker = Checker(config)
     config = checker.config
     from .serve_actions import Actions, add_routes
-    actions = Actions(checker, Checker)        # 忽略此处、加入本单位词库 and the ledger (serve_actions.py)
+    # 忽略此处、加入本单位词库 and the ledger (serve_actions.py); a changed allow-list rebuilds the checker
+    actions = Actions(checker, partial(Checker, limits=checker.limits, today=checker._today))
     masker_checker = privacy_checker(config)
     policy = policy_from(config.detector_options("mask"))
     pool = Pool(workers, timeout)
@@ -359,21 +360,26 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             False, description="为 true 时遮盖报告中个人信息的 match 和 context（给人看）")) -> Response:
         values = await read_input(request, {"text", "filename", "publish_date"}, {"publish_date"})
         publish_date = _date(values.get("publish_date"))
-        current = actions.holder.get()          # rebuilt when the allow-list changed
         if "file" in values:
             name = label(values["filename"], "upload")
-            work = partial(current.check_bytes, values["file"], name, publish_date=publish_date)
+
+            def work(current: "Checker") -> FileResult:
+                return current.check_bytes(values["file"], name, publish_date=publish_date)
         else:
             if values.get("filename") is not None and not isinstance(values["filename"], str):
                 raise ApiError(400, "filename 应为字符串")
             name = label(values.get("filename"), "<text>")
-            work = partial(check_text, current, values["text"], name, publish_date)
+
+            def work(current: "Checker") -> FileResult:
+                return check_text(current, values["text"], name, publish_date)
         return answer(Report((await pool.run(partial(recorded, work)),), __version__), masked)
 
-    def recorded(work: Callable[[], FileResult]) -> FileResult:
-        """The check, then the ledger (or the ignore file): fingerprints, 忽略此处 left out."""
+    def recorded(work: Callable[["Checker"], FileResult]) -> FileResult:
+        """In the pool: the check by the current checker (rebuilt when the allow-list changed),
+        then the ledger or the ignore file (fingerprints; 忽略此处 left out). A words file that
+        cannot be read, or a ledger that cannot be written, is a 503, never a silent answer."""
         try:
-            return actions.record(work())
+            return actions.record(work(actions.holder.get()))
         except GkcheckError as exc:
             raise ApiError(503, str(exc)) from None
 

@@ -280,6 +280,7 @@ class Actions:
                     raise GkcheckError(f"无法记入台账（{type(exc).__name__}：{exc}）") from None
             ignored = {f.fingerprint for f in marked.findings if f.ledger_state == "ignored"}
         else:
+            from ..ledger import _annotate   # the ledger's own positional rebuild: fast, one place
             from ..ledger.fingerprint import document_identity, fingerprints
 
             key = self.ignores.key if self.ignores else None
@@ -287,8 +288,7 @@ class Actions:
                 return result
             doc = document_identity(result.path, None, self.holder.config.site_url)
             fps = fingerprints(key, doc, result.findings)
-            marked = replace(result, findings=tuple(
-                replace(f, fingerprint=fp, ledger_state="new") for f, fp in zip(result.findings, fps)))
+            marked = _annotate(result, fps, {})      # each finding: its fingerprint, ledger_state "new"
             ignored = set(fps) & self.ignores.fingerprints() if self.ignores else set()
         if not ignored:
             return marked
@@ -340,6 +340,8 @@ class Actions:
         target = Path(os.path.realpath(self.allowlist))
         if target.is_dir():
             raise ActionError(409, f"配置的词库 {self.allowlist} 是文件夹，不是文件")
+        if any(Path(os.path.realpath(p)) == target for p in self.holder.config.dictionaries):
+            raise ActionError(409, f"配置的词库 {self.allowlist.name} 同时是词典文件（dictionaries），不向其中写词")
         added = add_word(target, word)
         try:
             self.holder.refresh()
