@@ -110,7 +110,10 @@ def test_php_example(live, files):
         pytest.skip("php is not installed: only the text was checked")
     shutil.copy(EXAMPLES / "check.php", files / "check.php")
     out = run(["php", "check.php"], files, live)
-    assert "截至目前" in out and "表单 200" in out and "批注副本 200" in out
+    assert "T001 错别字：截止目前 → 截至目前（第1行第1字）" in out and "表单 200" in out
+    assert "检查文件 200：1 处问题" in out and "脱敏 200 联系人身份证号110101********4514" in out
+    assert "批注副本 200" in out
+    docx.Document(files / "通知-批注.docx")
 
 
 def test_docs_page_and_serve_md_show_the_same_examples(live):

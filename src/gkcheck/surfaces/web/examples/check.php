@@ -25,7 +25,7 @@ function gkcheck_post(string $url, string $token, $fields, array $headers = []):
     ['Content-Type: application/json']);
 $report = json_decode($body, true);
 foreach ($report['files'][0]['findings'] as $f) {
-    echo "{$f['rule']} {$f['message']}：{$f['match']} → {$f['suggestion']}（{$f['location']['line']}行）\n";
+    echo "{$f['rule']} {$f['message']}：{$f['match']} → {$f['suggestion']}（{$f['location']['text']}）\n";
 }
 
 // 2. 检查文字（表单字段 text：application/x-www-form-urlencoded）
@@ -34,7 +34,8 @@ echo "表单 $status\n";
 
 // 3. 检查文件（上传）
 [$status, $body] = gkcheck_post("$url/v1/check", $token, ['file' => new CURLFile('通知.docx')]);
-echo "检查文件 $status $body\n";
+$report = json_decode($body, true);
+echo "检查文件 {$status}：{$report['summary']['findings']} 处问题\n";
 
 // 4. 脱敏文字
 [$status, $body] = gkcheck_post("$url/v1/mask", $token,
