@@ -244,3 +244,19 @@ def test_an_unreadable_allow_list_is_a_503_never_a_blind_check(tmp_path):
         (tmp_path / "词库.txt").write_text("# rule: T001\n# basis: 本单位\n", "utf-8")
         fixed = httpx.post(base + "/v1/check", json={"text": "截止目前已完成。"}, timeout=60)
         assert [f["match"] for f in findings(fixed)] == ["截止目前"]
+
+
+def test_doc_field_names_the_document_in_the_ledger(ledger_server):
+    base, work = ledger_server
+    text = "截止目前，已发放补贴。"
+    one = findings(httpx.post(base + "/v1/check", json={"text": text, "doc": "zwgk/tzgg/1.html"}))
+    two = findings(httpx.post(base + "/v1/check", data={"text": text, "doc": "zwgk\\tzgg\\2.html"}))
+    assert one[0]["fingerprint"] != two[0]["fingerprint"]       # two documents, two places
+    assert httpx.post(base + "/v1/ignore", json={"fingerprint": one[0]["fingerprint"]}).status_code == 200
+    assert findings(httpx.post(base + "/v1/check", json={"text": text, "doc": "zwgk/tzgg/1.html"})) == []
+    assert len(findings(httpx.post(base + "/v1/check", json={"text": text, "doc": "zwgk/tzgg/2.html"}))) == 1
+    with Ledger(work / "台账.db") as ledger:
+        docs = {e.doc: e.shown_state for e in ledger.findings(prefix="zwgk/")}
+    assert docs == {"zwgk/tzgg/1.html": "已忽略", "zwgk/tzgg/2.html": "未整改"}
+    bad = httpx.post(base + "/v1/check", json={"text": text, "doc": "两行\n文档"})
+    assert bad.status_code == 400 and "doc" in bad.json()["detail"]

@@ -198,7 +198,8 @@ CHECK_BODY = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["text"], "additionalProperties": False, "properties": {
             "text": {"type": "string", "description": "要检查的文字"},
             "filename": {"type": "string", "description": "仅作标签；以 .html/.htm 结尾时按 HTML 源代码检查"},
-            "publish_date": {"type": "string", "format": "date", "description": "发布日期 YYYY-MM-DD（默认今天）"}}}},
+            "publish_date": {"type": "string", "format": "date", "description": "发布日期 YYYY-MM-DD（默认今天）"},
+            "doc": {"type": "string", "description": "台账和“忽略此处”用的文档标识（如 zwgk/tzgg/123.html）；默认为文件名标签"}}}},
     "multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary",
@@ -263,7 +264,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     if checker is None:
         checker = Checker(config)
     config = checker.config
-    from .serve_actions import Actions, add_routes
+    from .serve_actions import Actions, add_routes, document_name
     # 忽略此处、加入本单位词库 and the ledger (serve_actions.py); a changed allow-list rebuilds the checker
     actions = Actions(checker, partial(Checker, limits=checker.limits, today=checker._today))
     masker_checker = privacy_checker(config)
@@ -358,8 +359,12 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
         422: {"description": "内容无法检查：仍是 JSON 报告，其中 status 为 error、error 为原因"}, **ERRORS})
     async def check(request: Request, masked: bool = Query(
             False, description="为 true 时遮盖报告中个人信息的 match 和 context（给人看）")) -> Response:
-        values = await read_input(request, {"text", "filename", "publish_date"}, {"publish_date"})
+        values = await read_input(request, {"text", "filename", "publish_date", "doc"}, {"publish_date", "doc"})
         publish_date = _date(values.get("publish_date"))
+        try:
+            doc = document_name(values.get("doc"))
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
         if "file" in values:
             name = label(values["filename"], "upload")
 
@@ -372,14 +377,14 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
 
             def work(current: "Checker") -> FileResult:
                 return check_text(current, values["text"], name, publish_date)
-        return answer(Report((await pool.run(partial(recorded, work)),), __version__), masked)
+        return answer(Report((await pool.run(partial(recorded, work, doc)),), __version__), masked)
 
-    def recorded(work: Callable[["Checker"], FileResult]) -> FileResult:
+    def recorded(work: Callable[["Checker"], FileResult], doc: str | None) -> FileResult:
         """In the pool: the check by the current checker (rebuilt when the allow-list changed),
         then the ledger or the ignore file (fingerprints; 忽略此处 left out). A words file that
         cannot be read, or a ledger that cannot be written, is a 503, never a silent answer."""
         try:
-            return actions.record(work(actions.holder.get()))
+            return actions.record(work(actions.holder.get()), doc)
         except GkcheckError as exc:
             raise ApiError(503, str(exc)) from None
 

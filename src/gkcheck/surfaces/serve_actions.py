@@ -218,6 +218,19 @@ def _clean(value: object, what: str, limit: int, required: bool = True) -> str:
     return text
 
 
+def document_name(value: object) -> str | None:
+    """The ``doc`` field of a check: a document's identity in the ledger (``zwgk/tzgg/1.html``
+    or a URL), a key and never a path the server opens; None when not given. ValueError with a
+    Chinese message when it is not one line of at most 500 characters."""
+    if value is None or value == "":
+        return None
+    try:
+        text = _clean(value, "doc", 500)
+    except ActionError as exc:
+        raise ValueError(exc.detail) from None
+    return text.replace("\\", "/")
+
+
 def _known(values: dict[str, Any], fields: set[str]) -> None:
     unknown = set(values) - fields
     if unknown:
@@ -264,16 +277,18 @@ class Actions:
 
     # -- after each check ---------------------------------------------------------------------
 
-    def record(self, result: FileResult) -> FileResult:
+    def record(self, result: FileResult, doc: str | None = None) -> FileResult:
         """The checked document with a fingerprint on each finding, recorded in the ledger when
         there is one; the findings ignored through 忽略此处 left out and counted in
-        ``suppressed``. A result that could not be checked is passed on untouched."""
+        ``suppressed``. ``doc``: the document's identity (a CMS's path for the page; default
+        the file name label). A result that could not be checked is passed on untouched."""
         if result.status != "ok":
             return result
         if self.ledger is not None:
             with self._ledger_lock:
                 try:
-                    marked = self.ledger.record_result(result, source="serve")
+                    marked = self.ledger.record_result(
+                        result, self.ledger.identity(doc, None) if doc else None, source="serve")
                 except GkcheckError:
                     raise
                 except Exception as exc:  # a database error: the check is fine, the ledger is not
@@ -286,8 +301,8 @@ class Actions:
             key = self.ignores.key if self.ignores else None
             if key is None or not result.findings:
                 return result
-            doc = document_identity(result.path, None, self.holder.config.site_url)
-            fps = fingerprints(key, doc, result.findings)
+            fps = fingerprints(key, document_identity(doc or result.path, None, self.holder.config.site_url),
+                               result.findings)
             marked = _annotate(result, fps, {})      # each finding: its fingerprint, ledger_state "new"
             ignored = set(fps) & self.ignores.fingerprints() if self.ignores else set()
         if not ignored:
