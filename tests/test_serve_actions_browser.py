@@ -69,6 +69,7 @@ def test_ignore_here_leaves_the_place_out_of_the_next_check(site, context):
     rows = check(tab, text)
     assert not any("截止目前" in r for r in rows)          # the ignored place is gone
     assert any("再接再励" in r for r in rows)              # the other one is still reported
+    expect(tab.locator("#skipped-note")).to_contain_text("另有 1 处已忽略")
     # recorded beside the configuration, not in any input
     assert "T001" in (work / "gkcheck-serve-ignored.json").read_text("utf-8")
     # a different document with the same words is another place: still reported
@@ -185,3 +186,19 @@ def test_docs_page_shows_the_examples_and_the_finding_fields(site, context):
     assert {"rule", "severity", "match", "suggestion", "location"} <= set(names)
     assert "fingerprint（可选）" in names
     expect(tab.locator("h2", has_text="/v1/ignore")).to_be_visible()     # the actions are in the API list
+
+
+def test_ignoring_a_group_ignores_each_of_its_places(site, context):
+    base, _ = site
+    tab = open_page(context, base)
+    text = "截止目前已拨付资金。\n截止目前已完成验收。\n截止目前已公示名单。"
+    rows = check(tab, text)
+    (row,) = [r for r in rows if "截止目前" in r]
+    assert "×3" in row
+    row_with(tab, "截止目前").get_by_role("button", name="忽略这 3 处").click()
+    expect(tab.locator("tr.acted .action-note")).to_contain_text("这 3 处")
+    rows = check(tab, text)
+    assert not any("截止目前" in r for r in rows)
+    expect(tab.locator("#skipped-note")).to_contain_text("另有 3 处已忽略")
+    rows = check(tab, text + "\n截止目前已上报。")            # a new place in the same document
+    assert any("截止目前" in r and "×" not in r for r in rows)

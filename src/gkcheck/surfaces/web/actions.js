@@ -132,6 +132,17 @@ window.gkActions = (function () {
     return box;
   }
 
+  // After the summary line: how many places were left out (忽略此处, or markers in the document).
+  function noteSkipped(report) {
+    const file = report.files[0];
+    const old = byId("skipped-note");
+    if (old) old.remove();
+    if (!file || file.status !== "ok" || !file.suppressed) return;
+    const note = node("p", "hint", "另有 " + file.suppressed + " 处已忽略（忽略此处或文中标记），未列出。");
+    note.id = "skipped-note";
+    byId("summary").after(note);
+  }
+
   // -- 生成批注副本 -------------------------------------------------------------------------------
 
   function fileChosen(file) {
@@ -196,5 +207,5 @@ window.gkActions = (function () {
     byId("annotate").addEventListener("click", annotate);
   });
 
-  return { initToken: initToken, refresh: refresh, buttons: buttons, fileChosen: fileChosen };
+  return { initToken: initToken, refresh: refresh, buttons: buttons, fileChosen: fileChosen, noteSkipped: noteSkipped };
 })();

@@ -370,6 +370,7 @@ async function runCheck() {
   setStatus("", false);
   $("result").hidden = false;
   showSummary(report);
+  window.gkActions.noteSkipped(report);   // “另有 N 处已忽略” (actions.js)
   const file = report.files[0];
   const findings = file && file.status === "ok" ? file.findings : [];
   checkedPath = file ? file.path : "";
