@@ -87,7 +87,7 @@ def test_every_curl_example_works_against_a_live_server(live, files):
     assert done.returncode != 0 and "令牌" in done.stdout.decode("utf-8")
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="no java on this machine")
+@pytest.mark.skipif(shutil.which("javac") is None, reason="no JDK on this machine (a JRE cannot launch a source file)")
 def test_java_example_runs_with_single_file_launch(live, files):
     shutil.copy(EXAMPLES / "Check.java", files / "Check.java")
     out = run(["java", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "Check.java"], files, live,
