@@ -219,8 +219,9 @@ def _clean(value: object, what: str, limit: int, required: bool = True) -> str:
 
 
 def document_name(value: object) -> str | None:
-    """The ``doc`` field of a check: a document's identity in the ledger (``zwgk/tzgg/1.html``
-    or a URL), a key and never a path the server opens; None when not given. ValueError with a
+    """The ``doc`` field of a check: a document's identity in the ledger, its path on the site
+    (``zwgk/tzgg/1.html``; the ledger puts ``site-url`` before it), a key and never a path the
+    server opens; None when not given. ValueError with a
     Chinese message when it is not one line of at most 500 characters."""
     if value is None or value == "":
         return None
