@@ -58,7 +58,8 @@ def test_actions_need_the_token(allow_server):
     actions = httpx.get(base + "/v1/actions", headers=AUTH).json()
     assert actions["ignore"] == {"available": True, "store": "file", "message": None}
     assert actions["allow"]["file"] == "本单位词库.txt" and "T001" in actions["allow"]["rules"]
-    assert "P001" not in actions["allow"]["rules"]
+    assert "P001" not in actions["allow"]["rules"] and "T020" in actions["allow"]["rules"]
+    assert not [r for r in actions["allow"]["rules"] if r[0] in "SE"]    # sensitive, expression: per place only
 
 
 def test_ignore_without_a_ledger_is_kept_beside_the_config(allow_server):
@@ -145,6 +146,7 @@ def test_a_hand_edit_of_the_allow_list_is_picked_up_without_a_restart(allow_serv
     ({"word": "#注释", "rule": "T001"}, 400, "#"),
     ({"word": "长" * 41, "rule": "T001"}, 400, "过长"),
     ({"word": "110101199003074514", "rule": "P001"}, 422, "忽略此处"),
+    ({"word": "某敏感词", "rule": "S001"}, 422, "忽略此处"),
     ({"word": "甲"}, 400, "rule"),
     ({"word": "甲乙", "rule": "T001", "file": "/etc/passwd"}, 400, "未知字段"),
 ])

@@ -26,7 +26,6 @@ import re
 import tempfile
 import threading
 import time
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -208,7 +207,7 @@ def _clean(value: object, what: str, limit: int, required: bool = True) -> str:
         return ""
     if not isinstance(value, str):
         raise ActionError(400, f"缺少字段 {what}（字符串）")
-    text = unicodedata.normalize("NFC", value).strip()
+    text = value.strip()      # not normalised: the word must stay the text the checker matched
     if required and not text:
         raise ActionError(400, f"{what} 不能为空")
     if len(text) > limit:
@@ -247,8 +246,11 @@ class Actions:
 
         self.holder = CheckerHolder(checker, build)
         config = checker.config
+        # only word checks of category typo: a sensitive word or a serious expression error is
+        # never allowed everywhere by one click on the page (an administrator can edit the file)
         self.allow_rules = frozenset(code for code, rule in load_rules().items()
-                                     if rule.detector in ALLOW_DETECTORS and code in checker.enabled)
+                                     if rule.detector in ALLOW_DETECTORS and rule.category == "typo"
+                                     and code in checker.enabled)
         self.allowlist = config.allowlists[0] if config.allowlists else None
         self.ledger: "Ledger | None" = None
         self.ignores: "IgnoreFile | None" = None
@@ -352,7 +354,7 @@ class Actions:
         if self.allowlist is None:
             raise ActionError(409, NO_ALLOWLIST)
         if rule not in self.allow_rules:
-            raise ActionError(422, f"规则 {rule} 不看本单位词库（只有错别字、近形词等词语检查看），请用“忽略此处”")
+            raise ActionError(422, f"规则 {rule} 的问题不能从网页加入本单位词库（只有错别字类的词语检查可以），请用“忽略此处”")
         target = Path(os.path.realpath(self.allowlist))
         if target.is_dir():
             raise ActionError(409, f"配置的词库 {self.allowlist} 是文件夹，不是文件")
