@@ -262,3 +262,37 @@ def test_doc_field_names_the_document_in_the_ledger(ledger_server):
     assert docs == {"zwgk/tzgg/1.html": "已忽略", "zwgk/tzgg/2.html": "未整改"}
     bad = httpx.post(base + "/v1/check", json={"text": text, "doc": "两行\n文档"})
     assert bad.status_code == 400 and "doc" in bad.json()["detail"]
+
+
+def test_two_server_processes_writing_one_allow_list_lose_nothing(tmp_path):
+    shared = tmp_path / "共享词库"
+    shared.mkdir()
+    allow = shared / "本单位词库.txt"
+    allow.write_text("章贡\n", "utf-8")
+    works = []
+    for name in ("a", "b"):
+        work = tmp_path / name
+        work.mkdir()
+        (work / "gkcheck.toml").write_text(f'allowlists = ["{allow}"]\n', "utf-8")
+        works.append(work)
+    with running_server(works[0], "--config", "gkcheck.toml") as one, \
+            running_server(works[1], "--config", "gkcheck.toml") as two:
+        words = {base: [f"{tag}专名{i:02d}" for i in range(12)] for base, tag in ((one, "甲"), (two, "乙"))}
+        statuses: list[int] = []
+
+        def add(base: str, word: str) -> None:
+            statuses.append(httpx.post(base + "/v1/allow", json={"word": word, "rule": "T001"}, timeout=60).status_code)
+
+        threads = [threading.Thread(target=add, args=(base, w)) for base, ws in words.items() for w in ws]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert statuses == [200] * 24
+        lines = allow.read_text("utf-8").splitlines()
+        assert lines[0] == "章贡" and sorted(lines[1:]) == sorted(w for ws in words.values() for w in ws)
+        # a word one server writes is honoured by the other at its next check
+        assert findings(httpx.post(one + "/v1/check", json={"text": "要再接再励。"}))
+        assert httpx.post(two + "/v1/allow", json={"word": "再接再励", "rule": "T001"}).status_code == 200
+        assert findings(httpx.post(one + "/v1/check", json={"text": "要再接再励。"})) == []
+        assert sorted(p.name for p in shared.iterdir()) == ["本单位词库.txt"]
