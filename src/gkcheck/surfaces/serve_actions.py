@@ -104,12 +104,14 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 # -- the checker, rebuilt when the words it was built from change -------------------------------
 
-def _signature(paths: tuple[Path, ...]) -> tuple[tuple[int, int] | None, ...]:
+def _signature(paths: tuple[Path, ...]) -> tuple[tuple[int, int, int] | None, ...]:
+    """What tells a changed file, one ``stat`` each: an atomic replace is a new inode, an edit in
+    place a new time or size."""
     out = []
     for p in paths:
         try:
             st = p.stat()
-            out.append((st.st_mtime_ns, st.st_size))
+            out.append((st.st_ino, st.st_mtime_ns, st.st_size))
         except OSError:
             out.append(None)
     return tuple(out)
@@ -164,7 +166,7 @@ class IgnoreFile:
 
         self.path = path
         self.key = load_key(Path(str(path) + ".key"))
-        self._cache: tuple[tuple[int, int] | None, frozenset[str]] = ((-1, -1), frozenset())
+        self._cache: tuple[tuple[int, int, int] | None, frozenset[str]] = ((-1, -1, -1), frozenset())
 
     def _read(self) -> dict[str, Any]:
         try:
