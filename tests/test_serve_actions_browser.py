@@ -184,7 +184,8 @@ def test_docs_page_shows_the_examples_and_the_finding_fields(site, context):
     expect(fields.first).to_be_visible()
     names = [fields.nth(i).locator("td").first.inner_text() for i in range(fields.count())]
     assert {"rule", "severity", "match", "suggestion", "location"} <= set(names)
-    assert "fingerprint（可选）" in names
+    assert "fingerprint（可选）" in names and "location.text（可选）" in names and "location.cell" in names
+    expect(fields.nth(names.index("suggestion"))).to_contain_text("修改建议")
     expect(tab.locator("h2", has_text="/v1/ignore")).to_be_visible()     # the actions are in the API list
 
 

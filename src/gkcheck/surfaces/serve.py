@@ -204,11 +204,12 @@ CHECK_BODY = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary",
                      "description": "DOCX、XLSX、HTML、PDF、TXT、CSV、MD；类型按内容判断，文件名仅作标签"},
-            "publish_date": {"type": "string", "format": "date"}}}},
+            "publish_date": {"type": "string", "format": "date"}, "doc": {"type": "string"}}}},
     "application/x-www-form-urlencoded": {"schema": {
         "type": "object", "required": ["text"], "properties": {
             "text": {"type": "string", "description": "要检查的文字（PHP、HTML 表单的写法；multipart 不带 file 时同样）"},
-            "filename": {"type": "string"}, "publish_date": {"type": "string", "format": "date"}}}}}}}
+            "filename": {"type": "string"}, "publish_date": {"type": "string", "format": "date"},
+            "doc": {"type": "string"}}}}}}}
 MASK_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {
         "type": "object", "required": ["text"], "additionalProperties": False,
