@@ -5,6 +5,7 @@ runs when php is installed. docs/serve.md carries the same text as the files /do
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -68,6 +69,13 @@ def test_every_curl_example_works_against_a_live_server(live, files):
     blocks = curl_blocks()
     assert sorted(blocks) == ["1", "2", "3", "4", "5", "6"]
     outputs = {n: run(["bash", "-c", command], files, live) for n, command in blocks.items()}
+    # the response /docs and serve.md show is what the server answers (fields may be added later)
+    shown = json.loads(EXAMPLES.joinpath("check-response.json").read_text("utf-8"))
+    live_report = json.loads(outputs["1"])
+    assert shown["summary"] == live_report["summary"]
+    (shown_finding,) = shown["files"][0]["findings"]
+    (live_finding,) = live_report["files"][0]["findings"]
+    assert {k: live_finding[k] for k in shown_finding} == shown_finding
     for n in ("1", "2"):
         (finding,) = httpx.Response(200, content=outputs[n].encode()).json()["files"][0]["findings"]
         assert finding["match"] == "截止目前" and finding["suggestion"] == "截至目前"
@@ -118,7 +126,7 @@ def test_php_example(live, files):
 
 def test_docs_page_and_serve_md_show_the_same_examples(live):
     guide = (ROOT / "docs" / "serve.md").read_text("utf-8")
-    for name in ("curl.sh", "Check.java", "check.php"):
+    for name in ("curl.sh", "Check.java", "check.php", "check-response.json"):
         text = EXAMPLES.joinpath(name).read_text("utf-8")
         assert text.strip() in guide, f"docs/serve.md lacks the text of {name}"
         served = httpx.get(f"{live}/examples/{name}")            # no token needed, like /docs

@@ -14,6 +14,7 @@ EXAMPLES = {            # URL → (file in web/examples, content type)
     "/examples/curl.sh": ("curl.sh", "text/plain; charset=utf-8"),
     "/examples/Check.java": ("Check.java", "text/plain; charset=utf-8"),
     "/examples/check.php": ("check.php", "text/plain; charset=utf-8"),
+    "/examples/check-response.json": ("check-response.json", "application/json"),
 }
 SCHEMA_PATH = "/json-report.schema.json"
 DOC_PATHS = frozenset({*EXAMPLES, SCHEMA_PATH})
