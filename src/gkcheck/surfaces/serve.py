@@ -317,7 +317,9 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             unknown = set(values) - json_fields
         elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             try:
-                form = await request.form(max_files=1, max_fields=len(form_fields | json_fields) + 8)
+                # a text field may be as long as a JSON text (the body is bounded by --max-bytes)
+                form = await request.form(max_files=1, max_fields=len(form_fields | json_fields) + 8,
+                                          max_part_size=max_bytes)
             except HTTPException as exc:
                 raise ApiError(400, f"无法解析上传的表单（{exc.detail}）") from None
             try:
