@@ -21,7 +21,7 @@ from .conftest import REPO
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 HOOK_REPO_PATHS = (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "src", "dictionaries", "rules",
-                   "models")
+                   "models", "docs/json-report.schema.json")   # the last: force-included in the wheel
 BAD_HTML = "<html><body><p>截止目前，全县已完成改造。</p></body></html>\n"
 CLEAN_HTML = "<html><body><p>截至目前，全县已完成改造。</p></body></html>\n"
 
@@ -55,6 +55,7 @@ def hook_repo(tmp_path_factory, env) -> tuple[Path, str]:
         if source.is_dir():
             shutil.copytree(source, repo / name, ignore=ignore)
         else:
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / name)
     git("init", "-q", "-b", "main", cwd=repo, env=env)
     git("add", ".", cwd=repo, env=env)

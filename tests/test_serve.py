@@ -235,12 +235,13 @@ def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     jobs = {"/v1/jobs", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/events", "/v1/jobs/{job_id}/cancel",
             "/v1/jobs/{job_id}/findings", "/v1/jobs/{job_id}/groups", "/v1/jobs/{job_id}/groups/{index}",
             "/v1/jobs/{job_id}/report", "/v1/jobs/{job_id}/text"}
-    assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz"} | jobs
+    assert set(spec["paths"]) == {"/v1/check", "/v1/mask", "/v1/annotate", "/healthz",
+                                  "/v1/actions", "/v1/ignore", "/v1/allow"} | jobs   # actions: serve_actions.py
     assert set(spec["paths"]["/v1/jobs"]["post"]["requestBody"]["content"]) == {"application/json",
                                                                                 "multipart/form-data"}
     for path in ("/v1/check", "/v1/mask"):
         body = spec["paths"][path]["post"]["requestBody"]["content"]
-        assert set(body) == {"application/json", "multipart/form-data"}
+        assert set(body) == {"application/json", "multipart/form-data", "application/x-www-form-urlencoded"}
         assert body["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
     assert {p["name"] for p in spec["paths"]["/v1/check"]["post"]["parameters"]} == {"masked"}
     docs = server.get("/docs")
@@ -249,7 +250,8 @@ def test_openapi_lists_the_endpoints_and_docs_work_offline(server):
     assert server.get("/redoc").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/app.js", "/list.js", "/style.css", "/docs", "/docs.js"])
+@pytest.mark.parametrize("path", ["/", "/app.js", "/list.js", "/actions.js", "/style.css", "/docs",
+                                  "/docs.js"])
 def test_pages_load_nothing_from_outside(server, path):
     response = server.get(path)
     assert response.status_code == 200
@@ -260,7 +262,7 @@ def test_pages_load_nothing_from_outside(server, path):
 def test_web_page_is_chinese_and_escapes_user_text(server):
     page = server.get("/").text
     assert 'lang="zh-CN"' in page and "检查" in page
-    script = server.get("/app.js").text + server.get("/list.js").text
+    script = server.get("/app.js").text + server.get("/list.js").text + server.get("/actions.js").text
     assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script
 
 

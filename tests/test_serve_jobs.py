@@ -258,7 +258,7 @@ def store(checker, **options):
     from gkcheck.surfaces.serve_jobs import JobStore
 
     settings = {"workers": 1, "max_jobs": 4, "ttl": 60.0, "timeout": 60.0, **options}
-    return JobStore(checker, lambda text, name, day: check_text(checker, text, name, day),
+    return JobStore(lambda: checker, check_text,
                     mask=lambda text: text, **settings)
 
 

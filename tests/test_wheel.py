@@ -50,6 +50,9 @@ def test_wheel_ships_the_web_page_of_gkcheck_serve(wheel):
     assert {p.name for p in web} >= {"index.html", "app.js"}
     for source in web:
         assert f"gkcheck/surfaces/web/{source.name}" in names, source
+    for source in (REPO / "src" / "gkcheck" / "surfaces" / "web" / "examples").iterdir():   # /docs' examples
+        assert f"gkcheck/surfaces/web/examples/{source.name}" in names, source
+    assert "gkcheck/_data/json-report.schema.json" in names        # served at /json-report.schema.json
 
 
 @pytest.mark.slow

@@ -35,6 +35,8 @@ import click
 from .._version import __version__
 from ..config import Config, parse_date
 from ..model import FileResult, GkcheckError, Report
+from .serve_docs import DOC_PATHS
+from .serve_docs import pages as doc_pages
 from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
                           ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
@@ -67,6 +69,7 @@ WEB_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/list.js": ("list.js", "text/javascript; charset=utf-8"),
+    "/actions.js": ("actions.js", "text/javascript; charset=utf-8"),
     "/style.css": ("style.css", "text/css; charset=utf-8"),
     "/docs": ("docs.html", "text/html; charset=utf-8"),
     "/docs.js": ("docs.js", "text/javascript; charset=utf-8"),
@@ -80,7 +83,7 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 # what needs no token: the page (it asks for the token), the API docs and the health probe
-OPEN_PATHS = frozenset({*WEB_FILES, "/openapi.json", "/healthz"})
+OPEN_PATHS = frozenset({*WEB_FILES, *DOC_PATHS, "/openapi.json", "/healthz"})
 HTTP_MESSAGES = {404: "没有这个地址", 405: "不支持此请求方法"}
 
 
@@ -202,30 +205,43 @@ CHECK_BODY = {"requestBody": {"required": True, "content": {
         "type": "object", "required": ["text"], "additionalProperties": False, "properties": {
             "text": {"type": "string", "description": "要检查的文字"},
             "filename": {"type": "string", "description": "仅作标签；以 .html/.htm 结尾时按 HTML 源代码检查"},
-            "publish_date": {"type": "string", "format": "date", "description": "发布日期 YYYY-MM-DD（默认今天）"}}}},
+            "publish_date": {"type": "string", "format": "date", "description": "发布日期 YYYY-MM-DD（默认今天）"},
+            "doc": {"type": "string", "description": "台账和“忽略此处”用的文档标识（如 zwgk/tzgg/123.html）；默认为文件名标签"}}}},
     "multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary",
                      "description": "DOCX、XLSX、HTML、PDF、TXT、CSV、MD；类型按内容判断，文件名仅作标签"},
-            "publish_date": {"type": "string", "format": "date"}}}}}}}
+            "publish_date": {"type": "string", "format": "date"}, "doc": {"type": "string"}}}},
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["text"], "properties": {
+            "text": {"type": "string", "description": "要检查的文字（PHP、HTML 表单的写法；multipart 不带 file 时同样）"},
+            "filename": {"type": "string"}, "publish_date": {"type": "string", "format": "date"},
+            "doc": {"type": "string"}}}}}}}
 MASK_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {
         "type": "object", "required": ["text"], "additionalProperties": False,
         "properties": {"text": {"type": "string"}}}},
     "multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
-            "file": {"type": "string", "format": "binary", "description": "XLSX、DOCX、HTML、TXT、CSV、MD"}}}}}}}
+            "file": {"type": "string", "format": "binary", "description": "XLSX、DOCX、HTML、TXT、CSV、MD"}}}},
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}}}}}
 ANNOTATE_BODY = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "DOCX、XLSX、HTML"},
             "fix": {"type": "string", "enum": ["true", "false"],
                     "description": "true：DOCX 加修订，HTML 返回改好的副本（docs/annotate.md）"},
-            "publish_date": {"type": "string", "description": "YYYY-MM-DD"}}}}}}}
+            "publish_date": {"type": "string", "description": "YYYY-MM-DD"}}}},
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["text", "filename"], "properties": {
+            "text": {"type": "string", "description": "HTML 源代码"},
+            "filename": {"type": "string", "description": "以 .html/.htm 结尾"},
+            "fix": {"type": "string", "enum": ["true", "false"]}}}}}}}
 ERRORS = {400: {"description": "请求无效（JSON、字段、日期格式）：{\"detail\": 中文说明}"},
           401: {"description": "设置了令牌而请求未带或带错 Authorization: Bearer"},
           413: {"description": "请求体超过 --max-bytes"},
-          415: {"description": "Content-Type 不是 application/json 或 multipart/form-data"},
+          415: {"description": "Content-Type 不是 application/json、multipart/form-data 或 application/x-www-form-urlencoded"},
           503: {"description": "正在进行的检查已满，等待超过 --timeout"},
           504: {"description": "检查超过 --timeout 秒"}}
 
@@ -258,19 +274,25 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     if checker is None:
         checker = Checker(config)
     config = checker.config
+    from .serve_actions import Actions, add_routes, document_name
+    # 忽略此处、加入本单位词库 and the ledger (serve_actions.py); a changed allow-list rebuilds the checker
+    actions = Actions(checker, partial(Checker, limits=checker.limits, today=checker._today))
     masker_checker = privacy_checker(config)
     policy = policy_from(config.detector_options("mask"))
     pool = Pool(workers, timeout)
-    jobs = JobStore(checker, partial(check_text, checker), workers=workers, max_jobs=max_jobs,
+    # jobs take the current checker and record like /v1/check (ledger, 忽略此处)
+    jobs = JobStore(actions.holder.get, check_text, workers=workers, max_jobs=max_jobs,
                     ttl=DEFAULT_TTL, timeout=JOB_TIMEOUT_FACTOR * timeout,
-                    mask=lambda text: mask_text(text, policy)[0])
+                    mask=lambda text: mask_text(text, policy)[0], record=actions.record)
     pages = {path: (_web_file(name), media) for path, (name, media) in WEB_FILES.items()}
+    pages.update(doc_pages())    # /docs' examples and the report schema (serve_docs.py)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
         yield
         jobs.close()
         pool.close()
+        actions.close()
 
     app = FastAPI(title="gkcheck", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json", lifespan=lifespan,
@@ -307,15 +329,27 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             if not isinstance(values.get("text"), str):
                 raise ApiError(400, "缺少字段 text（字符串）")
             unknown = set(values) - json_fields
-        elif ctype == "multipart/form-data":
+        elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
             try:
-                form = await request.form(max_files=1, max_fields=len(form_fields) + 8)
+                # a text field may be as long as a JSON text (the body is bounded by --max-bytes)
+                form = await request.form(max_files=1, max_fields=len(form_fields | json_fields) + 8,
+                                          max_part_size=max_bytes)
             except HTTPException as exc:
                 raise ApiError(400, f"无法解析上传的表单（{exc.detail}）") from None
             try:
                 upload = form.get("file")
+                if (upload is None or upload == "") and isinstance(form.get("text"), str):
+                    # a form with a text field (what PHP and HTML forms send): as the JSON body
+                    values = {k: v for k, v in form.items() if isinstance(v, str)}
+                    if len(values) < len(form):
+                        raise ApiError(400, "表单中只能有文字字段（或只上传一个文件 file）")
+                    unknown = set(values) - json_fields
+                    if unknown:
+                        raise ApiError(400, f"未知字段：{', '.join(sorted(unknown))}"
+                                            f"（可用 {', '.join(sorted(json_fields))}）")
+                    return values
                 if upload is None or isinstance(upload, str):
-                    raise ApiError(400, "缺少上传的文件（表单字段 file）")
+                    raise ApiError(400, "缺少上传的文件（表单字段 file）或文字（表单字段 text）")
                 values = {k: v for k, v in form.items() if k != "file"}
                 unknown = set(values) - form_fields
                 values["file"] = await upload.read()
@@ -325,7 +359,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             finally:
                 await form.close()
         else:
-            raise ApiError(415, "请用 application/json 或 multipart/form-data 提交")
+            raise ApiError(415, "请用 application/json、multipart/form-data 或 "
+                                "application/x-www-form-urlencoded 提交")
         if unknown:
             known = json_fields if ctype == "application/json" else {"file", *form_fields}
             raise ApiError(400, f"未知字段：{', '.join(sorted(unknown))}（可用 {', '.join(sorted(known))}）")
@@ -341,17 +376,34 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
         422: {"description": "内容无法检查：仍是 JSON 报告，其中 status 为 error、error 为原因"}, **ERRORS})
     async def check(request: Request, masked: bool = Query(
             False, description="为 true 时遮盖报告中个人信息的 match 和 context（给人看）")) -> Response:
-        values = await read_input(request, {"text", "filename", "publish_date"}, {"publish_date"})
+        values = await read_input(request, {"text", "filename", "publish_date", "doc"}, {"publish_date", "doc"})
         publish_date = _date(values.get("publish_date"))
+        try:
+            doc = document_name(values.get("doc"))
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
         if "file" in values:
             name = label(values["filename"], "upload")
-            work = partial(checker.check_bytes, values["file"], name, publish_date=publish_date)
+
+            def work(current: "Checker") -> FileResult:
+                return current.check_bytes(values["file"], name, publish_date=publish_date)
         else:
             if values.get("filename") is not None and not isinstance(values["filename"], str):
                 raise ApiError(400, "filename 应为字符串")
             name = label(values.get("filename"), "<text>")
-            work = partial(check_text, checker, values["text"], name, publish_date)
-        return answer(Report((await pool.run(work),), __version__), masked)
+
+            def work(current: "Checker") -> FileResult:
+                return check_text(current, values["text"], name, publish_date)
+        return answer(Report((await pool.run(partial(recorded, work, doc)),), __version__), masked)
+
+    def recorded(work: Callable[["Checker"], FileResult], doc: str | None) -> FileResult:
+        """In the pool: the check by the current checker (rebuilt when the allow-list changed),
+        then the ledger or the ignore file (fingerprints; 忽略此处 left out). A words file that
+        cannot be read, or a ledger that cannot be written, is a 503, never a silent answer."""
+        try:
+            return actions.record(work(actions.holder.get()), doc)
+        except GkcheckError as exc:
+            raise ApiError(503, str(exc)) from None
 
     @app.post("/v1/mask", summary="脱敏文字或文件", openapi_extra=MASK_BODY, responses={
         200: {"description": "文字：{\"text\": 脱敏后的文字, \"items\": [{kind, start, end, masked}]}；"
@@ -391,9 +443,13 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
     async def annotate_file(request: Request) -> Response:
         from ..annotate import annotate
 
-        values = await read_input(request, {"text"}, {"fix", "publish_date"})
-        if "file" not in values:
-            raise ApiError(400, "请用 multipart/form-data 上传文件（字段 file）")
+        values = await read_input(request, {"text", "filename", "fix", "publish_date"}, {"fix", "publish_date"})
+        if "file" not in values:     # HTML source as text (JSON or a form's text field)
+            if not isinstance(values.get("filename"), str) or \
+                    not values["filename"].lower().endswith(HTML_SUFFIXES):
+                raise ApiError(400, "文字只能按 HTML 源代码生成批注副本：请给 filename（如 page.html），"
+                                    "或用 multipart/form-data 上传文件（字段 file）")
+            values["file"] = values["text"].encode("utf-8")
         fix = str(values.get("fix", "false")).strip().lower()
         if fix not in ("true", "false", "1", "0", ""):
             raise ApiError(400, "fix 应为 true 或 false")
@@ -402,7 +458,7 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
 
         def run() -> Any:
             try:
-                return annotate(values["file"], name, checker=checker, fix=fix in ("true", "1"),
+                return annotate(values["file"], name, checker=actions.holder.get(), fix=fix in ("true", "1"),
                                 publish_date=publish_date)
             except GkcheckError as exc:
                 return str(exc)
@@ -434,8 +490,9 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             return Response(content, media_type=media, headers=PAGE_HEADERS)
         return serve_page
 
-    for path in WEB_FILES:
+    for path in pages:
         app.add_api_route(path, page(path), methods=["GET"], include_in_schema=False)
+    add_routes(app, actions, pool.run)
 
     return guard(app, token=token, max_bytes=max_bytes, open_paths=OPEN_PATHS, limits=Limits(
         hosts=hosts, max_uploads=max_uploads, workers=workers, queue_timeout=timeout))

@@ -100,6 +100,7 @@ class Job:
     reports: dict[str, bytes] = field(default_factory=dict)
     texts: dict[int, Any] = field(default_factory=dict)   # file → its marked-up text (serve_text.py)
     summary: dict[str, Any] | None = None                 # the report's summary, once it ended with results
+    checker: Any = None                                   # the checker that ran it (for the marked-up text)
 
     def status(self) -> dict[str, Any]:
         """What ``GET /v1/jobs/{id}`` and every event line say."""
@@ -108,11 +109,12 @@ class Job:
             if i < len(self.results):
                 r = self.results[i]
                 files.append({"name": name, "type": r.type, "status": r.status, "error": r.error,
-                              "findings": len(r.findings), "text": i in self.texts})
+                              "findings": len(r.findings), "suppressed": r.suppressed,
+                              "text": i in self.texts})
             else:
                 running = self.state == "running" and i == len(self.results)
                 files.append({"name": name, "type": None, "status": "running" if running else "pending",
-                              "error": None, "findings": 0, "text": False})
+                              "error": None, "findings": 0, "suppressed": 0, "text": False})
         out: dict[str, Any] = {
             "id": self.id, "state": self.state,
             "cancelling": self.cancel.is_set() and self.state in ("queued", "running"),
@@ -130,10 +132,13 @@ class Job:
 class JobStore:
     """The jobs of one server: created, run in ``workers`` threads, found, forgotten."""
 
-    def __init__(self, checker: "Checker", check_text: Callable[[str, str, date | None], FileResult], *,
-                 workers: int, max_jobs: int, ttl: float, timeout: float, mask: Callable[[str], str]):
-        self.checker = checker
-        self.check_text = check_text   # pasted text → one file's result (serve.check_text)
+    def __init__(self, checker_of: Callable[[], "Checker"],
+                 check_text: Callable[["Checker", str, str, date | None], FileResult], *,
+                 workers: int, max_jobs: int, ttl: float, timeout: float, mask: Callable[[str], str],
+                 record: Callable[[FileResult], FileResult] = lambda result: result):
+        self.checker_of = checker_of   # the server's current checker (rebuilt when the allow-list changes)
+        self.check_text = check_text   # a checker and pasted text → one file's result (serve.check_text)
+        self.record = record           # the ledger / 忽略此处 (serve_actions.Actions.record); may raise
         self.mask = mask               # text → the same text with personal data masked (/v1/mask)
         self.max_jobs = max_jobs
         self.ttl = ttl
@@ -212,15 +217,18 @@ class JobStore:
             job.progress = progress
             job.changed()
 
+        checker = self.checker_of()
+        job.checker = checker
         try:
             with listening(listener):
                 for index, item in enumerate(job.inputs):
                     current.update(index=index, name=item.name)
                     step("read", 0, len(item.data) if item.data is not None else len(item.text or ""))
                     if item.data is not None:
-                        result = self.checker.check_bytes(item.data, item.name, publish_date=job.publish_date)
+                        result = checker.check_bytes(item.data, item.name, publish_date=job.publish_date)
                     else:
-                        result = self.check_text(item.text or "", item.name, job.publish_date)
+                        result = self.check_text(checker, item.text or "", item.name, job.publish_date)
+                    result = self.record(result)
                     job.results.append(result)
                     job.changed()
                 job.progress = {**(job.progress or {}), "phase": "group", "fraction": 1.0}
@@ -231,6 +239,11 @@ class JobStore:
         except Cancelled:
             job.results, job.groups = [], []
             self._end(job, "failed" if job.error else "cancelled")
+            return
+        except GkcheckError as exc:   # the ledger or the words file failed: not a silent answer
+            job.results, job.groups = [], []
+            job.error = str(exc)
+            self._end(job, "failed")
             return
         except Exception as exc:  # an engine bug: the job's error, never "done", never a crash
             job.results, job.groups = [], []
@@ -255,7 +268,7 @@ class JobStore:
                 raise Cancelled
             if item.data is not None:
                 try:
-                    shown = marked_text(self.checker, item.data, result, first, self.mask)
+                    shown = marked_text(job.checker or self.checker_of(), item.data, result, first, self.mask)
                 except Exception:  # noqa: BLE001 — the list is still right; only the text is not shown
                     shown = None
                 if shown is not None:

@@ -8,11 +8,11 @@ const RANK = { info: 1, warning: 2, error: 3 };
 const CATEGORY = { typo: "错别字", sensitive: "敏感内容", expression: "严重表述错误", privacy: "个人隐私",
   date: "日期", link: "链接", format: "格式", hidden: "隐藏内容" };
 const MASK_CHARS = "*＊×";
-const TOKEN_KEY = "gkcheck-token";
 
 const $ = (id) => document.getElementById(id);
 let chosenFile = null;
 let chosenFiles = [];   // several files may be chosen; chosenFile is the first
+let checkedPath = "";     // the checked document's name in the report (忽略此处 records it)
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -253,6 +253,8 @@ function showList(findings) {
     const s = suggestionText(f);
     fix.appendChild(el("div", s ? "suggestion" : "none", s || "—"));
     if (f.note) fix.appendChild(el("div", "note", f.note));
+    fix.appendChild(window.gkActions.buttons(g.items.map((k) => findings[k]),
+      findings[g.items[0]].doc || checkedPath));   // doc: the file of a several-file job (list.js)   // actions.js
     row.appendChild(fix);
     row.addEventListener("click", (event) => {
       if (event.target.closest("details")) return;   // opening the list of places
@@ -330,6 +332,7 @@ function chooseFile(file, files) {
   $("chosen").hidden = !chosenFile;
   $("chosen-name").textContent = chosenFiles.map((f) => f.name).join("、");
   $("text").disabled = !!chosenFile;
+  window.gkActions.fileChosen(chosenFile);
 }
 
 // A check runs as a job (list.js): progress and 取消 while it runs, then the result.
@@ -392,12 +395,7 @@ async function maskText(text) {
 }
 
 function init() {
-  const token = $("token");
-  token.value = sessionStorage.getItem(TOKEN_KEY) || "";
-  token.addEventListener("input", () => {
-    if (token.value.trim()) sessionStorage.setItem(TOKEN_KEY, token.value.trim());
-    else sessionStorage.removeItem(TOKEN_KEY);
-  });
+  window.gkActions.initToken();     // this tab, or this computer when ticked (actions.js)
   $("token-form").addEventListener("submit", (e) => e.preventDefault());
   $("file").addEventListener("change", (e) => chooseFile(e.target.files[0], e.target.files));
   $("clear-file").addEventListener("click", () => { $("file").value = ""; chooseFile(null); });

@@ -131,7 +131,8 @@ async function fetchFindings(job, total) {
 
 // The job's files as the report's files (findings spread back to their file).
 function jobReport(st, findings) {
-  const files = st.files.map((f) => ({ path: f.name, status: f.status, error: f.error, type: f.type, findings: [] }));
+  const files = st.files.map((f) => ({ path: f.name, status: f.status, error: f.error, type: f.type,
+    suppressed: f.suppressed || 0, findings: [] }));
   (findings || []).forEach((f) => files[f.file].findings.push(f));
   return { files: files, summary: st.summary };
 }
@@ -141,12 +142,18 @@ async function showJobResult(st, text, masked) {
   const small = total <= SMALL_REPORT;
   const findings = small && total ? await fetchFindings(st, total) : [];
   if (st.files.length > 1) {
-    // several files in one list: each place names its file
-    findings.forEach((f) => { f.location.text = st.files[f.file].name + " " + describe(f.location); });
+    // several files in one list: each place names its file, and 忽略此处 records that file
+    findings.forEach((f) => {
+      f.location.text = st.files[f.file].name + " " + describe(f.location);
+      f.doc = st.files[f.file].name;
+    });
   }
   const report = jobReport(st, findings);
+  await window.gkActions.refresh();          // which actions the server offers (actions.js)
+  checkedPath = st.files.length ? st.files[0].name : "";
   $("result").hidden = false;
   showSummary(report);
+  window.gkActions.noteSkipped(report);      // “另有 N 处已忽略” (actions.js)
   $("downloads").hidden = !st.summary;
   $("downloads").dataset.job = st.id;
   $("downloads").dataset.files = JSON.stringify(st.files.map((f) => f.name));
@@ -285,6 +292,9 @@ function groupRow(jobId, g, files) {
   fix.appendChild(el("div", s ? "suggestion" : "none", s || (f.advice ? "" : "—")));
   if (!s && f.advice) fix.appendChild(el("div", "advice", f.advice));
   if (f.note) fix.appendChild(el("div", "note", f.note));
+  if (g.count === 1) {   // a single place: its 忽略此处 / 加入本单位词库 (a ×N group is acted on by its word)
+    fix.appendChild(window.gkActions.buttons([f], files && files.length > 1 ? files[g.file] : checkedPath));
+  }
   row.appendChild(fix);
   return row;
 }
