@@ -40,7 +40,8 @@ from .serve_docs import pages as doc_pages
 from .serve_guard import (DEFAULT_MAX_UPLOADS, DEFAULT_TIMEOUT, DEFAULT_WORKERS, LOCAL_HOSTS,  # noqa: F401
                           ASGIApp, Limits, authorized, check_token, guard, host_allow_list, host_name)
 
-from .serve_jobs import DEFAULT_TTL, JobStore, add_routes
+from .serve_jobs import DEFAULT_TTL, JobStore
+from .serve_jobs import add_routes as add_job_routes
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -475,8 +476,8 @@ def create_app(config: Config | None = None, *, checker: "Checker | None" = None
             "X-Gkcheck-Findings": str(len(result.findings)), "X-Gkcheck-Anchored": str(result.anchored),
             "X-Gkcheck-Listed": str(result.listed), "X-Gkcheck-Fixed": str(result.fixed)})
 
-    add_routes(app, jobs, error=ApiError, label=label, parse_date=_date,
-               content_disposition=content_disposition, units=config.units)
+    add_job_routes(app, jobs, error=ApiError, label=label, parse_date=_date,
+                   content_disposition=content_disposition, units=config.units)
 
     @app.get("/healthz", summary="健康检查（不需要令牌）",
              responses={200: {"description": "{\"status\": \"ok\", \"version\": 版本号}"}})
