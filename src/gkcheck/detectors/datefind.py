@@ -55,6 +55,7 @@ _WEEKDAY_RE = re.compile(
     rf"|(?:星期|礼拜)(?P<b>[一二三四五六日天])|周(?P<c>[一二三四五六日])(?![年月末边]))"
 )
 WEEKDAYS = "一二三四五六日"
+_WEEKDAY_FIRST = " \t\u3000\u00a0（(星礼周"  # every first character _WEEKDAY_RE can match (and "" at the end)
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 # 发文字号: 机关代字 + 〔年份〕 + 序号 + 号, with the brackets people get wrong. The plain form
@@ -101,6 +102,20 @@ class DateMention:
         return date(y, self.month, self.day)
 
 
+_new = object.__new__
+
+
+def _mention(start: int, end: int, kind: str, year: int | None, month: int, day: int | None,
+             weekday: int | None = None, weekday_end: int | None = None) -> DateMention:
+    """``DateMention(...)`` without the frozen dataclass's ``__init__``, which sets each field with
+    ``object.__setattr__`` (2 µs a date; the 20 MB benchmark text has 43k dates)."""
+    m = _new(DateMention)
+    d = m.__dict__
+    d["start"], d["end"], d["kind"], d["year"] = start, end, kind, year
+    d["month"], d["day"], d["weekday"], d["weekday_end"] = month, day, weekday, weekday_end
+    return m
+
+
 def cn_number(s: str) -> int:
     """二十一 → 21, 十 → 10, 元 → 1 (元月)."""
     if s == "元":
@@ -135,36 +150,34 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 def find_dates(text: str) -> Iterator[DateMention]:
     if _FULLWIDTH_DIGIT.search(text):
         text = text.translate(_FULLWIDTH_DIGITS)  # same length: offsets stay valid
+    weekday_at = _WEEKDAY_RE.match
     for m in _DATE_RE.finditer(text):
-        if m.group("y"):
-            day = m.group("d")
-            kind = "ymd" if day else "ym"
-            mention = DateMention(m.start(), m.end(), kind, int(m.group("y")), int(m.group("m")),
-                                  int(day) if day else None)
-        elif m.group("cy"):
-            year = int("".join(str(_CN_DIGITS[c]) for c in m.group("cy")))
+        # one groups() call instead of a group() call per name (43k dates in the 20 MB benchmark)
+        y, mo, d, cy, cm, cd, iy, _, im, id_, mm, md = m.groups()
+        start, end = m.span()
+        if y:
+            mention = (start, end, "ymd" if d else "ym", int(y), int(mo), int(d) if d else None)
+        elif cy:
+            year = int("".join(str(_CN_DIGITS[c]) for c in cy))
             if not 1900 <= year <= 2099:
                 continue
-            cd = m.group("cd")
-            mention = DateMention(m.start(), m.end(), "cn", year, cn_number(m.group("cm")),
-                                  cn_number(cd) if cd else None)
-        elif m.group("iy"):
-            if _in_url(text, m.start()):
+            mention = (start, end, "cn", year, cn_number(cm), cn_number(cd) if cd else None)
+        elif iy:
+            if _in_url(text, start):
                 continue
-            mention = DateMention(m.start(), m.end(), "iso", int(m.group("iy")),
-                                  int(m.group("im")), int(m.group("id")))
+            mention = (start, end, "iso", int(iy), int(im), int(id_))
         else:
-            if _after_year(text, m.start()):
+            if _after_year(text, start):
                 continue
-            mention = DateMention(m.start(), m.end(), "md", None, int(m.group("mm")),
-                                  int(m.group("md")))
-        if mention.day is not None:
-            w = _WEEKDAY_RE.match(text, mention.end)
+            mention = (start, end, "md", None, int(mm), int(md))
+        # a weekday starts with a blank, a bracket, 星期, 礼拜 or 周: test that character first
+        if mention[5] is not None and text[end:end + 1] in _WEEKDAY_FIRST:
+            w = weekday_at(text, end)
             if w:
                 name = w.group("a") or w.group("b") or w.group("c")
-                mention = DateMention(mention.start, mention.end, mention.kind, mention.year,
-                                      mention.month, mention.day, _WEEKDAY_INDEX[name], w.end())
-        yield mention
+                yield _mention(*mention, _WEEKDAY_INDEX[name], w.end())
+                continue
+        yield _mention(*mention)
 
 
 def _in_url(text: str, start: int) -> bool:
