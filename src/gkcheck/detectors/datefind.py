@@ -23,6 +23,7 @@ from datetime import date
 from typing import Iterator
 
 SP = "[ \t\u3000\u00a0]*"           # stray spaces inside a date, never a newline
+_SPACES = " \t\u3000\u00a0"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "О": 0, "O": 0, "0": 0, "０": 0, "Ｏ": 0,
@@ -190,13 +191,17 @@ def _in_url(text: str, start: int) -> bool:
 
 def _after_year(text: str, start: int) -> bool:
     """``2023 年 11月20日`` that the full pattern did not take (a year out of range)."""
-    before = text[max(0, start - 3):start].rstrip(" \t\u3000\u00a0")
+    if start and text[start - 1] not in _SPACES:
+        return text[start - 1] == "年"   # what the slice below ends with when it ends in no space
+    before = text[max(0, start - 3):start].rstrip(_SPACES)
     return before.endswith("年")
 
 
 def resolve_year(month: int, day: int, anchor: date) -> int | None:
     """The year that puts ``month``/``day`` nearest to ``anchor`` (a January report's
     ``12月4日`` is last December); None when the day exists in none of the three years."""
+    if is_valid(anchor.year, month, day) and abs((date(anchor.year, month, day) - anchor).days) <= 182:
+        return anchor.year  # the other two years are at least 365 - 182 days further away
     best: tuple[int, int] | None = None
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         if is_valid(y, month, day):
