@@ -6,12 +6,21 @@ from __future__ import annotations
 import random
 import re
 
-from gkcheck.detectors.datefind import _DATE_PLAIN, _DATE_RE, find_dates
+from gkcheck.detectors.datefind import _DATE_PLAIN, _DATE_RE, DATE_HEAD_GROUPS, find_dates
 
 PIECES = list("2024年1月5日号二〇一十三元-/.。，；！？、\n \t：:（）(星期周abcX3O０0") + [
     "2023", "12", "www.", "http://a/b?", "\u3000", "1.2.3", "2024-01-", "十二月", "v2.0",
     "360702198506120034", "13907970000", "20二三年"]
 _PLAIN = re.compile(_DATE_PLAIN)
+
+
+def _with_head(m: re.Match[str], text: str) -> dict[str, str | None]:
+    """The fast pattern's groups as the plain form's: the year or month with its first character."""
+    groups = m.groupdict()
+    for name in DATE_HEAD_GROUPS:
+        if groups[name] is not None:
+            groups[name] = text[m.start():m.end(name)]
+    return groups
 
 
 def test_the_fast_pattern_matches_what_the_plain_form_matches():
@@ -22,7 +31,7 @@ def test_the_fast_pattern_matches_what_the_plain_form_matches():
     samples += ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
     found = 0
     for text in samples:
-        fast = [(m.span(), m.groupdict()) for m in _DATE_RE.finditer(text)]
+        fast = [(m.span(), _with_head(m, text)) for m in _DATE_RE.finditer(text)]
         assert fast == [(m.span(), m.groupdict()) for m in _PLAIN.finditer(text)], text
         found += len(fast)
     assert found > 300   # the samples do hold dates of every form
