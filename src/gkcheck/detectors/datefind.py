@@ -51,18 +51,19 @@ _DATE_PLAIN = (
 # class 0.08 s). The first character taken, each form then tests its second character first
 # (which the engine does without entering the form) and its lookbehinds after. So the groups
 # y, cy, iy and mm hold the year or month without its first character, which is the match's
-# first: the year is text[match.start():match.end("y")] (DATE_HEAD_GROUPS). 0.25 → 0.21 s.
+# first: the year is text[match.start():match.end("y")] (DATE_HEAD_GROUPS). Over the 20 MB benchmark
+# text 0.25 → 0.15 s; over the 100k-row list's cells (digits everywhere, no dates) 0.44 → 0.40 s.
 _CN_NUMERAL = f"{_CN_ZERO}一二三四五六七八九"
 _SP1 = "[ \t\u3000\u00a0月]"   # what follows a one-digit month: a stray space or 月
 _DATE_RE = re.compile(
     rf"[\d{_CN_NUMERAL}]"
-    rf"(?:[09](?<=19|20)(?<![\dA-Za-z.\-/]..)(?P<y>\d\d){SP}年{SP}(?P<m>\d{{1,2}}){SP}月"
+    rf"(?:[09](?<![\dA-Za-z.\-/]..)(?<=19|20)(?P<y>\d\d){SP}年{SP}(?P<m>\d{{1,2}}){SP}月"
     rf"(?:{SP}(?P<d>\d{{1,2}}){SP}[日号])?"
     rf"|[{_CN_NUMERAL}](?<=[{_CN_NUMERAL}][{_CN_NUMERAL}])[{_CN_NUMERAL}](?P<cy>[{_CN_NUMERAL}])年"
     rf"(?P<cm>十[一二]?|[一二三四五六七八九]|元)月(?:(?P<cd>{_CN_SMALL})[日号])?"
-    rf"|[09](?<=19|20)(?<![\dA-Za-z.\-/:_=%#]..)(?P<iy>\d\d)(?P<sep>[-/.])(?P<im>\d{{1,2}})(?P=sep)"
+    rf"|[09](?<![\dA-Za-z.\-/:_=%#]..)(?<=19|20)(?P<iy>\d\d)(?P<sep>[-/.])(?P<im>\d{{1,2}})(?P=sep)"
     rf"(?P<id>\d{{1,2}})(?![\dA-Za-z_]|[.\-/]\d)"
-    rf"|(?:\d(?<=\d\d)(?<![\dA-Za-z.\-/年]..)|(?={_SP1})(?<=\d)(?<![\dA-Za-z.\-/年].))"
+    rf"|(?<![\dA-Za-z.\-/年].)(?<=\d)(?:\d|(?={_SP1}))"   # the two ways are told apart by the second character
     rf"(?P<mm>){SP}月{SP}(?P<md>\d{{1,2}}){SP}[日号])"
 )
 DATE_HEAD_GROUPS = ("y", "cy", "iy", "mm")  # groups of _DATE_RE that start after the match's first character

@@ -93,7 +93,7 @@ class DateDetector:
                       if m.kind != "md" and m.day is not None and d is not None]
 
         for m, when in zip(mentions, resolved):
-            if not _possible(m):
+            if when is None and not _possible(m):   # a date made from a mention is a possible one
                 if "D001" in self.codes:
                     yield Hit("D001", m.start, m.end, message=_impossible_message(m),
                               advice=_possible_dates(m))
