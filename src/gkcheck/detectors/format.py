@@ -53,6 +53,7 @@ _STACKED = re.compile(r"[，。；：、][，。；：、]+")  # = {2,}, but a t
 _HALF_SIMPLE = re.compile(rf"[,;:?!](?<=[{HAN}][,;:?!])(?= ?[{HAN}])")  # a Chinese character before
 _HALF_PARENS = re.compile(r"\((?P<body>[^()\n]{1,40})\)")
 _HAN_RE = re.compile(rf"[{HAN}]")
+_HAN_RUN = re.compile(rf"[{HAN}][{HAN}]*")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 HALF_WIDTH_EACH = 5     # up to this many are reported one by one; more become one finding
 HALF_WIDTH_LISTED = 20  # places named in that finding's note
@@ -250,14 +251,22 @@ def _missing_meta(view: TextView) -> Iterator[Hit]:
     doc = view.document
     if doc.type != "html":
         return
-    body = [s.text for s in doc.segments if s.kind == "text"]
-    han = sum(len(_HAN_RE.findall(t)) for t in body)
-    longest = max((len(_HAN_RE.findall(t)) for t in body), default=0)
-    if han < ARTICLE_MIN_HAN or longest < ARTICLE_MIN_PARAGRAPH:
-        return
     present = {k.lower() for k, v in doc.meta.items() if v and v.strip()}
     missing = [k for k in REQUIRED_META if k.lower() not in present]
-    if missing:
+    if not missing:
+        return  # nothing missing: the text need not be counted
+    # an article: enough Chinese text, one paragraph long enough; counted in runs, and only
+    # until both are known to hold
+    han = longest = 0
+    for seg in doc.segments:
+        if seg.kind != "text":
+            continue
+        n = sum(map(len, _HAN_RUN.findall(seg.text)))
+        han += n
+        longest = max(longest, n)
+        if han >= ARTICLE_MIN_HAN and longest >= ARTICLE_MIN_PARAGRAPH:
+            break
+    if han >= ARTICLE_MIN_HAN and longest >= ARTICLE_MIN_PARAGRAPH:
         yield Hit("F005", -1, -1, match="、".join(missing), location=Location(part="head"),
                   message=f"文章页缺少 {len(missing)} 项必需的元数据 <meta>",
                   advice="在文章页模板的 <head> 中加入："

@@ -23,6 +23,7 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import SplitResult, unquote, urlsplit
@@ -106,7 +107,10 @@ class Target:
     reason: str = ""
 
 
+@lru_cache(maxsize=4096)
 def parse_target(raw: str) -> Target:
+    """The target of ``raw`` (a pure function of the string: the pages of one site repeat the
+    same navigation and footer links, so each is parsed once)."""
     url = re.sub(r"[\t\n\r]", "", raw).strip(" \x0c\x00")
     if not url:
         return Target("benign")
