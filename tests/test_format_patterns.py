@@ -34,3 +34,39 @@ def test_each_fast_pattern_matches_what_its_plain_form_matches():
             assert spans == _spans(plain, text), (rule, text)
             found += len(spans)
     assert found > 1000
+
+
+PAIR_PIECES = list("《》“”‘’（）【】\n 文a1…") + ["《通知》", "“十四五”", "（一）", "1）", "首页 》 通知", "《关于“x”的通知》",
+                                               "don’t", "\u3000“", "……", "\n\n"]
+
+
+def _f002(text: str) -> list[tuple[int, int, str]]:
+    from datetime import date
+
+    from gkcheck.detectors.format import FormatDetector
+    from gkcheck.model import Document, LazySegments, LineBlock
+    from gkcheck.rules import load_rules
+    from gkcheck.textview import Context, TextView
+
+    lines = text.split("\n")
+    doc = Document("t.txt", "text", LazySegments(lines, [LineBlock(0, lines)]))
+    detector = FormatDetector(config=None, rules=load_rules(), enabled={"F002"})
+    day = date(2024, 1, 1)
+    # sorted: within a segment the kinds come out in the order first met, and the checker orders
+    # findings by position anyway
+    return sorted((h.start, h.end, h.message) for h in detector.detect(TextView.of(doc), Context(day, day)))
+
+
+def test_pairs_left_to_python_give_the_hits_every_mark_gives(monkeypatch):
+    """F002 hands Python only the marks left after one pass steps over pairs with no mark inside;
+    the hits must be those of the per-segment stacks over every mark."""
+    from gkcheck.detectors import format as fmt
+
+    rng = random.Random(15834)
+    samples = ["《a》", "《《a》", "《a》》", "“a\n”", "《关于“x”的通知》", "（一）a）", "“段一\n“段二”"]
+    samples += ["".join(rng.choice(PAIR_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(4000)]
+    fast = [_f002(text) for text in samples]
+    monkeypatch.setattr(fmt, "_PAIR_LEFT", re.compile(f"([{fmt._MARKS}])"))   # every mark, one by one
+    plain = [_f002(text) for text in samples]
+    assert fast == plain
+    assert sum(map(len, fast)) > 1000   # the samples do hold unpaired marks

@@ -52,3 +52,19 @@ def test_the_scan_finds_what_it_finds_with_the_whole_text_as_one_window(monkeypa
     everywhere = [scan(text, date(2024, 6, 1)) for text in texts]
     assert sum(map(len, everywhere)) > 300, "the random texts hold personal data"
     assert windowed == everywhere
+
+
+def test_the_stretch_pattern_matches_what_its_plain_form_matches():
+    """_WINDOW is written class-first (the engine then skips to a possible first character);
+    it must find exactly the stretches of the plain ``class{6,}``."""
+    import re
+
+    plain = re.compile(privacy._WINDOW_CHARS + "{6,}")
+    rng = random.Random(66)
+    samples = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    found = 0
+    for text in samples:
+        spans = [m.span() for m in privacy._WINDOW.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
+        found += len(spans)
+    assert found > 1000

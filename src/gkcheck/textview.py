@@ -23,7 +23,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import accumulate, chain, repeat
@@ -242,6 +242,8 @@ class TextView:
     original: str | None = None
     original_starts: tuple[int, ...] | None = None
     norm: Normalized | None = None
+    # candidates found once per document and shared by the detectors that ask (matches())
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, document: Document) -> "TextView":
@@ -258,6 +260,14 @@ class TextView:
         if self.original is None:
             object.__setattr__(self, "original", self.text)
             object.__setattr__(self, "original_starts", self.starts)
+
+    def matches(self, pattern: "re.Pattern[str]") -> "list[re.Match[str]]":
+        """Every match of ``pattern`` in :attr:`text`, found in one pass per document however many
+        detectors ask (the 发文字号 pattern serves both the date rule D006 and the format rule F001)."""
+        found = self._shared.get(pattern)
+        if found is None:
+            found = self._shared[pattern] = list(pattern.finditer(self.text))
+        return found
 
     # -- offsets in the text as written ------------------------------------------------------
 

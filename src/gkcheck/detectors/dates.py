@@ -51,6 +51,7 @@ _NOT_PAST = re.compile(
     r"以来|之后|以后|后续|开始|时间[：:]|日期[：:]|若|如果|如需|如有|倘|一旦|期满|到期|延期|推迟|暂定|或"
 )
 _BLANK_OR_PAREN = " \t\u3000\u00a0（）()"
+_BLANKS = " \t\u3000\u00a0"
 _RANGE_MARKS = "-—–~～至到、"
 _SENTENCE_END = "。！？；!?;\n"
 SENTENCE_MAX = 200
@@ -92,8 +93,7 @@ class DateDetector:
                       if m.kind != "md" and m.day is not None and d is not None]
 
         for m, when in zip(mentions, resolved):
-            kind = view.kind(view.segment_index(m.start))
-            if not _possible(m):
+            if when is None and not _possible(m):   # a date made from a mention is a possible one
                 if "D001" in self.codes:
                     yield Hit("D001", m.start, m.end, message=_impossible_message(m),
                               advice=_possible_dates(m))
@@ -103,7 +103,7 @@ class DateDetector:
                 hit = _weekday_hit(m, when, anchor)
                 if hit:
                     yield hit
-            if when is None or when <= ref or kind in ("meta", "attr"):
+            if when is None or when <= ref or view.kind(view.segment_index(m.start)) in ("meta", "attr"):
                 continue
             if m.start in signed:
                 if "D004" in self.codes:
@@ -159,16 +159,28 @@ def _meta_segment(view: TextView, key: str) -> tuple[int, int] | None:
 # -- years of month-day dates -------------------------------------------------------------------
 
 def _resolve(mentions: list[DateMention], doc_date: date) -> list[date | None]:
-    """Each mention as a date (None for impossible ones and year-month dates)."""
+    """Each mention as a date (None for impossible ones and year-month dates). A long document
+    repeats the same few hundred dates: each is made (and each year resolved) once."""
     out: list[date | None] = []
     anchor: date | None = None
+    made: dict[tuple[int | None, int, int | None], date | None] = {}
+    years: dict[tuple[int, int, date], int | None] = {}
     for m in mentions:
         if m.kind == "md":
             a = min(anchor, doc_date) if anchor else doc_date
-            year = resolve_year(m.month, m.day, a) if m.day else None
-            out.append(m.as_date(year) if year else None)
+            if m.day:
+                key = (m.month, m.day, a)
+                year = years[key] if key in years else years.setdefault(key, resolve_year(m.month, m.day, a))
+            else:
+                year = None
+            if year:
+                key = (year, m.month, m.day)
+                out.append(made[key] if key in made else made.setdefault(key, m.as_date(year)))
+            else:
+                out.append(None)
         else:
-            when = m.as_date()
+            key = (m.year, m.month, m.day)
+            when = made[key] if key in made else made.setdefault(key, m.as_date())
             out.append(when)
             if when is not None and m.day is not None:
                 anchor = when
@@ -250,6 +262,13 @@ def _signatures(view: TextView, mentions: list[DateMention],
     for m, when in zip(mentions, resolved):
         if when is None or m.kind not in ("ymd", "cn"):
             continue
+        # both forms below need only blanks, or a label's colon, between the line start and the
+        # date: test the character before the blanks first (most dates are inside a sentence)
+        p = m.start
+        while p > 0 and text[p - 1] in _BLANKS:
+            p -= 1
+        if p > 0 and text[p - 1] not in "\n：:":
+            continue
         index = view.segment_index(m.start)
         seg_start, seg_end = view.segment_span(index)
         if _LABEL_SIGN.search(text, max(seg_start, m.start - 12), m.start):
@@ -315,7 +334,7 @@ def _doc_number_year(view: TextView, signatures: list[_Signature]) -> Iterator[H
     year of the next signature date after it (labelled pairs: the 成文日期 nearest to it)."""
     text = view.text
     numbers: list[tuple[int, int, int, int, bool]] = []  # start, end, year, segment, labelled
-    for n in DOC_NUMBER_RE.finditer(text):
+    for n in view.matches(DOC_NUMBER_RE):   # shared with the format rules (F001)
         index = view.segment_index(n.start())
         seg_start, seg_end = view.segment_span(index)
         start = doc_number_prefix(text, n.start())

