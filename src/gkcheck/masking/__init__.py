@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 MASK_CHARS = "*＊×"
+_ALNUM = re.compile(r"[^\W_]")
 _ADMIN = re.compile(r".*(?:省|自治区|市|自治州|地区|区|县|镇|乡|街道|办事处)")
 
 
@@ -149,7 +150,8 @@ def _mask_email(value: str, policy: MaskPolicy, char: str) -> str:
 def _mask_address(value: str, char: str) -> str:
     m = _ADMIN.match(value)
     cut = m.end() if m and m.end() < len(value) else min(len(value) // 3, 6)
-    return value[:cut] + "".join(char if c.isalnum() else c for c in value[cut:])
+    # [^\W_] is str.isalnum(): letters and digits of any script
+    return value[:cut] + _ALNUM.sub(lambda _: char, value[cut:])
 
 
 def mask_text(text: str, policy: MaskPolicy = DEFAULT_POLICY, *,

@@ -121,6 +121,38 @@ class Streamed:
         yield tail
 
 
+_COLUMNS: list[str] = []
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# cells whose value is not the text of their elements: shared strings (an index), numbers (1.38E10)
+_SHOWN_OTHERWISE = etree.XPath("s:c[@t='s' or not(@t) or @t='n']", namespaces={"s": S})
+
+
+def row_cells(row: etree._Element, row_no: int) -> Iterator[tuple[str, etree._Element]]:
+    """``(reference, cell)`` of each cell of a row: its ``r``, or the column after the previous
+    cell's when it has none, in the row's number (as :meth:`Xlsx.sheet_cells` numbers them)."""
+    col = -1
+    letters: str | None = None  # the previous cell's column when it was taken from r as written
+    digits = str(row_no)
+    nd = len(digits)
+    for c in row.iter(_C):
+        r = c.get("r")
+        if r is not None and r.endswith(digits) and 0 < len(r) - nd <= 3:
+            head = r[:-nd]
+            if head.isascii() and head.isalpha() and head.isupper():  # "D12" in row 12: as it is
+                letters = head
+                yield r, c
+                continue
+        m = _REF.fullmatch(r or "")
+        if m:
+            col = col_index(m.group(1))
+        else:
+            col = (col_index(letters) if letters is not None else col) + 1
+        letters = None
+        while len(_COLUMNS) <= col:
+            _COLUMNS.append(column_name(len(_COLUMNS)))
+        yield _COLUMNS[col] + digits, c
+
+
 def _declarations(el: etree._Element) -> list[bytes]:
     """The namespace declarations in scope at ``el`` as lxml writes them on a serialized child:
     the child's copy of them is dropped, the sheet's root already declares them."""
@@ -192,9 +224,10 @@ class Xlsx:
         for name, part in order:
             yield from self.sheet_cells(part, name).values()
 
-    def stream_sheet(self, name: str, part: str, visit: Callable[[Cell], bool]) -> None:
-        """Read a sheet row by row, call ``visit`` on each cell (True when it changed the cell),
-        write each row out and drop it, so a sheet of a million cells is never held as a tree."""
+    def stream_sheet(self, name: str, part: str, visit: Callable[[str, int, etree._Element], bool]) -> None:
+        """Read a sheet row by row, call ``visit(sheet, row number, row)`` on each row (True when
+        it changed a cell), write the row out and drop it, so a sheet of a million cells is never
+        held as a tree."""
         data = part_bytes(self.pkg, part)
         if data is None:
             return
@@ -214,12 +247,8 @@ class Xlsx:
                     sheet_data = parent
                     decls = _declarations(parent) if parent is not None else []
                 row_no = int(row.get("r") or row_no + 1)
-                col = -1
-                for c in row.iter(_C):
-                    m = _REF.fullmatch(c.get("r") or "")
-                    col = col_index(m.group(1)) if m else col + 1
-                    if visit(Cell(name, f"{column_name(col)}{row_no}", c)):
-                        changed = True
+                if visit(name, row_no, row):
+                    changed = True
                 piece = etree.tostring(row, encoding="UTF-8", with_tail=True)
                 gt = piece.index(b">")
                 head = piece[:gt]
@@ -265,7 +294,12 @@ class Xlsx:
         return self._sst_texts[index]
 
     def text(self, c: etree._Element) -> str | None:
-        if c.get("t") == "s":
+        t = c.get("t")
+        if t == "inlineStr":  # the fast path of a list written by a program: one <is><t>
+            found = c.find(_IS)
+            if found is not None and len(found) == 1 and found[0].tag == _T:
+                return found[0].text or ""
+        elif t == "s":
             v = c.find(_V)
             try:
                 return self.sst_text(int((v.text or "").strip()))
@@ -284,6 +318,16 @@ class Xlsx:
     def replace(self, cell: Cell, part: str, start: int, end: int, new: str) -> str | None:
         """Mask ``[start, end)`` of the cell's value; a note for the report, or None."""
         c = cell.el
+        if c.get("t") == "inlineStr":  # one <is><t>: the masked value in place
+            found = c.find(_IS)
+            if found is not None and len(found) == 1 and found[0].tag == _T:
+                t = found[0]
+                old = t.text or ""
+                t.text = masked = old[:start] + new + old[end:]
+                if masked != masked.strip():
+                    t.set(XML_SPACE, "preserve")
+                self.dirty.add(part)
+                return None
         container = self._container(c)
         if container is not None:
             el, holder = container
@@ -423,12 +467,6 @@ class Xlsx:
         return out
 
 
-def _cell_key(loc: Location) -> tuple[str, str] | None:
-    if loc.sheet is None or not loc.cell:
-        return None
-    return loc.sheet, loc.cell.replace("$", "").upper()
-
-
 def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
     """Each sheet is read and written row by row (:meth:`Xlsx.stream_sheet`): a finding's value is
     masked in its cell when the row comes by, and every other copy of a masked value in any cell
@@ -438,65 +476,99 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
     applied: list[Applied] = []
     missed: list[Edit] = []
     sheets = dict(book.sheets)
-    at_cell: dict[tuple[str, str], list[Edit]] = {}
+    by_row: dict[tuple[str, int], dict[str, list[Edit]]] = {}  # (sheet, row) → cell → its findings
     elsewhere: list[Edit] = []  # findings whose place names no cell of a sheet
     for edit in edits:
-        key = _cell_key(edit.finding.location)
-        if key is not None and key[0] in sheets:
-            at_cell.setdefault(key, []).append(edit)
-        else:
+        loc = edit.finding.location
+        ref = loc.cell
+        if loc.sheet not in sheets or not ref:
             elsewhere.append(edit)
+            continue
+        digits = ref.lstrip(_LETTERS)
+        if not (digits.isascii() and digits.isdigit() and 0 < len(ref) - len(digits) <= 3 and digits[0] != "0"):
+            m = _REF.fullmatch(ref.replace("$", "").upper())  # $D$12, d12: as the reader never writes them
+            if m is None:
+                elsewhere.append(edit)
+                continue
+            ref = column_name(col_index(m.group(1))) + str(int(m.group(2)))
+            digits = m.group(2)
+        by_row.setdefault((loc.sheet, int(digits)), {}).setdefault(ref, []).append(edit)
     sweep = Sweep(edits)
     # where the sweep first masked each value, per sheet: (index in applied, location, note)
     first_copy: dict[tuple[str, str], tuple[int, Location, str | None]] = {}
 
-    def visit(cell: Cell) -> bool:
+    def visit(sheet: str, row_no: int, row: etree._Element) -> bool:
         changed = False
-        mine = at_cell.pop((cell.sheet, cell.ref), None)
-        value = book.text(cell.el)
-        if mine:
-            part = sheets[cell.sheet]
-            for edit in mine:
-                f = edit.finding
-                loc = f.location
-                at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
-                if at >= 0:
-                    note = book.replace(cell, part, at, at + len(f.match), edit.new)
-                    applied.append(Applied(edit, loc, note))
-                    value = book.text(cell.el)
-                    changed = True
-                elif value is not None and edit.new in value:
-                    applied.append(Applied(edit, loc, None))  # masked with the string it shares
-                else:
-                    elsewhere.append(edit)
-        if value:
-            found = sweep.find(value)
+        text = book.text
+        here = by_row.pop((sheet, row_no), None)
+        if here:
+            part = sheets[sheet]
+            for ref, c in row_cells(row, row_no):
+                mine = here.pop(ref, None)
+                if not mine:
+                    continue
+                value = text(c)
+                cell = Cell(sheet, ref, c)
+                for edit in mine:
+                    f = edit.finding
+                    loc = f.location
+                    at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
+                    if at >= 0:
+                        note = book.replace(cell, part, at, at + len(f.match), edit.new)
+                        applied.append(Applied(edit, loc, note))
+                        value = value[:at] + edit.new + value[at + len(f.match):]  # what the cell now shows
+                        changed = True
+                    elif value is not None and edit.new in value:
+                        applied.append(Applied(edit, loc, None))  # masked with the string it shares
+                    else:
+                        elsewhere.append(edit)
+            for cell_edits in here.values():  # a cell the row does not have
+                elsewhere.extend(cell_edits)
+        # every other copy of a masked value: one pass over the row, cell by cell only when the
+        # row holds one. Each cell's value and formula is a substring of `joined` (the text of its
+        # <t>, <v> and <f> elements, runs of a rich string contiguous; shared strings and numbers
+        # as the reader shows them added), so no match there means none in any cell.
+        joined = "".join(row.itertext(_T, _V, _F, with_tail=False))
+        extra = []
+        for c in _SHOWN_OTHERWISE(row):
+            value = text(c)
+            if value and value not in joined:
+                extra.append(value)
+        if extra:
+            joined += "\n" + "\n".join(extra)
+        if not sweep.find(joined):
+            return changed
+        part = sheets[sheet]
+        for ref, c in row_cells(row, row_no):
+            value = text(c)
+            found = sweep.find(value) if value else None
             if found:
-                part = sheets[cell.sheet]
+                cell = Cell(sheet, ref, c)
                 for start, end, edit in found:
                     note = book.replace(cell, part, start, end, edit.new)
-                    where = Location(sheet=cell.sheet, cell=cell.ref)
-                    first_copy.setdefault((cell.sheet, edit.finding.match), (len(applied), where, note))
+                    where = Location(sheet=sheet, cell=ref)
+                    first_copy.setdefault((sheet, edit.finding.match), (len(applied), where, note))
                     applied.append(Applied(edit, where, "同一号码的另一处" + (f"，{note}" if note else "")))
                 changed = True
-        formula = cell.el.find(_F)
-        if formula is not None and formula.text:  # a literal in a formula (its result is masked above)
-            found = sweep.find(formula.text)
-            if found:
-                text = formula.text
-                for start, end, edit in found:
-                    text = text[:start] + edit.new + text[end:]
-                    in_formulas.append((sheets[cell.sheet], edit.finding.match))
-                formula.text = text
-                changed = True
+            formula = c.find(_F)
+            if formula is not None and formula.text:  # a literal in a formula (its result is masked above)
+                found = sweep.find(formula.text)
+                if found:
+                    literal = formula.text
+                    for start, end, edit in found:
+                        literal = literal[:start] + edit.new + literal[end:]
+                        in_formulas.append((part, edit.finding.match))
+                    formula.text = literal
+                    changed = True
         return changed
 
     in_formulas: list[tuple[str, str]] = []
     for name, part in book.sheets:
         if part not in book.streamed:
             book.stream_sheet(name, part, visit)
-    for cell_edits in at_cell.values():  # cells that are not in the sheet
-        elsewhere.extend(cell_edits)
+    for cells in by_row.values():  # rows that are not in the sheet
+        for cell_edits in cells.values():
+            elsewhere.extend(cell_edits)
     # a finding whose cell did not hold its value: the copy the sweep masked stands for it
     order = [name for name, _ in book.sheets]
     for edit in elsewhere:
