@@ -123,8 +123,6 @@ class Streamed:
 
 _COLUMNS: list[str] = []
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-# cells whose value is not the text of their elements: shared strings (an index), numbers (1.38E10)
-_SHOWN_OTHERWISE = etree.XPath("s:c[@t='s' or not(@t) or @t='n']", namespaces={"s": S})
 
 
 def row_cells(row: etree._Element, row_no: int) -> Iterator[tuple[str, etree._Element]]:
@@ -501,27 +499,36 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         changed = False
         text = book.text
         here = by_row.pop((sheet, row_no), None)
+        part = sheets[sheet]
+        extra: list[str] = []  # values not written as the text of their elements
+        for ref, c in row_cells(row, row_no):
+            t = c.get("t")
+            if t == "s" or t is None or t == "n":  # a shared string (an index) or a number (1.38E10)
+                v = c.find(_V)
+                raw = v.text if v is not None else None
+                if raw and (t == "s" or not (raw.isdigit() and raw.isascii() and raw[0] != "0" and len(raw) < 21)):
+                    shown = text(c)
+                    if shown and shown != raw:
+                        extra.append(shown)
+            mine = here.pop(ref, None) if here else None
+            if not mine:
+                continue
+            value = text(c)
+            cell = Cell(sheet, ref, c)
+            for edit in mine:
+                f = edit.finding
+                loc = f.location
+                at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
+                if at >= 0:
+                    note = book.replace(cell, part, at, at + len(f.match), edit.new)
+                    applied.append(Applied(edit, loc, note))
+                    value = value[:at] + edit.new + value[at + len(f.match):]  # what the cell now shows
+                    changed = True
+                elif value is not None and edit.new in value:
+                    applied.append(Applied(edit, loc, None))  # masked with the string it shares
+                else:
+                    elsewhere.append(edit)
         if here:
-            part = sheets[sheet]
-            for ref, c in row_cells(row, row_no):
-                mine = here.pop(ref, None)
-                if not mine:
-                    continue
-                value = text(c)
-                cell = Cell(sheet, ref, c)
-                for edit in mine:
-                    f = edit.finding
-                    loc = f.location
-                    at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
-                    if at >= 0:
-                        note = book.replace(cell, part, at, at + len(f.match), edit.new)
-                        applied.append(Applied(edit, loc, note))
-                        value = value[:at] + edit.new + value[at + len(f.match):]  # what the cell now shows
-                        changed = True
-                    elif value is not None and edit.new in value:
-                        applied.append(Applied(edit, loc, None))  # masked with the string it shares
-                    else:
-                        elsewhere.append(edit)
             for cell_edits in here.values():  # a cell the row does not have
                 elsewhere.extend(cell_edits)
         # every other copy of a masked value: one pass over the row, cell by cell only when the
@@ -529,11 +536,6 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         # <t>, <v> and <f> elements, runs of a rich string contiguous; shared strings and numbers
         # as the reader shows them added), so no match there means none in any cell.
         joined = "".join(row.itertext(_T, _V, _F, with_tail=False))
-        extra = []
-        for c in _SHOWN_OTHERWISE(row):
-            value = text(c)
-            if value and value not in joined:
-                extra.append(value)
         if extra:
             joined += "\n" + "\n".join(extra)
         if not sweep.find(joined):
