@@ -518,7 +518,10 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
             for edit in mine:
                 f = edit.finding
                 loc = f.location
-                at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
+                if value == f.match:  # the whole cell, as in most lists: no search
+                    at = 0
+                else:
+                    at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
                 if at >= 0:
                     note = book.replace(cell, part, at, at + len(f.match), edit.new)
                     applied.append(Applied(edit, loc, note))
