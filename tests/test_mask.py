@@ -540,3 +540,48 @@ def test_every_format_rescans_clean_via_api(tmp_path, fake, pc):
         result = mask_bytes(data, name, MaskPolicy(), checker=pc)
         assert result.items, name
         assert not privacy_errors(pc, result.data, name), name
+
+
+@pytest.mark.parametrize("constant_memory", [False, True], ids=["shared-strings", "inline-strings"])
+def test_xlsx_large_list_every_id_and_phone_masked(tmp_path, fake, constant_memory):
+    """A list of thousands of rows, masked by the command (the sheet is streamed row by row):
+    every cell that held an ID or a mobile number holds its masked form, cell for cell, and
+    every other cell is as it was. Phones are written half as text, half as numbers; an ID also
+    appears a second time in a remarks cell (a copy the sweep must find)."""
+    import python_calamine
+    import xlsxwriter
+
+    rows = 3000
+    src = tmp_path / "名单.xlsx"
+    book = xlsxwriter.Workbook(str(src), {"constant_memory": constant_memory})
+    sheet = book.add_worksheet("名单")
+    sheet.write_row(0, 0, ["序号", "姓名", "身份证号码", "联系电话", "备注"])
+    expected: list[list[object]] = [["序号", "姓名", "身份证号码", "联系电话", "备注"]]
+    ids = phones = 0
+    for r in range(1, rows + 1):
+        pid, phone, name = fake.ssn(), fake.phone_number(), fake.name()
+        note = f"代领人身份证号{pid}" if r % 97 == 0 else "无"
+        sheet.write_number(r, 0, r)
+        sheet.write_string(r, 1, name)
+        sheet.write_string(r, 2, pid)
+        if r % 2:
+            sheet.write_number(r, 3, int(phone))
+        else:
+            sheet.write_string(r, 3, phone)
+        sheet.write_string(r, 4, note)
+        ids += 1 + (r % 97 == 0)
+        phones += 1
+        expected.append([float(r), name, masked_id(pid), masked_phone(phone),
+                         note.replace(pid, masked_id(pid))])
+    book.close()
+    original = src.read_bytes()
+    out = tmp_path / "out"
+    result = run_mask(str(src), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert src.read_bytes() == original
+    assert result.output.count("P001") == ids and result.output.count("P002") == phones
+    masked = python_calamine.CalamineWorkbook.from_path(str(out / "名单.xlsx"))
+    got = masked.get_sheet_by_name("名单").to_python()
+    assert len(got) == rows + 1
+    assert got == expected
+    assert zipfile.ZipFile(out / "名单.xlsx").testzip() is None

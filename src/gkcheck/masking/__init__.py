@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 MASK_CHARS = "*＊×"
+_ALNUM = re.compile(r"[^\W_]")
 _ADMIN = re.compile(r".*(?:省|自治区|市|自治州|地区|区|县|镇|乡|街道|办事处)")
 
 
@@ -59,6 +60,21 @@ def _invisible(c: str) -> bool:
     return INVISIBLE_CHAR.match(c) is not None
 
 
+_PLAIN = re.compile(r"[0-9A-Za-z]*")  # a value of ASCII digits and letters only: every character counts
+
+
+def _positions(value: str) -> list[bool]:
+    """Which characters of ``value`` count as positions (digits, letters, mask characters; not
+    one nobody sees). Most values are plain digits: no per-character test then."""
+    if _PLAIN.fullmatch(value):
+        return [True] * len(value)
+    from ..textview import INVISIBLE_CHAR
+
+    if INVISIBLE_CHAR.search(value) is None:
+        return [c.isalnum() or c in MASK_CHARS for c in value]
+    return [(c.isalnum() or c in MASK_CHARS) and not _invisible(c) for c in value]
+
+
 def _guess_kind(value: str) -> str | None:
     if "@" in value:
         return "email"
@@ -101,7 +117,7 @@ def mask_value(value: str, keep_start: int | None = None, keep_end: int | None =
                 keep_start += lead
                 keep_end += max(0, len(chars) - lead - 18)
     # a character nobody sees (a Hangul filler is a letter to str.isalnum) is not a position
-    positions = [(c.isalnum() or c in MASK_CHARS) and not _invisible(c) for c in value]
+    positions = _positions(value)
     n = sum(positions)
     if n == 0:
         return value
@@ -111,6 +127,8 @@ def mask_value(value: str, keep_start: int | None = None, keep_end: int | None =
         keep_end = min(4, n // 4)
     if keep_start + keep_end >= n:
         keep_start, keep_end = 0, 0
+    if n == len(value):  # every character a position (a plain number): no walk
+        return value[:keep_start] + char * (n - keep_start - keep_end) + value[n - keep_end:]
     out, seen = [], 0
     for c, counted in zip(value, positions):
         if counted:
@@ -132,7 +150,8 @@ def _mask_email(value: str, policy: MaskPolicy, char: str) -> str:
 def _mask_address(value: str, char: str) -> str:
     m = _ADMIN.match(value)
     cut = m.end() if m and m.end() < len(value) else min(len(value) // 3, 6)
-    return value[:cut] + "".join(char if c.isalnum() else c for c in value[cut:])
+    # [^\W_] is str.isalnum(): letters and digits of any script
+    return value[:cut] + _ALNUM.sub(lambda _: char, value[cut:])
 
 
 def mask_text(text: str, policy: MaskPolicy = DEFAULT_POLICY, *,

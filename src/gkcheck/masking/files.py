@@ -128,13 +128,20 @@ def privacy_checker(config: Config | None = None) -> Checker:
     return Checker((config or Config()).with_overrides(select=("privacy", UNCHECKED)))
 
 
-def _kind(finding: Finding) -> str | None:
-    from ..detectors.privacy import RULES
+_KIND_BY_RULE: dict[str, str] = {}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
-    for kind, code in RULES.items():
-        if code == finding.rule:
-            return kind
-    if re.search(r"[\u4e00-\u9fff]", finding.match):
+
+def _kind(finding: Finding) -> str | None:
+    if not _KIND_BY_RULE:
+        from ..detectors.privacy import RULES
+
+        for kind, code in RULES.items():
+            _KIND_BY_RULE.setdefault(code, kind)
+    kind = _KIND_BY_RULE.get(finding.rule)
+    if kind is not None:
+        return kind
+    if _HAN.search(finding.match):
         return "address"
     return None  # under-masked: mask_value guesses the kind from the value's shape
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Iterable, Iterator, Mapping, Union
 
 from lxml import etree
 
@@ -25,15 +26,27 @@ def open_package(data: bytes, kind: str, limits: Limits = Limits()) -> Package:
         raise MaskError(str(exc)) from None
 
 
-def read_part(pkg: Package, name: str) -> etree._ElementTree | None:
+def part_bytes(pkg: Package, name: str) -> bytes | None:
+    """The part's bytes (inflated within the limits), refused when it declares a DOCTYPE."""
     try:
         data = pkg.read(name)
     except ReadError as exc:
         raise MaskError(str(exc)) from None
+    if data is not None and _DOCTYPE.search(data, 0, 65536):
+        raise MaskError(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），不是正常的 Office 文件，未生成副本")
+    return data
+
+
+def iterparse(data: bytes, tag: str) -> Iterator[tuple[str, etree._Element]]:
+    """``end`` events of ``tag`` in a part read by :func:`part_bytes`, with the parser options of
+    :func:`read_part` (a caller that removes each element once handled keeps memory bounded)."""
+    return etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, remove_blank_text=False, **_PARSER)
+
+
+def read_part(pkg: Package, name: str) -> etree._ElementTree | None:
+    data = part_bytes(pkg, name)
     if data is None:
         return None
-    if _DOCTYPE.search(data, 0, 65536):
-        raise MaskError(f"部件 {name} 含有 XML 文档类型声明（DOCTYPE/ENTITY），不是正常的 Office 文件，未生成副本")
     try:
         return etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_PARSER)))
     except etree.XMLSyntaxError as exc:
@@ -49,8 +62,12 @@ def serialize(tree: etree._ElementTree) -> bytes:
     return head + etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
 
 
-def rewrite(pkg: Package, replaced: dict[str, bytes | None]) -> bytes:
-    """The package with ``replaced`` parts (None drops the part) and every other entry unchanged."""
+Payload = Union[bytes, Iterable[bytes], None]
+
+
+def rewrite(pkg: Package, replaced: Mapping[str, Payload]) -> bytes:
+    """The package with ``replaced`` parts (None drops the part; an iterable of byte strings is
+    written piece by piece, so a large part is never held whole) and every other entry unchanged."""
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w", allowZip64=True) as zout:
@@ -66,7 +83,12 @@ def rewrite(pkg: Package, replaced: dict[str, bytes | None]) -> bytes:
                 new.external_attr = info.external_attr
                 new.create_system = info.create_system
                 new.comment = info.comment
-                zout.writestr(new, payload)
+                if isinstance(payload, bytes):
+                    zout.writestr(new, payload)
+                else:
+                    with zout.open(new, "w") as fh:
+                        for piece in payload:
+                            fh.write(piece)
     except ReadError as exc:
         raise MaskError(str(exc)) from None
     return out.getvalue()

@@ -17,9 +17,11 @@ string still holding a masked value is masked the same way.
 from __future__ import annotations
 
 import re
+import tempfile
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Iterator, Sequence
+from typing import IO, Callable, Iterator, Sequence
 
 from lxml import etree
 
@@ -28,7 +30,7 @@ from ..readers.ooxml import R_NS
 from ..readers.text import column_name
 from .edits import Applied, Edit, MaskError, Outcome, Sweep, nearest, replace_in_pieces
 from .loose import A_T, attribute_holders, settle, sweep_holders, text_holders
-from .package import open_package, read_part, rewrite, serialize
+from .package import iterparse, open_package, part_bytes, read_part, rewrite, serialize
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -92,6 +94,73 @@ class Cell:
     el: etree._Element
 
 
+class Streamed:
+    """A sheet read row by row: its rows, masked and serialized, in a temporary file, and the rest
+    of the sheet (columns, headers and footers, data validation ...) as a small tree whose
+    ``sheetData`` holds a marker where the rows go back."""
+
+    def __init__(self, skeleton: etree._ElementTree, rows: IO[bytes], marker: str | None):
+        self.skeleton, self.rows, self.marker = skeleton, rows, marker
+        self.changed = False
+
+    def pieces(self) -> Iterator[bytes]:
+        """The sheet's XML, piece by piece."""
+        whole = serialize(self.skeleton)
+        if self.marker is None:
+            yield whole
+            return
+        head, sep, tail = whole.partition(self.marker.encode("ascii"))
+        assert sep, "the marker of the rows is always serialized"
+        yield head
+        self.rows.seek(0)
+        while True:
+            chunk = self.rows.read(1 << 20)
+            if not chunk:
+                break
+            yield chunk
+        yield tail
+
+
+_COLUMNS: list[str] = []
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def row_cells(row: etree._Element, row_no: int) -> Iterator[tuple[str, etree._Element]]:
+    """``(reference, cell)`` of each cell of a row: its ``r``, or the column after the previous
+    cell's when it has none, in the row's number (as :meth:`Xlsx.sheet_cells` numbers them)."""
+    col = -1
+    letters: str | None = None  # the previous cell's column when it was taken from r as written
+    digits = str(row_no)
+    nd = len(digits)
+    for c in row.iter(_C):
+        r = c.get("r")
+        if r is not None and r.endswith(digits) and 0 < len(r) - nd <= 3:
+            head = r[:-nd]
+            if head.isascii() and head.isalpha() and head.isupper():  # "D12" in row 12: as it is
+                letters = head
+                yield r, c
+                continue
+        m = _REF.fullmatch(r or "")
+        if m:
+            col = col_index(m.group(1))
+        else:
+            col = (col_index(letters) if letters is not None else col) + 1
+        letters = None
+        while len(_COLUMNS) <= col:
+            _COLUMNS.append(column_name(len(_COLUMNS)))
+        yield _COLUMNS[col] + digits, c
+
+
+def _declarations(el: etree._Element) -> list[bytes]:
+    """The namespace declarations in scope at ``el`` as lxml writes them on a serialized child:
+    the child's copy of them is dropped, the sheet's root already declares them."""
+    out = []
+    for prefix, uri in el.nsmap.items():
+        name = b"xmlns" if prefix is None else b"xmlns:" + prefix.encode("ascii")
+        out.append(b" " + name + b'="' + uri.encode("utf-8").replace(b"&", b"&amp;").replace(b'"', b"&quot;") + b'"')
+    return out
+
+
 class Xlsx:
     def __init__(self, data: bytes):
         self.pkg = open_package(data, "xlsx")
@@ -114,6 +183,8 @@ class Xlsx:
         if sst is not None:
             self.trees[self.sst_name] = sst
         self.sst: list[etree._Element] = list(sst.getroot().iter(_SI)) if sst is not None else []
+        self._sst_texts: list[str] | None = None  # each shared string's text, made on first use
+        self.streamed: dict[str, Streamed] = {}  # sheet part → its rows, already written out
         # cell comments (legacy and threaded): (part, the elements whose text makes the comment)
         self.comments: list[tuple[str, list[etree._Element]]] = []
         for name in sorted(n for n in self.pkg.names() if _COMMENT_PARTS.fullmatch(n)):
@@ -151,6 +222,55 @@ class Xlsx:
         for name, part in order:
             yield from self.sheet_cells(part, name).values()
 
+    def stream_sheet(self, name: str, part: str, visit: Callable[[str, int, etree._Element], bool]) -> None:
+        """Read a sheet row by row, call ``visit(sheet, row number, row)`` on each row (True when
+        it changed a cell), write the row out and drop it, so a sheet of a million cells is never
+        held as a tree."""
+        data = part_bytes(self.pkg, part)
+        if data is None:
+            return
+        rows = tempfile.TemporaryFile()
+        changed = False
+        sheet_data = None
+        decls: list[bytes] = []
+        row_no = 0
+        try:
+            events = iterparse(data, _ROW)
+            for _, row in events:
+                parent = row.getparent()
+                if parent is not sheet_data:
+                    if sheet_data is not None:
+                        rows.close()
+                        raise MaskError(f"工作表 {part} 的行不在同一个 sheetData 中，不是正常的 XLSX 文件，未生成副本")
+                    sheet_data = parent
+                    decls = _declarations(parent) if parent is not None else []
+                row_no = int(row.get("r") or row_no + 1)
+                if visit(name, row_no, row):
+                    changed = True
+                piece = etree.tostring(row, encoding="UTF-8", with_tail=True)
+                gt = piece.index(b">")
+                head = piece[:gt]
+                for d in decls:
+                    head = head.replace(d, b"", 1)
+                rows.write(head + piece[gt:])
+                if parent is not None:
+                    parent.remove(row)
+            root = events.root
+        except etree.XMLSyntaxError as exc:
+            rows.close()
+            raise MaskError(f"部件 {part} 的 XML 无法解析（文件可能已损坏）：{exc}") from None
+        del data
+        marker = None
+        if sheet_data is not None:
+            marker = f"gkcheck-rows-{uuid.uuid4().hex}"
+            sheet_data.text = (sheet_data.text or "") + marker
+        tree = etree.ElementTree(root)
+        self.trees[part] = tree
+        self.streamed[part] = Streamed(tree, rows, marker)
+        self.streamed[part].changed = changed
+        if changed:
+            self.dirty.add(part)
+
     # -- a cell's value ------------------------------------------------------------------------
 
     def _container(self, c: etree._Element) -> tuple[etree._Element, str] | None:
@@ -166,7 +286,23 @@ class Xlsx:
             return (found, "") if found is not None else None
         return None
 
+    def sst_text(self, index: int) -> str:
+        if self._sst_texts is None:
+            self._sst_texts = ["".join(t.text or "" for t in _text_elements(si)) for si in self.sst]
+        return self._sst_texts[index]
+
     def text(self, c: etree._Element) -> str | None:
+        t = c.get("t")
+        if t == "inlineStr":  # the fast path of a list written by a program: one <is><t>
+            found = c.find(_IS)
+            if found is not None and len(found) == 1 and found[0].tag == _T:
+                return found[0].text or ""
+        elif t == "s":
+            v = c.find(_V)
+            try:
+                return self.sst_text(int((v.text or "").strip()))
+            except (AttributeError, ValueError, IndexError):
+                return None
         container = self._container(c)
         if container is not None:
             return "".join(t.text or "" for t in _text_elements(container[0]))
@@ -180,12 +316,25 @@ class Xlsx:
     def replace(self, cell: Cell, part: str, start: int, end: int, new: str) -> str | None:
         """Mask ``[start, end)`` of the cell's value; a note for the report, or None."""
         c = cell.el
+        if c.get("t") == "inlineStr":  # one <is><t>: the masked value in place
+            found = c.find(_IS)
+            if found is not None and len(found) == 1 and found[0].tag == _T:
+                t = found[0]
+                old = t.text or ""
+                t.text = masked = old[:start] + new + old[end:]
+                if masked != masked.strip():
+                    t.set(XML_SPACE, "preserve")
+                self.dirty.add(part)
+                return None
         container = self._container(c)
         if container is not None:
             el, holder = container
             texts = _text_elements(el)
             old = [t.text or "" for t in texts]
-            _set_texts(texts, old, replace_in_pieces(old, start, end, new))
+            pieces = replace_in_pieces(old, start, end, new)
+            _set_texts(texts, old, pieces)
+            if holder and self._sst_texts is not None:
+                self._sst_texts[int((c.find(_V).text or "").strip())] = "".join(pieces)
             self.dirty.add(holder or part)
             return None
         value = self.text(c)
@@ -238,8 +387,13 @@ class Xlsx:
     def mask_containers(self, sweep: Sweep) -> list[tuple[str, str]]:
         """Mask every value of ``sweep`` in every shared string and comment; (part, value) of each."""
         changed: list[tuple[str, str]] = []
-        holders = [(self.sst_name, _text_elements(si)) for si in self.sst] + self.comments
+        # a shared string is joined once (sst_text); its elements are looked at only when it holds a value
+        holders: list = [(self.sst_name, i) for i in range(len(self.sst))] + self.comments
         for part, texts in holders:
+            if isinstance(texts, int):
+                if not sweep.find(self.sst_text(texts)):
+                    continue
+                texts = _text_elements(self.sst[texts])
             old = [t.text or "" for t in texts]
             matches = sweep.find("".join(old))
             if not matches:
@@ -285,7 +439,8 @@ class Xlsx:
         return holders
 
     def save(self) -> bytes:
-        replaced: dict[str, bytes | None] = {name: serialize(self.trees[name]) for name in self.dirty}
+        replaced: dict = {name: self.streamed[name].pieces() if name in self.streamed else serialize(self.trees[name])
+                          for name in self.dirty}
         if self.formulas_dropped and self.calc_chain:
             replaced[self.calc_chain] = None
             replaced.update(self._without_calc_chain())
@@ -311,33 +466,127 @@ class Xlsx:
 
 
 def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
+    """Each sheet is read and written row by row (:meth:`Xlsx.stream_sheet`): a finding's value is
+    masked in its cell when the row comes by, and every other copy of a masked value in any cell
+    likewise; a finding whose cell does not hold its value is settled at the end by the copy found
+    elsewhere (the first one in sheet order, its own sheet first)."""
     book = Xlsx(data)
     applied: list[Applied] = []
     missed: list[Edit] = []
-    for edit in edits:
-        f = edit.finding
-        found = book.find(f.location, f.match)
-        if found is None:
-            if book.holds(f.location, edit.new):
-                applied.append(Applied(edit, f.location, None))  # masked with the string it shares
-            else:
-                missed.append(edit)
-            continue
-        cell, part, at, exact = found
-        note = book.replace(cell, part, at, at + len(f.match), edit.new)
-        loc = f.location if exact else Location(sheet=cell.sheet, cell=cell.ref)
-        if not exact:
-            note = "在报告位置附近找到并脱敏" + (f"，{note}" if note else "")
-        applied.append(Applied(edit, loc, note))
-    # every other cell, shared string and comment still holding a masked value (a comment is
-    # masked only here: the reader locates it at its cell, which does not hold the value)
-    sweep = Sweep(edits)
     sheets = dict(book.sheets)
-    for cell in book.all_cells(None):
-        for start, end, edit in sweep.find(book.text(cell.el) or ""):
-            note = book.replace(cell, sheets[cell.sheet], start, end, edit.new)
-            applied.append(Applied(edit, Location(sheet=cell.sheet, cell=cell.ref),
-                                   "同一号码的另一处" + (f"，{note}" if note else "")))
+    by_row: dict[tuple[str, int], dict[str, list[Edit]]] = {}  # (sheet, row) → cell → its findings
+    elsewhere: list[Edit] = []  # findings whose place names no cell of a sheet
+    for edit in edits:
+        loc = edit.finding.location
+        ref = loc.cell
+        if loc.sheet not in sheets or not ref:
+            elsewhere.append(edit)
+            continue
+        digits = ref.lstrip(_LETTERS)
+        if not (digits.isascii() and digits.isdigit() and 0 < len(ref) - len(digits) <= 3 and digits[0] != "0"):
+            m = _REF.fullmatch(ref.replace("$", "").upper())  # $D$12, d12: as the reader never writes them
+            if m is None:
+                elsewhere.append(edit)
+                continue
+            ref = column_name(col_index(m.group(1))) + str(int(m.group(2)))
+            digits = m.group(2)
+        by_row.setdefault((loc.sheet, int(digits)), {}).setdefault(ref, []).append(edit)
+    sweep = Sweep(edits)
+    # where the sweep first masked each value, per sheet: (index in applied, location, note)
+    first_copy: dict[tuple[str, str], tuple[int, Location, str | None]] = {}
+
+    def visit(sheet: str, row_no: int, row: etree._Element) -> bool:
+        changed = False
+        text = book.text
+        here = by_row.pop((sheet, row_no), None)
+        part = sheets[sheet]
+        extra: list[str] = []  # values not written as the text of their elements
+        for ref, c in row_cells(row, row_no):
+            t = c.get("t")
+            if t == "s" or t is None or t == "n":  # a shared string (an index) or a number (1.38E10)
+                v = c.find(_V)
+                raw = v.text if v is not None else None
+                if raw and (t == "s" or not (raw.isdigit() and raw.isascii() and raw[0] != "0" and len(raw) < 21)):
+                    shown = text(c)
+                    if shown and shown != raw:
+                        extra.append(shown)
+            mine = here.pop(ref, None) if here else None
+            if not mine:
+                continue
+            value = text(c)
+            cell = Cell(sheet, ref, c)
+            for edit in mine:
+                f = edit.finding
+                loc = f.location
+                if value == f.match:  # the whole cell, as in most lists: no search
+                    at = 0
+                else:
+                    at = nearest(value, f.match, (loc.column - 1) if loc.column else None) if value else -1
+                if at >= 0:
+                    note = book.replace(cell, part, at, at + len(f.match), edit.new)
+                    applied.append(Applied(edit, loc, note))
+                    value = value[:at] + edit.new + value[at + len(f.match):]  # what the cell now shows
+                    changed = True
+                elif value is not None and edit.new in value:
+                    applied.append(Applied(edit, loc, None))  # masked with the string it shares
+                else:
+                    elsewhere.append(edit)
+        if here:
+            for cell_edits in here.values():  # a cell the row does not have
+                elsewhere.extend(cell_edits)
+        # every other copy of a masked value: one pass over the row, cell by cell only when the
+        # row holds one. Each cell's value and formula is a substring of `joined` (the text of its
+        # <t>, <v> and <f> elements, runs of a rich string contiguous; shared strings and numbers
+        # as the reader shows them added), so no match there means none in any cell.
+        joined = "".join(row.itertext(_T, _V, _F, with_tail=False))
+        if extra:
+            joined += "\n" + "\n".join(extra)
+        if not sweep.find(joined):
+            return changed
+        part = sheets[sheet]
+        for ref, c in row_cells(row, row_no):
+            value = text(c)
+            found = sweep.find(value) if value else None
+            if found:
+                cell = Cell(sheet, ref, c)
+                for start, end, edit in found:
+                    note = book.replace(cell, part, start, end, edit.new)
+                    where = Location(sheet=sheet, cell=ref)
+                    first_copy.setdefault((sheet, edit.finding.match), (len(applied), where, note))
+                    applied.append(Applied(edit, where, "同一号码的另一处" + (f"，{note}" if note else "")))
+                changed = True
+            formula = c.find(_F)
+            if formula is not None and formula.text:  # a literal in a formula (its result is masked above)
+                found = sweep.find(formula.text)
+                if found:
+                    literal = formula.text
+                    for start, end, edit in found:
+                        literal = literal[:start] + edit.new + literal[end:]
+                        in_formulas.append((part, edit.finding.match))
+                    formula.text = literal
+                    changed = True
+        return changed
+
+    in_formulas: list[tuple[str, str]] = []
+    for name, part in book.sheets:
+        if part not in book.streamed:
+            book.stream_sheet(name, part, visit)
+    for cells in by_row.values():  # rows that are not in the sheet
+        for cell_edits in cells.values():
+            elsewhere.extend(cell_edits)
+    # a finding whose cell did not hold its value: the copy the sweep masked stands for it
+    order = [name for name, _ in book.sheets]
+    for edit in elsewhere:
+        f = edit.finding
+        mine = sorted(order, key=lambda n: n != f.location.sheet)
+        hit = next((first_copy.pop((n, f.match)) for n in mine if (n, f.match) in first_copy), None)
+        if hit is None:
+            missed.append(edit)
+            continue
+        index, where, note = hit
+        applied[index] = Applied(edit, where, "在报告位置附近找到并脱敏" + (f"，{note}" if note else ""))
+    # every shared string and comment still holding a masked value (a comment is masked only
+    # here: the reader locates it at its cell, which does not hold the value)
     for part, value in book.mask_containers(sweep):
         if part == book.sst_name:
             continue  # a string no cell shows any more
@@ -348,8 +597,11 @@ def mask_xlsx(data: bytes, path: str, edits: Sequence[Edit]) -> Outcome:
         else:
             applied.append(Applied(sweep.by_value[value], Location(part=part), "同一号码在批注中的另一处"))
     # text outside cells: charts, shapes, headers/footers, data validation, formulas (masking/loose.py)
-    every = Sweep(list(edits))
-    changed = sweep_holders(book.loose_holders(), every)
+    changed = in_formulas + sweep_holders(book.loose_holders(), sweep)
     book.dirty.update(part for part, _ in changed)
-    settle(changed, missed, applied, "图表、页眉页脚、数据验证或公式", every)
-    return Outcome(book.save() if applied else data, tuple(applied), tuple(missed))
+    settle(changed, missed, applied, "图表、页眉页脚、数据验证或公式", sweep)
+    try:
+        return Outcome(book.save() if applied else data, tuple(applied), tuple(missed))
+    finally:
+        for streamed in book.streamed.values():
+            streamed.rows.close()
