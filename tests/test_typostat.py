@@ -268,3 +268,26 @@ def test_precision_on_held_out_odw_slice(ev, t020):
     assert st.precision >= 0.90, ev.report("T020", st, show=True)
     assert st.correct_flagged_rate <= 0.01, ev.report("T020", st, show=True)
     assert st.recall >= 0.35, ev.report("T020", st, show=True)
+
+
+def test_candidates_in_batches_give_the_same_corrections_as_one_pass(monkeypatch):
+    # corrections() works through candidates BATCH at a time so memory stays bounded on a 20 MB
+    # text; a batch sees every known word within reach of its candidates, so nothing changes
+    import gkcheck.typostat as typostat
+    from gkcheck.typostat.model import load
+
+    model = load()
+    text = "我县已完成坏境整治，严励打击违法行为，业迹突出。" * 40 + "全复盖农村地区，年贷款项。" * 40
+    whole = typostat.corrections(model, text, 3.0)
+    assert whole
+    monkeypatch.setattr(typostat, "BATCH", 7)
+    assert typostat.corrections(model, text, 3.0) == whole
+
+
+def test_a_repeated_term_is_looked_for_near_the_finding_not_across_a_whole_compilation():
+    import gkcheck.typostat as typostat
+
+    near = "错敏信息" + "。" * 100 + "错敏词"
+    assert typostat._repeated_term(near, len(near) - 2)
+    far = "错敏信息" + "。" * (typostat.REPEAT_REACH + 10) + "错敏词"
+    assert not typostat._repeated_term(far, len(far) - 2)

@@ -115,6 +115,9 @@ def _patterned(text: str, p: int) -> bool:
         or (p >= 3 and text[p - 2:p - 1] in _JOIN and text[p - 3:p - 2] == head))
 
 
+REPEAT_REACH = 30_000   # characters either side searched for the same pair
+
+
 def _repeated_term(text: str, p: int) -> bool:
     """The written pair at ``p`` recurs in the text before different characters (错敏信息 ...
     错敏词): a term the writer uses on purpose, not a slip of the input method, which rarely repeats
@@ -123,11 +126,14 @@ def _repeated_term(text: str, p: int) -> bool:
         pair = text[a:a + 2]
         if a < 0 or len(pair) < 2 or not (_is_cjk(pair[0]) and _is_cjk(pair[1])):
             continue
+        # within the surrounding REPEAT_REACH characters (a report, not a whole 20 MB compilation:
+        # searching all of a long text for every correction would be quadratic)
+        lo, hi = max(0, a - REPEAT_REACH), a + REPEAT_REACH
         follows = set()
-        i = text.find(pair)
+        i = text.find(pair, lo, hi)
         while i >= 0 and len(follows) < 2:
             follows.add(text[i + 2:i + 3])
-            i = text.find(pair, i + 1)
+            i = text.find(pair, i + 1, hi)
         if len(follows) >= 2:
             return True
     return False
@@ -353,21 +359,27 @@ def corrections(model, text: str, threshold: float) -> list[tuple[float, int, in
     found = []
     positions = candidate_positions(model, text)
     idx = _codes(model, text)
-    near = windows(model, text, positions, idx)
-    spans = known_spans(model, idx, list(near))
-    for p in sorted(near):
-        a = max(0, p - 2 * MAX_WINDOW + 2)
-        key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
-        if key in seen:
-            rel = seen[key]
-        else:
-            best = best_correction(model, text, p, near[p], spans)
-            rel = None if best is None or best[0] < threshold else (
-                best[0], best[1] - p, best[2] - p, best[3], best[4])
-            seen[key] = rel
-        if rel is not None:
-            found.append((rel[0], p + rel[1], p + rel[2], rel[3], rel[4], p))
+    # in batches of candidates, so the windows and known words held at once stay bounded however
+    # long the text (a batch's words are those within SPAN_REACH of its candidates: same result)
+    for b in range(0, len(positions), BATCH):
+        near = windows(model, text, positions[b:b + BATCH], idx)
+        spans = known_spans(model, idx, list(near))
+        for p in sorted(near):
+            a = max(0, p - 2 * MAX_WINDOW + 2)
+            key = (text[a:p + 2 * MAX_WINDOW - 1], p - a)
+            if key in seen:
+                rel = seen[key]
+            else:
+                best = best_correction(model, text, p, near[p], spans)
+                rel = None if best is None or best[0] < threshold else (
+                    best[0], best[1] - p, best[2] - p, best[3], best[4])
+                seen[key] = rel
+            if rel is not None:
+                found.append((rel[0], p + rel[1], p + rel[2], rel[3], rel[4], p))
     return found
+
+
+BATCH = 8192   # candidate positions per vectorised batch
 
 
 def _level(config: Config) -> str:
