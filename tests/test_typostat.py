@@ -291,3 +291,19 @@ def test_a_repeated_term_is_looked_for_near_the_finding_not_across_a_whole_compi
     assert typostat._repeated_term(near, len(near) - 2)
     far = "错敏信息" + "。" * (typostat.REPEAT_REACH + 10) + "错敏词"
     assert not typostat._repeated_term(far, len(far) - 2)
+
+
+def test_short_cells_are_skipped_before_scoring_with_the_same_result():
+    # a list's 姓名 cells (<= SHORT characters) are left alone; they are now dropped before any
+    # scoring, which must not change what is reported in the longer cells beside them
+    import gkcheck.typostat as typostat
+    from gkcheck.model import Document, LazySegments, LineBlock
+    from gkcheck.textview import TextView
+
+    lines = ["王军娜", "我县已完成坏境整治工作", "李严励", "表彰取得突出业迹的个人"]
+    view = TextView.of(Document("<t>", "text", LazySegments(lines, [LineBlock(0, lines)])))
+    mask = typostat._in_short_segments(view)
+    assert mask is not None and len(mask) == len(view.text)
+    assert [bool(mask[view.starts[i]]) for i in range(4)] == [True, False, True, False]
+    t020 = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
+    assert [f.match for f in t020.check_text("\n".join(lines))] == ["坏境", "业迹"]

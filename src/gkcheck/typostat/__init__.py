@@ -351,13 +351,15 @@ def best_correction(model, text: str, p: int, found: list[tuple[int, int, str]] 
     return best
 
 
-def corrections(model, text: str, threshold: float) -> list[tuple[float, int, int, str, str]]:
+def corrections(model, text: str, threshold: float, skip=None) -> list[tuple[float, int, int, str, str]]:
     """Best corrections at every candidate position scoring at least ``threshold``. The result at
     ``p`` depends only on text[p-6:p+7] (windows of 4, words of 4 around them), so a repeated
     context (boilerplate, repeated names) is scored once per text."""
     seen: dict[tuple[str, int], tuple | None] = {}
     found = []
     positions = candidate_positions(model, text)
+    if skip is not None and len(positions):
+        positions = positions[~skip[positions]]   # characters whose segment is left alone anyway
     idx = _codes(model, text)
     # in batches of candidates, so the windows and known words held at once stay bounded however
     # long the text (a batch's words are those within SPAN_REACH of its candidates: same result)
@@ -418,7 +420,7 @@ class ContextTypoDetector:
 
         model = load()
         text = view.text
-        found = [f[:5] for f in corrections(model, text, self.threshold)
+        found = [f[:5] for f in corrections(model, text, self.threshold, _in_short_segments(view))
                  if not _guarded(model, text, f[5], f[1], f[2], self.allowed, f[0])]
         # of overlapping corrections the most probable one wins
         taken: list[tuple[int, int]] = []
@@ -449,6 +451,22 @@ def _short_segment(view: TextView, start: int) -> bool:
     i = view.segment_index(start)
     a, b = view.segment_span(i)
     return len(view.text[a:b].strip()) <= SHORT
+
+
+def _in_short_segments(view: TextView):
+    """A mask over ``view.text``: True on the characters of segments of at most :data:`SHORT`
+    characters (a list's 姓名 cells), whose corrections :func:`_short_segment` would drop anyway,
+    so they are not scored at all; None when there are none."""
+    import numpy as np
+
+    if len(view.starts) < 2:
+        return None
+    starts = np.fromiter(view.starts, dtype=np.int64, count=len(view.starts))
+    lengths = np.diff(np.append(starts, len(view.text) + 1)) - 1   # without the separator
+    short = lengths <= SHORT
+    if not short.any():
+        return None
+    return np.repeat(short, lengths + 1)[:len(view.text)]
 
 
 def _note(written: str, word: str, score: float) -> str:
