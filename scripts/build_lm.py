@@ -151,6 +151,14 @@ def ecspell_lists(data: Path) -> dict[str, int]:
     return {w: f for w, f in words.items() if CJK.fullmatch(w)}
 
 
+# the 56 nationalities of the PRC (their official names, public fact), for the names of autonomous
+# divisions: 元江哈尼族彝族傣族自治县, 恩施土家族苗族自治州
+PEOPLES = ("汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+           "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+           "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
+AUTONOMOUS = re.compile("(?:(?:" + "|".join(sorted(PEOPLES, key=len, reverse=True)) + ")族|维吾尔)+(?:各族)?自治(?:区|州|县|旗)$")
+
+
 def place_names(data: Path) -> set[str]:
     names = set()
     for line in (REPO / "dictionaries" / "gb2260-divisions.txt").read_text("utf-8").splitlines():
@@ -161,6 +169,10 @@ def place_names(data: Path) -> set[str]:
         short = re.sub(r"(特别行政区|自治区|自治州|自治县|自治旗|地区|街道|新区|省|市|县|区|盟|旗|镇|乡)$", "", name)
         if len(short) >= 2:
             names.add(short)
+        # 元江哈尼族彝族傣族自治县 -> 元江 (and 元江哈尼族...): the place before its peoples' names
+        bare = AUTONOMOUS.sub("", name)
+        if bare != name and len(bare) >= 2:
+            names.add(bare)
     raw = (data / "ecspell-extra" / "wordlist-地名.txt").read_bytes().decode("utf-8-sig")
     for line in re.split(r"\r\n|\r|\n", raw):
         w = line.split("\t")[0].strip()

@@ -52,6 +52,7 @@ HITS = [
 # dictionary), proper names (surname + given name before a title, places with their suffix,
 # places of GB/T 2260), document numbers and quoted titles
 MISSES = [
+    "云南省玉溪市元江哈尼族彝族傣族自治县文明路287号28栋",   # 元江, not 元件: an autonomous county
     "我县已完成环境整治。",
     "表彰在工作中取得突出业绩的个人。",
     "依法保障公民的权力和权利。",
