@@ -62,6 +62,20 @@ TABLE = [
     ("人心险恶，不可不防。", None),
     ("坚持执政为民，执政服务人民。", None),
     ("《关于印发各自为阵问题整改方案的通知》", None),   # a quoted title: idioms left alone
+    # the context checks that let more near misses through (first-character substitutions after
+    # text, swaps across a term's halves, dropped characters leaving a lone one, long phrases whose
+    # wrong character makes a word), and the neighbours that must still stay quiet
+    ("由市文物行管理部门制定。", ("T014", "行管理部门", "行政管理部门")),
+    ("本办法经务国院批准。", ("T010", "务国院", "国务院")),
+    ("市港口行政理管部门应当依法监督。", ("T014", "行政理管部门", "行政管理部门")),
+    ("应当向区房屋恒政管理部门提出。", ("T014", "恒政管理部门", "行政管理部门")),
+    ("国有大众型企业改革。", ("T011", "国有大众型企业", "国有大中型企业")),
+    ("推进改革放开和现代化建设。", ("T011", "推进改革放开和现代化", "推进改革开放和现代化")),
+    ("依法应当由下级人民政府或者其工作部门处理。", None),
+    ("上级人民政府要对下级人民政府进行考核。", None),
+    ("加强对本行政区域内大数据发展工作的领导。", None),
+    ("向第一届全国人民代表大会第三次会议提出报告。", None),
+    ("我们要一心一意谋发展。", None),
 ]
 
 

@@ -40,7 +40,8 @@ _BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[]
 # a 2-character name (政府, 人大, 监委) is only compared after a level or at the start of a phrase:
 # 卫健委 is not a misspelt 监委
 LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
-FUNCTION = set("的之和与及了而或并")   # left out of a phrase, these change the wording, not the spelling
+FUNCTION = set("的之和与及了而或并")
+NUMERAL = set("〇零一二三四五六七八九十百千万亿两")   # left out of a phrase, these change the wording, not the spelling
 # single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
 LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得")
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
@@ -111,7 +112,7 @@ def index_data(folder: Path) -> dict:
                 for j in range(1, n - 1):
                     dele.setdefault(w[:j] + w[j + 1:], []).extend((i, j))
             swapped = w[:m - 1] + w[m] + w[m - 1] + w[m + 1:]
-            if (strict or code == "T013") and swapped != w and swapped not in known:   # across the halves
+            if swapped != w and swapped not in known:   # across the halves (行政理管部门)
                 targets.setdefault(swapped, []).append(["V", i, "swap", m - 1])
         else:
             for j, c in enumerate(w):
@@ -119,10 +120,11 @@ def index_data(folder: Path) -> dict:
                     v = w[:j] + r + w[j + 1:]
                     if v not in known:
                         targets.setdefault(v, []).append(["V", i, "sub", j])
-            if n == 3 and w[1] != w[2]:
-                v = w[0] + w[2] + w[1]
-                if v not in known:
-                    targets.setdefault(v, []).append(["V", i, "swap", 1])
+            if n == 3:
+                for j in (0, 1):     # 务国院, 国院务
+                    v = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+                    if v != w and v not in known:
+                        targets.setdefault(v, []).append(["V", i, "swap", j])
             if n == 2 and strict and w[::-1] not in known:          # 府政
                 targets.setdefault(w[::-1], []).append(["V", i, "swap", 0])
     for (half, side), (lengths, chars) in sorted(halves.items()):
@@ -292,6 +294,8 @@ class NearMissDetector:
             return False
         if op == "sub":
             wrong, right = w[j], t.text[j]
+            if (wrong in NUMERAL or right in NUMERAL) and t.code != "T013":
+                return False    # 第三次会议 / 第二次会议: another number, not a misspelling
             if not t.strict and (wrong in FUNCTION or right in FUNCTION):
                 return False    # 全国各族人民的团结 / 全国各族人民大团结
             if wrong in LONE and (n == 2 or j in (0, n - 1)):
@@ -302,26 +306,23 @@ class NearMissDetector:
         elif op == "del":
             if n < 5 or j == 0 or j == n - 1 or (not t.strict and t.text[j] in FUNCTION):
                 return False    # 取得新进展 / 取得新的进展
+            if (j == 1 and w[1:] in idx.terms) or (j == n - 2 and w[:-1] in idx.terms):
+                return False    # 事发地人民政府 is 人民政府 after 事发地, not 地方人民政府
         elif op == "ins":
             doubled = w[j] in (w[j - 1], w[j + 1])
             if n < 4 or j == 0 or j == len(w) - 1 or (w[j] in FUNCTION and not doubled):
                 return False    # 人民代表大会的常务委员会
             if not t.strict and not doubled:
                 return False
-        elif op == "swap" and not t.strict:
-            import rjieba
-
-            if rjieba.has_word(w[j:j + 2]):
-                return False    # 放开市场 / 开放市场: both halves are words
         if self._allowed and any(a in text[max(0, s - 10):e + 10] and _overlaps(text, a, s, e)
                                  for a in self._allowed):
             return False
         before = text[s - 1] if s > 0 else ""
-        if op == "sub" and j == 0 and not t.strict and t.code != "T013" and before and _is_cjk(before):
-            return False    # 小江镇政府: the first character may belong to a name before it
+        # 小江镇政府: a changed first character after other text may belong to a name before it
+        after_text = op == "sub" and j == 0 and not t.strict and t.code != "T013" and _is_cjk(before)
         if _in_title(text, s) and not t.strict:
             return False
-        return _segmentation_agrees(text, s, e, t, op, j)
+        return _segmentation_agrees(text, s, e, t, op, j, after_text)
 
 
 def _matches(matcher, text: str) -> Iterator[tuple[int, int, int]]:
@@ -359,7 +360,8 @@ def _in_title(text: str, s: int) -> bool:
     return left >= 0 and text.find("》", left, s) < 0 and text.find("》", s, s + 60) >= 0
 
 
-def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) -> bool:  # noqa: C901
+def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  # noqa: C901
+                         after_text: bool = False) -> bool:
     """The candidate is a span of its own (it does not cut a real word of the sentence) and is
     not a word; outside the state and organ names, a substituted character must not make a real
     word of two or more characters (扫黑险恶 has 险恶: only a protected formulation decides)."""
@@ -389,17 +391,24 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
             covering = tok
     if s not in bounds or e not in bounds:
         return False        # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
-    if n == 2 or op == "del":
+    if n == 2 and op == "sub" and j == 0 and rjieba.has_word(text[s + 1:e + 1]):
+        return False        # 区域内大数据 is not 人大: its 大 belongs to 大数(据)
+    if after_text and rjieba.has_word(text[s - 1:s + 1]):
+        return False        # 小江镇政府 is not 乡镇政府 (江 may end a name: 小江)
+    if n == 2 or op == "del" or after_text:
         # jieba with its HMM joins unknown neighbours into words (事发地, 驾驶人): a candidate that
         # cuts such a word is a remainder of it, not a misspelt term
         hmm = {x for _, ts, te in rjieba.tokenize(text[lo:hi], hmm=True) for x in (ts + lo, te + lo)}
         if s not in hmm or e not in hmm:
             return False
-    if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS and len(previous) < 2:
+    if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS | LONE and len(previous) < 2:
         return False        # 市卫健委: after a lone character (卫) a 2-character name may be part of
                             # an abbreviation jieba does not know; after a word (数字政复) or a level it is not
-    if op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text:
-        return False        # 扫黑险恶 (险恶) is reported only because 扫黑除恶 is a strict term
+    if (op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text
+            and (n < 6 or j in (0, n - 1))):
+        return False        # 扫黑险恶 (险恶) is reported only because 扫黑除恶 is a strict term; in a
+                            # longer phrase (国有大众型企业) the rest of it decides, but not at its
+                            # edge (下级人民政府 is not 上级人民政府)
     if op in ("del", "sub") and (op == "del" or (not t.strict and t.code in EDGE_SHY and j in (0, n - 1))):
         # the term's own word at the changed character: a dropped character must break a word
         # that is not a word without it (走有中国特色 → 走中国特色: 有 stands alone; 加大对中西部 →
@@ -418,9 +427,10 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int) ->
             rest = word[:j - k] + word[j - k + 1:]
             if len(rest) >= 2 and rjieba.has_word(rest):
                 return False
-            if len(rest) == 1 and (k == 0 or k + len(word) == n):
+            if len(rest) == 1 and ((k == 0 and rjieba.has_word(text[max(0, s - 1):s + 1])) or
+                                   (k + len(word) == n and rjieba.has_word(text[e - 1:e + 1]))):
                 return False    # 事发地人民政府 (地方人民政府), 中华人民共和国关境 (海关): a lone
-                                # character left at the edge belongs to the text beside it
+                                # character left at the edge makes a word with the text beside it
     if op == "ins":
         left, right = rjieba.cut(w[:j], hmm=False), rjieba.cut(w[j + 1:], hmm=False)
         if left and right and len(left[-1]) >= 2 and len(right[0]) >= 2:
