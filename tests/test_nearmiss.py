@@ -76,6 +76,12 @@ TABLE = [
     ("加强对本行政区域内大数据发展工作的领导。", None),
     ("向第一届全国人民代表大会第三次会议提出报告。", None),
     ("我们要一心一意谋发展。", None),
+    # the sentence reads better with the term put back (fewer lone characters, no word across it)
+    ("十条 市政付有关部门在编制规划时。", ("T010", "政付", "政府")),
+    ("新闻媒体对府政工作进行监督。", ("T010", "府政", "政府")),
+    ("能源、水利、市政等基础设施专项规划。", None),
+    ("市政府有关部门负责。", None),
+    ("无政府主义者退出了。", None),
 ]
 
 

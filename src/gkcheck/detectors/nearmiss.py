@@ -43,7 +43,7 @@ LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
 FUNCTION = set("的之和与及了而或并")
 NUMERAL = set("〇零一二三四五六七八九十百千万亿两")   # left out of a phrase, these change the wording, not the spelling
 # single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
-LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得")
+LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得等其")
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
@@ -389,8 +389,11 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
             previous = tok
         if op == "sub" and ts + lo <= s + j < te + lo:
             covering = tok
+    agrees = None
     if s not in bounds or e not in bounds:
-        return False        # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
+        agrees = _correction_agrees(text, s, e, t, lo, hi)
+        if not agrees:
+            return False    # 最高人民法院 holds 高人民法院; 执政服务 holds 政服
     if n == 2 and op == "sub" and j == 0 and rjieba.has_word(text[s + 1:e + 1]):
         return False        # 区域内大数据 is not 人大: its 大 belongs to 大数(据)
     if after_text and rjieba.has_word(text[s - 1:s + 1]):
@@ -399,7 +402,8 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
         # jieba with its HMM joins unknown neighbours into words (事发地, 驾驶人): a candidate that
         # cuts such a word is a remainder of it, not a misspelt term
         hmm = {x for _, ts, te in rjieba.tokenize(text[lo:hi], hmm=True) for x in (ts + lo, te + lo)}
-        if s not in hmm or e not in hmm:
+        if (s not in hmm or e not in hmm) and not (op != "del" and (
+                agrees if agrees is not None else _correction_agrees(text, s, e, t, lo, hi))):
             return False
     if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS | LONE and len(previous) < 2:
         return False        # 市卫健委: after a lone character (卫) a 2-character name may be part of
@@ -440,3 +444,21 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
         if all(len(tok) >= 2 for tok in inner):
             return False    # 中国现代化, 放开市场: real words put together, not a misspelling
     return True
+
+
+def _singles(tokens) -> int:
+    return sum(1 for tok, _, _ in tokens if len(tok) == 1 and "\u4e00" <= tok <= "\u9fff")
+
+
+def _correction_agrees(text: str, s: int, e: int, t: Term, lo: int, hi: int) -> bool:
+    """The sentence reads better with the term put back (政辅有关部门, 市民人政府): with the term,
+    no word crosses its edges (a word may hold all of it: 市政府), and the words around have
+    fewer lone characters than without it."""
+    import rjieba
+
+    fixed = text[lo:s] + t.text + text[e:hi]
+    a, b = s - lo, s - lo + len(t.text)
+    toks = rjieba.tokenize(fixed, hmm=False)
+    if any(ts < a < te or ts < b < te for _, ts, te in toks if not (ts <= a and b <= te)):
+        return False
+    return _singles(rjieba.tokenize(text[lo:hi], hmm=False)) > _singles(toks)
