@@ -322,6 +322,14 @@ class NearMissDetector:
         after_text = op == "sub" and j == 0 and not t.strict and t.code != "T013" and _is_cjk(before)
         if _in_title(text, s) and not t.strict:
             return False
+        if op == "sub" and w[j] not in idx.confusion.get(t.text[j], ""):   # any character (a name)
+            if w[j] in LONE:
+                return False    # 诉中向人民法院 is not 中级人民法院
+            if (j == 1 and w[2:] in idx.terms) or (j == n - 2 and w[:-2] in idx.terms):
+                import rjieba
+
+                if rjieba.has_word(w[:2] if j == 1 else w[-2:]):
+                    return False    # 向中国人民法院: a word (中国) before a name (人民法院)
         return _segmentation_agrees(text, s, e, t, op, j, after_text)
 
 
@@ -402,14 +410,15 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
         # jieba with its HMM joins unknown neighbours into words (事发地, 驾驶人): a candidate that
         # cuts such a word is a remainder of it, not a misspelt term
         hmm = {x for _, ts, te in rjieba.tokenize(text[lo:hi], hmm=True) for x in (ts + lo, te + lo)}
-        if (s not in hmm or e not in hmm) and not (op != "del" and (
+        if (s not in hmm or e not in hmm) and not ((
                 agrees if agrees is not None else _correction_agrees(text, s, e, t, lo, hi))):
             return False
     if n == 2 and previous and _is_cjk(previous) and previous not in LEVELS | LONE and len(previous) < 2:
         return False        # 市卫健委: after a lone character (卫) a 2-character name may be part of
                             # an abbreviation jieba does not know; after a word (数字政复) or a level it is not
     if (op == "sub" and not t.strict and covering and len(covering) >= 2 and covering not in t.text
-            and (n < 6 or j in (0, n - 1))):
+            and (n < 6 or j in (0, n - 1) or not (
+                agrees if agrees is not None else _correction_agrees(text, s, e, t, lo, hi)))):
         return False        # 扫黑险恶 (险恶) is reported only because 扫黑除恶 is a strict term; in a
                             # longer phrase (国有大众型企业) the rest of it decides, but not at its
                             # edge (下级人民政府 is not 上级人民政府)
