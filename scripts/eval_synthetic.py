@@ -91,6 +91,7 @@ def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str
     ac = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     rng = random.Random(seed)
     cases = []
+    known = "\n".join(index.known)   # a wrong form inside any known word is skipped too
     for key, text in docs:
         if split_of(key) != split:
             continue
@@ -104,7 +105,7 @@ def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str
             if not made:
                 continue
             wrong, a, b, kind = made
-            if wrong in index.known or rjieba.has_word(wrong):
+            if wrong in known or rjieba.has_word(wrong):
                 continue
             cases.append((sentence, sentence[:s] + wrong + sentence[e:], s + a, s + max(b, a + 1), t.code,
                           kind))

@@ -144,16 +144,33 @@ def test_eval_synthetic_runs_on_a_small_slice(capsys):
 
 
 def test_shipped_index_is_built_from_the_lexicons():
-    """dictionaries/protected/near-index.json is what scripts/build_protected.py makes of the
+    """dictionaries/protected/near-index.bin is what scripts/build_protected.py makes of the
     lexicon files beside it: re-run `scripts/build_protected.py --index-only` after editing them."""
-    import json
+    import marshal
 
-    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data, pack
     from gkcheck.resources import data_dir
 
     folder = data_dir("dictionaries") / "protected"
-    assert json.loads((folder / ARTEFACT).read_text("utf-8")) == \
-        json.loads(json.dumps(index_data(folder), ensure_ascii=False))
+    assert marshal.loads((folder / ARTEFACT).read_bytes()) == pack(index_data(folder))
+
+
+def test_index_loads_what_the_lexicons_hold():
+    """The packed index gives back the terms, their rules and the expansions it was made from."""
+    from gkcheck.detectors.nearmiss import index_data, load_index
+    from gkcheck.resources import data_dir
+
+    folder = data_dir("dictionaries") / "protected"
+    data = index_data(folder)
+    idx = load_index(set(CODES))
+    assert {t.text: (t.code, t.strict) for t in idx.terms.values()} == \
+        {t: (c, bool(x)) for t, c, x in data["terms"]}
+    assert idx.known == frozenset(data["known"].strip("\n").split("\n"))
+    assert idx.confusion == data["confusion"]
+    for pi in (0, len(data["patterns"]) // 2, len(data["patterns"]) - 1):
+        assert idx.targets(pi) == data["targets"][pi]
+    only = load_index({"T013"})
+    assert only.term("中华人民共和国") is None and only.term("标本兼治").code == "T013"
 
 
 def test_lexicon_files_have_provenance_headers():

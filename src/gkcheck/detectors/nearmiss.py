@@ -17,7 +17,6 @@ character —, an interior deletion (terms of five or more characters), an inter
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -47,25 +46,72 @@ LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
-class Term(NamedTuple):     # immutable; 10k made at load, 2-3x faster than a frozen dataclass
+class Term(NamedTuple):     # immutable; made on demand (the index keeps term texts in one list)
     text: str
     code: str
     strict: bool       # hand-written state/organ names and key formulations
 
 
-@dataclass(frozen=True)
 class Index:
-    terms: dict[str, Term]        # protected terms of the enabled rules
-    known: str                    # every known word between line breaks ("\n词\n" in known)
-    confusion: dict[str, str]
-    matcher: object
-    targets: list[list]           # per pattern: ["P"|"S", lengths, chars] halves, ["V", term number, op, j]
-    wild: dict[str, int | list[int]]   # a term with one character replaced by \0 → number * 64 + position
-    dele: dict[str, int | list[int]]   # a term with one interior character left out → the same
-    numbered: tuple[Term | None, ...]   # term number → term (None: its rule is off)
+    """The expanded lexicons, loaded from one marshal file of a few long strings (near-index.bin):
+    splitting them is a few milliseconds where parsing 3.3 MB of JSON lists took ~80 ms. Per-pattern
+    targets and term objects are decoded when a text first needs them."""
+
+    def __init__(self, packed: dict, codes: set[str]):
+        texts = packed["terms"].split("\n")
+        self._texts, self._codes, self._strict = texts, packed["codes"], packed["strict"]
+        self._on = {i for i, c in enumerate(CODES) if c in codes}
+        self._number = dict(zip(texts, range(len(texts))))
+        self._made: dict[int, Term | None] = {}
+        self.known = frozenset(packed["known"].split("\n"))
+        self.confusion = dict(zip(packed["confusion_keys"], packed["confusion"].split("\n")))
+        self.wild = dict(zip(packed["wild_keys"].split("\n"), packed["wild"].split("\n")))
+        self.dele = dict(zip(packed["dele_keys"].split("\n"), packed["dele"].split("\n")))
+        self._targets = packed["targets"].split("\n")
+        self._decoded: dict[int, list] = {}
+        patterns = packed["patterns"].split("\n") if packed["patterns"] else []
+        self.matcher = _automaton(patterns) if patterns else None
+
+    def numbered(self, i: int) -> Term | None:
+        """Term number ``i`` (None: its rule is off)."""
+        t = self._made.get(i, 0)
+        if t == 0:
+            code = int(self._codes[i])
+            t = Term(self._texts[i], CODES[code], self._strict[i] == "1") if code in self._on else None
+            self._made[i] = t
+        return t
+
+    def term(self, text: str) -> Term | None:
+        i = self._number.get(text)
+        return None if i is None else self.numbered(i)
+
+    @property
+    def terms(self) -> dict[str, Term]:
+        """Every term of the enabled rules (for the evaluation script; the detector looks up)."""
+        return {t.text: t for t in map(self.numbered, range(len(self._texts))) if t is not None}
+
+    def targets(self, pi: int) -> list:
+        """Pattern ``pi``'s targets: ["P"|"S", term length, chars, ends] halves, ["V", term number, op, j]."""
+        got = self._decoded.get(pi)
+        if got is None:
+            got = self._decoded[pi] = [_target(x) for x in self._targets[pi].split(";")]
+        return got
 
 
-ARTEFACT = "near-index.json"
+def _target(field: str) -> list:
+    kind, *parts = field.split(":")
+    if kind == "V":
+        return ["V", int(parts[0]), parts[1], int(parts[2])]
+    return [kind, int(parts[0]), parts[1], parts[2]]
+
+
+def _automaton(patterns: list[str]):
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA)
+
+
+ARTEFACT = "near-index.bin"
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
@@ -75,8 +121,8 @@ def _rows(path: Path) -> Iterator[list[str]]:
 
 
 def index_data(folder: Path) -> dict:
-    """Everything the detector needs but the automaton, from the lexicon files, as JSON-ready
-    data (scripts/build_protected.py writes it to near-index.json: parsing and expanding the
+    """Everything the detector needs but the automaton, from the lexicon files (scripts/
+    build_protected.py packs it into near-index.bin: parsing and expanding the
     lexicons in Python at every start took 0.5-1.5 s)."""
     terms: list[list] = []
     number: dict[str, int] = {}
@@ -93,19 +139,21 @@ def index_data(folder: Path) -> dict:
         known.update(r[0] for r in _rows(folder / name))
     confusion = {r[0]: r[1] for r in _rows(folder / "confusion.txt")}
     targets: dict[str, list[list]] = {}
-    halves: dict[tuple[str, str], tuple[set[int], set[str]]] = {}
+    halves: dict[tuple[str, str, int], tuple[set[str], set[str]]] = {}
     wild: dict[str, list[int]] = {}
     dele: dict[str, list[int]] = {}
     for i, (w, code, strict) in enumerate(terms):
         n = len(w)
         if n >= 4:
             m = n // 2
-            lengths, chars = halves.setdefault((w[:m], "P"), (set(), set()))
-            lengths.add(n)
+            # per half and term length: the characters that must be found just beyond the half
+            # and at the far end of the span whatever the one edit is (see _far_end)
+            chars, ends = halves.setdefault((w[:m], "P", n), (set(), set()))
             chars.update(w[m:m + 2])
-            lengths, chars = halves.setdefault((w[m:], "S"), (set(), set()))
-            lengths.add(n)
+            ends.update(w[-2:])
+            chars, ends = halves.setdefault((w[m:], "S", n), (set(), set()))
             chars.update(w[max(0, m - 2):m])
+            ends.update(w[:2])
             for k in range(n):
                 wild.setdefault(w[:k] + "\0" + w[k + 1:], []).extend((i, k))
             if n >= 5:
@@ -127,8 +175,8 @@ def index_data(folder: Path) -> dict:
                         targets.setdefault(v, []).append(["V", i, "swap", j])
             if n == 2 and strict and w[::-1] not in known:          # 府政
                 targets.setdefault(w[::-1], []).append(["V", i, "swap", 0])
-    for (half, side), (lengths, chars) in sorted(halves.items()):
-        targets.setdefault(half, []).append([side, sorted(lengths), "".join(sorted(chars))])
+    for (half, side, n), (chars, ends) in sorted(halves.items()):
+        targets.setdefault(half, []).append([side, n, "".join(sorted(chars)), "".join(sorted(ends))])
     patterns = sorted(targets)
     return {"terms": terms, "known": "\n" + "\n".join(sorted(known)) + "\n", "confusion": confusion,
             "patterns": patterns, "targets": [targets[p] for p in patterns],
@@ -142,75 +190,93 @@ def _packed(table: dict[str, list[int]]) -> dict[str, int | list[int]]:
             for k, v in sorted(table.items())}
 
 
-def _pairs(value: int | list[int]) -> Iterator[tuple[int, int]]:
-    if isinstance(value, int):
-        yield value >> 6, value & 63
-    else:
-        for x in value:
-            yield x >> 6, x & 63
+def _pairs(value: str) -> Iterator[tuple[int, int]]:
+    for x in value.split(","):
+        x = int(x)
+        yield x >> 6, x & 63
+
+
+def pack(data: dict) -> dict:
+    """index_data's result as a few long strings (near-index.bin, written with marshal)."""
+    terms, patterns = data["terms"], data["patterns"]
+    for t, _, _ in terms:
+        assert not set(t) & set(":;,\n"), t
+    encoded = []
+    for targets in data["targets"]:
+        fields = []
+        for x in targets:
+            if x[0] == "V":
+                fields.append(f"V:{x[1]}:{x[2]}:{x[3]}")
+            else:
+                fields.append(f"{x[0]}:{x[1]}:{x[2]}:{x[3]}")
+        encoded.append(";".join(fields))
+
+    def ints(v: int | list[int]) -> str:
+        return str(v) if isinstance(v, int) else ",".join(map(str, v))
+
+    conf = data["confusion"]
+    assert all(len(k) == 1 for k in conf)
+    return {"format": 1, "terms": "\n".join(t for t, _, _ in terms),
+            "codes": "".join(str(CODES.index(c)) for _, c, _ in terms),
+            "strict": "".join("1" if x else "0" for _, _, x in terms),
+            "known": data["known"].strip("\n"),
+            "confusion_keys": "".join(conf), "confusion": "\n".join(conf.values()),
+            "wild_keys": "\n".join(data["wild"]), "wild": "\n".join(map(ints, data["wild"].values())),
+            "dele_keys": "\n".join(data["dele"]), "dele": "\n".join(map(ints, data["dele"].values())),
+            "patterns": "\n".join(patterns), "targets": "\n".join(encoded)}
 
 
 def load_index(codes: set[str], folder: Path | None = None) -> Index:
-    import json
-
-    import ahocorasick_rs
+    import marshal
 
     folder = folder or data_dir("dictionaries") / "protected"
-    data = json.loads((folder / ARTEFACT).read_text("utf-8"))
-    numbered = tuple(Term(t, c, bool(s)) if c in codes else None for t, c, s in data["terms"])
-    terms = {t.text: t for t in numbered if t is not None}
-    patterns = data["patterns"]
-    matcher = ahocorasick_rs.AhoCorasick(
-        patterns, implementation=ahocorasick_rs.Implementation.NoncontiguousNFA) if patterns else None
-    return Index(terms, data["known"], data["confusion"], matcher, data["targets"],
-                 data["wild"], data["dele"], numbered)
+    return Index(marshal.loads((folder / ARTEFACT).read_bytes()), codes)
 
 
-def _near(idx: "Index", text: str, a: int, b: int, side: str, lengths: tuple[int, ...]
-          ) -> Iterator[tuple[int, int, Term, str, int]]:
-    """Spans one edit away from a term of one of ``lengths`` whose half is text[a:b]."""
-    terms, wild, dele, confusion, numbered = idx.terms, idx.wild, idx.dele, idx.confusion, idx.numbered
+def _near(idx: "Index", text: str, a: int, b: int, side: str, n: int) -> Iterator[tuple[int, int, Term, str, int]]:
+    """Spans one edit away from a term of ``n`` characters whose half is text[a:b]."""
+    number, term, wild, dele, confusion, numbered = (idx._number, idx.term, idx.wild, idx.dele, idx.confusion,
+                                                     idx.numbered)
     h = b - a
-    for n in lengths:
-        if side == "P":
-            s, e = a, a + n
-            lo, hi = h, n              # positions of the term that may be wrong
-        else:
-            s, e = b - n, b
-            lo, hi = 0, n - h
-        if s < 0 or e > len(text):
-            continue
-        w = text[s:e]
-        if w in terms:
-            continue
-        for k in range(lo, hi):
-            found = wild.get(w[:k] + "\0" + w[k + 1:])
-            if found is not None:
-                for ti, _ in _pairs(found):
-                    t = numbered[ti]
-                    if t is not None and (w[k] in confusion.get(t.text[k], "") or
-                                          (t.strict and n >= 5 and 0 < k < n - 1)):
-                        yield s, e, t, "sub", k
-        for k in range(lo, hi - 1):
-            t = terms.get(w[:k] + w[k + 1] + w[k] + w[k + 2:])
-            if t is not None and len(t.text) == n:
-                yield s, e, t, "swap", k
-        if n >= 5:
-            d = text[s:e - 1] if side == "P" else text[s + 1:e]
-            ds = s if side == "P" else s + 1
-            found = dele.get(d)
-            if found is not None:
-                for ti, j in _pairs(found):
-                    t = numbered[ti]
-                    if t is not None and lo <= j < hi:
-                        yield ds, ds + n - 1, t, "del", j
-        i = text[s:e + 1] if side == "P" else text[max(0, s - 1):e]
-        if len(i) == n + 1:
-            is_ = s if side == "P" else s - 1
-            for j in range(max(1, lo), min(hi + 1, n)):
-                t = terms.get(i[:j] + i[j + 1:])
-                if t is not None:
-                    yield is_, is_ + n + 1, t, "ins", j
+    if side == "P":
+        s, e = a, a + n
+        lo, hi = h, n              # positions of the term that may be wrong
+    else:
+        s, e = b - n, b
+        lo, hi = 0, n - h
+    if s < 0 or e > len(text):
+        return
+    w = text[s:e]
+    if w in number:
+        return
+    for k in range(lo, hi):
+        found = wild.get(w[:k] + "\0" + w[k + 1:])
+        if found is not None:
+            for ti, _ in _pairs(found):
+                t = numbered(ti)
+                if t is not None and (w[k] in confusion.get(t.text[k], "") or
+                                      (t.strict and n >= 5 and 0 < k < n - 1)):
+                    yield s, e, t, "sub", k
+    for k in range(lo, hi - 1):
+        t = term(w[:k] + w[k + 1] + w[k] + w[k + 2:])
+        if t is not None and len(t.text) == n:
+            yield s, e, t, "swap", k
+    if n >= 5:
+        d = text[s:e - 1] if side == "P" else text[s + 1:e]
+        ds = s if side == "P" else s + 1
+        found = dele.get(d)
+        if found is not None:
+            for ti, j in _pairs(found):
+                t = numbered(ti)
+                if t is not None and lo <= j < hi:
+                    yield ds, ds + n - 1, t, "del", j
+    i = text[s:e + 1] if side == "P" else text[max(0, s - 1):e]
+    if len(i) == n + 1:
+        is_ = s if side == "P" else s - 1
+        for j in range(max(1, lo), min(hi + 1, n)):
+            t = term(i[:j] + i[j + 1:])
+            if t is not None:
+                yield is_, is_ + n + 1, t, "ins", j
 
 
 def _is_cjk(s: str) -> bool:
@@ -254,26 +320,41 @@ class NearMissDetector:
         taken_until = -1
         found = []
         n_text = len(text)
-        for pi, a, b in _matches(idx.matcher, text):
-            for target in idx.targets[pi]:
-                kind = target[0]
-                if kind == "V":
-                    t = idx.numbered[target[1]]
-                    if t is None:
-                        continue
-                    cands = ((a, b, t, target[2], target[3]),)
-                else:
-                    chars = target[2]
-                    if kind == "P":
-                        if not ((b < n_text and text[b] in chars) or (b + 1 < n_text and text[b + 1] in chars)):
+        decoded, targets, number = idx._decoded, idx.targets, idx._number
+        for pos, matches in _matches(idx.matcher, text):
+            for pi, a, b in matches:   # one loop over a piece's matches, no generator per match
+                if pos:
+                    a, b = a + pos, b + pos
+                for target in decoded.get(pi) or targets(pi):
+                    kind = target[0]
+                    if kind == "V":
+                        t = idx.numbered(target[1])
+                        if t is None:
                             continue
-                    elif not ((a > 0 and text[a - 1] in chars) or (a > 1 and text[a - 2] in chars)):
-                        continue
-                    cands = _near(idx, text, a, b, kind, target[1])
-                for cand in cands:
-                    if (cand[0], cand[1]) not in seen and self._accept(idx, text, *cand):
-                        seen.add((cand[0], cand[1]))
-                        found.append(cand)
+                        cands = ((a, b, t, target[2], target[3]),)
+                    else:
+                        n, chars, ends = target[1], target[2], target[3]
+                        if kind == "P":     # exact filters (see index_data): the character after the
+                            e = a + n       # half and one near the far end must be the term's
+                            if not ((b < n_text and text[b] in chars) or (b + 1 < n_text and text[b + 1] in chars)):
+                                continue
+                            if not (text[e - 2:e + 1] and any(c in ends for c in text[e - 2:e + 1])):
+                                continue
+                            if text[a:e] in number:
+                                continue    # the term itself (most anchors that pass)
+                        else:
+                            s = b - n
+                            if s < 0 or not ((a > 0 and text[a - 1] in chars) or (a > 1 and text[a - 2] in chars)):
+                                continue
+                            if not any(c in ends for c in text[max(0, s - 1):s + 2]):
+                                continue
+                            if text[s:b] in number:
+                                continue
+                        cands = _near(idx, text, a, b, kind, n)
+                    for cand in cands:
+                        if (cand[0], cand[1]) not in seen and self._accept(idx, text, *cand):
+                            seen.add((cand[0], cand[1]))
+                            found.append(cand)
         if found:
             if self._listed is None:
                 self._listed = _listed_wrong_forms(self._config, self._rules, self._enabled)
@@ -290,7 +371,7 @@ class NearMissDetector:
     def _accept(self, idx: Index, text: str, s: int, e: int, t: Term, op: str, j: int) -> bool:
         w = text[s:e]
         n = len(t.text)
-        if not _is_cjk(w) or f"\n{w}\n" in idx.known or w in self._allowed:
+        if not _is_cjk(w) or w in idx.known or w in self._allowed:
             return False
         if op == "sub":
             wrong, right = w[j], t.text[j]
@@ -306,7 +387,7 @@ class NearMissDetector:
         elif op == "del":
             if n < 5 or j == 0 or j == n - 1 or (not t.strict and t.text[j] in FUNCTION):
                 return False    # 取得新进展 / 取得新的进展
-            if (j == 1 and w[1:] in idx.terms) or (j == n - 2 and w[:-1] in idx.terms):
+            if (j == 1 and idx.term(w[1:])) or (j == n - 2 and idx.term(w[:-1])):
                 return False    # 事发地人民政府 is 人民政府 after 事发地, not 地方人民政府
         elif op == "ins":
             doubled = w[j] in (w[j - 1], w[j + 1])
@@ -325,7 +406,7 @@ class NearMissDetector:
         if op == "sub" and w[j] not in idx.confusion.get(t.text[j], ""):   # any character (a name)
             if w[j] in LONE:
                 return False    # 诉中向人民法院 is not 中级人民法院
-            if (j == 1 and w[2:] in idx.terms) or (j == n - 2 and w[:-2] in idx.terms):
+            if (j == 1 and idx.term(w[2:])) or (j == n - 2 and idx.term(w[:-2])):
                 import rjieba
 
                 if rjieba.has_word(w[:2] if j == 1 else w[-2:]):
@@ -333,17 +414,16 @@ class NearMissDetector:
         return _segmentation_agrees(text, s, e, t, op, j, after_text)
 
 
-def _matches(matcher, text: str) -> Iterator[tuple[int, int, int]]:
-    """Overlapping matches, long texts in pieces cut at line breaks (no term holds one): a 20 MB
-    text in one call would hold ~6 million match tuples and ahocorasick-rs's offset table at once."""
+def _matches(matcher, text: str) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
+    """(offset, overlapping matches in the piece at that offset): long texts in pieces cut at line
+    breaks (no term holds one): a 20 MB text in one call would hold ~6 million match tuples and
+    ahocorasick-rs's offset table at once."""
     pos, n = 0, len(text)
     while pos < n:
         cut = text.rfind("\n", pos, pos + CHUNK_CHARS) + 1 if pos + CHUNK_CHARS < n else n
         if cut <= pos:
             cut = n
-        for pi, a, b in matcher.find_matches_as_indexes(text[pos:cut] if pos or cut < n else text,
-                                                        overlapping=True):
-            yield pi, a + pos, b + pos
+        yield pos, matcher.find_matches_as_indexes(text[pos:cut] if pos or cut < n else text, overlapping=True)
         pos = cut
 
 
