@@ -18,6 +18,7 @@ character —, an interior deletion (terms of five or more characters), an inter
 from __future__ import annotations
 
 from pathlib import Path
+from functools import cached_property
 from typing import Iterator, NamedTuple
 
 from ..config import Config
@@ -63,14 +64,29 @@ class Index:
         self._on = {i for i, c in enumerate(CODES) if c in codes}
         self._number = dict(zip(texts, range(len(texts))))
         self._made: dict[int, Term | None] = {}
-        self.known = frozenset(packed["known"].split("\n"))
-        self.confusion = dict(zip(packed["confusion_keys"], packed["confusion"].split("\n")))
-        self.wild = dict(zip(packed["wild_keys"].split("\n"), packed["wild"].split("\n")))
-        self.dele = dict(zip(packed["dele_keys"].split("\n"), packed["dele"].split("\n")))
+        self._packed = packed
         self._targets = packed["targets"].split("\n")
         self._decoded: dict[int, list] = {}
         patterns = packed["patterns"].split("\n") if packed["patterns"] else []
         self.matcher = _automaton(patterns) if patterns else None
+
+    # built when first needed: the exact anchor filters leave most pages without a single
+    # comparison, and these 60k keys are most of the load time left after the automaton
+    @cached_property
+    def known(self) -> frozenset[str]:
+        return frozenset(self._packed["known"].split("\n"))
+
+    @cached_property
+    def confusion(self) -> dict[str, str]:
+        return dict(zip(self._packed["confusion_keys"], self._packed["confusion"].split("\n")))
+
+    @cached_property
+    def wild(self) -> dict[str, str]:    # a term with one character replaced by \0 → "number * 64 + position,..."
+        return dict(zip(self._packed["wild_keys"].split("\n"), self._packed["wild"].split("\n")))
+
+    @cached_property
+    def dele(self) -> dict[str, str]:    # a term with one interior character left out → the same
+        return dict(zip(self._packed["dele_keys"].split("\n"), self._packed["dele"].split("\n")))
 
     def numbered(self, i: int) -> Term | None:
         """Term number ``i`` (None: its rule is off)."""
