@@ -85,6 +85,12 @@ TABLE = [
     ("民事主体在诉前或诉中向人民法院申请。", None),
     ("订有仲裁协议的，可以向中国人民法院起诉。", None),
     ("加强维护国界安全的群防队伍建设。", None),
+    # person names next to a title or role are not misspelt names of organs (issue 11 item 5)
+    ("请欧阳政夫同志发言。", None),
+    ("县委书记周正府讲话。", None),
+    ("联系人：钱议会。", None),
+    ("张政富同志主持会议。", None),
+    ("请欧阳到县攻府办公室领取。", ("T010", "攻府", "政府")),
 ]
 
 

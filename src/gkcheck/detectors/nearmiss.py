@@ -17,6 +17,7 @@ character —, an interior deletion (terms of five or more characters), an inter
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from functools import cached_property
 from typing import Iterator, NamedTuple
@@ -44,6 +45,19 @@ FUNCTION = set("的之和与及了而或并")
 NUMERAL = set("〇零一二三四五六七八九十百千万亿两")   # left out of a phrase, these change the wording, not the spelling
 # single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
 LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得等其")
+# person names (issue 11 item 5): the 100 most common surnames and the compound surnames of the
+# 百家姓 (a public-domain classical list); a short span right after one, next to a title or role,
+# is a name (欧阳政夫同志, 市长周正府), not a misspelt 政府
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+               "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱"
+               "严覃武戴莫孔向汤")
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+                     "令狐", "夏侯", "端木", "独孤", "南宫", "西门", "呼延", "轩辕", "澹台", "公冶", "申屠", "太史",
+                     "闻人", "万俟", "百里")
+_ROLE_AFTER = re.compile(r"同志|书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|厅长|部长|处长|科长|经理|"
+                         r"董事|先生|女士|老师|教授|校长|院长|所长|队长|组长|站长|等同志|讲话|发言|主持|指出|强调|表示")
+_ROLE_BEFORE = re.compile(r"(书记|主任|局长|县长|市长|区长|乡长|镇长|村长|主席|委员|厅长|部长|处长|科长|经理|"
+                          r"董事长|校长|院长|所长|队长|组长|站长|同志|代表|居民|村民|联系人|负责人)[：:]?$")
 OP_TEXT = {"sub": "错字", "del": "漏字", "ins": "多字", "swap": "字序颠倒"}
 
 
@@ -417,6 +431,8 @@ class NearMissDetector:
         before = text[s - 1] if s > 0 else ""
         # 小江镇政府: a changed first character after other text may belong to a name before it
         after_text = op == "sub" and j == 0 and not t.strict and t.code != "T013" and _is_cjk(before)
+        if n <= 3 and _person_name(text, s, e):
+            return False    # 欧阳政夫同志, 市长周正府: a person's name
         if _in_title(text, s) and not t.strict:
             return False
         if op == "sub" and w[j] not in idx.confusion.get(t.text[j], ""):   # any character (a name)
@@ -428,6 +444,18 @@ class NearMissDetector:
                 if rjieba.has_word(w[:2] if j == 1 else w[-2:]):
                     return False    # 向中国人民法院: a word (中国) before a name (人民法院)
         return _segmentation_agrees(text, s, e, t, op, j, after_text)
+
+
+def _person_name(text: str, s: int, e: int) -> bool:
+    """text[s:e] is a person's given name: it follows a surname, and a title or role word is just
+    after it or just before the surname."""
+    if text[max(0, s - 2):s] in COMPOUND_SURNAMES:
+        first = s - 2
+    elif s > 0 and text[s - 1] in SURNAMES:
+        first = s - 1
+    else:                   # (a span starting with a surname is too often a wrong first character: 丁协委员)
+        return False
+    return bool(_ROLE_AFTER.match(text, e) or _ROLE_BEFORE.search(text, max(0, first - 5), first))
 
 
 def _matches(matcher, text: str) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
