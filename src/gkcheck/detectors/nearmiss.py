@@ -42,9 +42,10 @@ _BREAKS = "\n。，、；：？！“”‘’（）《》〈〉【】,.;:?!()[]
 # 卫健委 is not a misspelt 监委
 LEVELS = set("国省市县区乡镇村州盟旗党本各级府委")
 FUNCTION = set("的之和与及了而或并")
+NAME_END = set("城市县区镇村乡省州盟旗局厅委办院所站园港湾岛山湖河街路")   # last characters of names
 NUMERAL = set("〇零一二三四五六七八九十百千万亿两")   # left out of a phrase, these change the wording, not the spelling
 # single-character words that start or end a phrase of their own: 向镇人民政府 is not 乡镇人民政府
-LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得等其")
+LONE = FUNCTION | set("向在对从由把被给为于以同跟是有又也都就将能会可应须要得等其不没很再才已所此")
 # person names (issue 11 item 5): the 100 most common surnames and the compound surnames of the
 # 百家姓 (a public-domain classical list); a short span right after one, next to a title or role,
 # is a name (欧阳政夫同志, 市长周正府), not a misspelt 政府
@@ -564,10 +565,14 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
             rest = word[:j - k] + word[j - k + 1:]
             if len(rest) >= 2 and rjieba.has_word(rest):
                 return False
-            if len(rest) == 1 and ((k == 0 and rjieba.has_word(text[max(0, s - 1):s + 1])) or
-                                   (k + len(word) == n and rjieba.has_word(text[e - 1:e + 1]))):
-                return False    # 事发地人民政府 (地方人民政府), 中华人民共和国关境 (海关): a lone
-                                # character left at the edge makes a word with the text beside it
+            if len(rest) == 1 and k == 0 and (
+                    text[s] in NAME_END or any(rjieba.has_word(x) for x in (
+                        text[max(0, s - 1):s + 1], text[s:s + 3]))):
+                return False    # 事发地人民政府 (地方人民政府): a lone character left at the edge makes a
+                                # word with the text beside it; 生态城总体规划: it ends a name
+            if len(rest) == 1 and k + len(word) == n and any(rjieba.has_word(x) for x in (
+                    text[e - 1:e + 1], text[max(0, e - 3):e])):
+                return False    # 中华人民共和国关境 (海关), 社会保障金 (社会保障基金): the same at the end
     if op == "ins":
         left, right = rjieba.cut(w[:j], hmm=False), rjieba.cut(w[j + 1:], hmm=False)
         if left and right and len(left[-1]) >= 2 and len(right[0]) >= 2:
