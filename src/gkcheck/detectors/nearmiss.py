@@ -579,8 +579,11 @@ def _segmentation_agrees(text: str, s: int, e: int, t: Term, op: str, j: int,  #
             return False    # 人民对政府: a word put between two words of 人民政府, not a typo in it
     if op == "swap" or (op != "sub" and (t.strict or t.code in EDGE_SHY)):
         inner = [tok for tok, ts, te in rjieba.tokenize(w, hmm=False)]
-        if all(len(tok) >= 2 for tok in inner):
-            return False    # 中国现代化, 放开市场: real words put together, not a misspelling
+        if all(len(tok) >= 2 for tok in inner) and (
+                op != "swap" or n < 6 or (rjieba.has_word(w[j:j + 2]) and rjieba.has_word(t.text[j:j + 2]))):
+            return False    # 中国现代化, 放开市场: real words put together, not a misspelling; in a
+                            # longer phrase two swapped characters are wrong (监管督理部门) unless both
+                            # orders are words (利用外国资金 / 利用国外资金)
     return True
 
 
