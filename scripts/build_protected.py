@@ -271,14 +271,19 @@ def main() -> None:
 
 
 def write_index() -> None:
-    """near-index.json: the lexicons expanded for the detector (halves, masked terms), so a
-    start does not redo it (src/gkcheck/detectors/nearmiss.py index_data)."""
+    """near-index.bin: the lexicons expanded for the detector (halves, masked terms) and packed
+    into a few long strings written with marshal, so a start neither redoes the expansion nor
+    parses JSON (src/gkcheck/detectors/nearmiss.py index_data, pack)."""
+    import marshal
+
     sys.path.insert(0, str(REPO / "src"))
-    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data, pack
 
     data = index_data(OUT)
-    (OUT / ARTEFACT).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-                                "utf-8")
+    (OUT / ARTEFACT).write_bytes(marshal.dumps(pack(data), 4))
+    old = OUT / "near-index.json"
+    if old.exists():
+        old.unlink()
     print(f"{ARTEFACT}: {len(data['patterns'])} patterns, {len(data['terms'])} terms")
 
 

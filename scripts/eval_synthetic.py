@@ -91,6 +91,7 @@ def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str
     ac = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     rng = random.Random(seed)
     cases = []
+    known = "\n".join(index.known)   # a wrong form inside any known word is skipped too
     for key, text in docs:
         if split_of(key) != split:
             continue
@@ -104,7 +105,7 @@ def make_cases(docs, split: str, seed: int, limit: int, index) -> list[tuple[str
             if not made:
                 continue
             wrong, a, b, kind = made
-            if wrong in index.known or rjieba.has_word(wrong):
+            if wrong in known or rjieba.has_word(wrong):
                 continue
             cases.append((sentence, sentence[:s] + wrong + sentence[e:], s + a, s + max(b, a + 1), t.code,
                           kind))
@@ -141,9 +142,14 @@ def evaluate(checker: Checker, cases) -> dict:
             "kinds_found": kinds_found, "kinds_total": kinds_total}
 
 
-def odw_correct(checker: Checker, path: Path) -> tuple[int, list[str]]:
+def odw_correct(checker: Checker, path: Path, corrected: bool = False) -> tuple[int, list[str]]:
+    """The correct sentences of odw.train (``0`` lines), or with ``corrected`` the corrections of
+    its misspelt sentences (third column of the other lines): both are correct text."""
     rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()]
-    correct = [r[1] for r in rows if len(r) == 3 and r[0] == "0"]
+    if corrected:
+        correct = [r[2] for r in rows if len(r) == 3 and r[0] != "0"]
+    else:
+        correct = [r[1] for r in rows if len(r) == 3 and r[0] == "0"]
     return len(correct), [s for s in correct if any(f.rule in CODES for f in checker.check_text(s))]
 
 
@@ -186,6 +192,12 @@ def main(argv: list[str] | None = None) -> dict:
         total, flagged = odw_correct(checker, odw)
         res["odw_correct"], res["odw_flagged"] = total, flagged
         print(f"odw.train correct sentences flagged: {len(flagged)} of {total}")
+        total, fixed = odw_correct(checker, odw, corrected=True)
+        res["odw_corrected"], res["odw_corrected_flagged"] = total, fixed
+        print(f"odw.train corrected sentences flagged: {len(fixed)} of {total}")
+        if args.show:
+            for s in flagged + fixed:
+                print("  FA:", s, [(f.rule, f.match) for f in checker.check_text(s) if f.rule in CODES])
     samples = SHARED / "samples"
     if samples.is_dir():
         res["samples_errors"] = samples_errors(checker, samples)

@@ -62,6 +62,41 @@ TABLE = [
     ("人心险恶，不可不防。", None),
     ("坚持执政为民，执政服务人民。", None),
     ("《关于印发各自为阵问题整改方案的通知》", None),   # a quoted title: idioms left alone
+    # the context checks that let more near misses through (first-character substitutions after
+    # text, swaps across a term's halves, dropped characters leaving a lone one, long phrases whose
+    # wrong character makes a word), and the neighbours that must still stay quiet
+    ("由市文物行管理部门制定。", ("T014", "行管理部门", "行政管理部门")),
+    ("本办法经务国院批准。", ("T010", "务国院", "国务院")),
+    ("市港口行政理管部门应当依法监督。", ("T014", "行政理管部门", "行政管理部门")),
+    ("应当向区房屋恒政管理部门提出。", ("T014", "恒政管理部门", "行政管理部门")),
+    ("国有大众型企业改革。", ("T011", "国有大众型企业", "国有大中型企业")),
+    ("推进改革放开和现代化建设。", ("T011", "推进改革放开和现代化", "推进改革开放和现代化")),
+    ("依法应当由下级人民政府或者其工作部门处理。", None),
+    ("上级人民政府要对下级人民政府进行考核。", None),
+    ("加强对本行政区域内大数据发展工作的领导。", None),
+    ("向第一届全国人民代表大会第三次会议提出报告。", None),
+    ("我们要一心一意谋发展。", None),
+    # the sentence reads better with the term put back (fewer lone characters, no word across it)
+    ("十条 市政付有关部门在编制规划时。", ("T010", "政付", "政府")),
+    ("新闻媒体对府政工作进行监督。", ("T010", "府政", "政府")),
+    ("能源、水利、市政等基础设施专项规划。", None),
+    ("市政府有关部门负责。", None),
+    ("无政府主义者退出了。", None),
+    ("民事主体在诉前或诉中向人民法院申请。", None),
+    ("订有仲裁协议的，可以向中国人民法院起诉。", None),
+    ("加强维护国界安全的群防队伍建设。", None),
+    # person names next to a title or role are not misspelt names of organs (issue 11 item 5)
+    ("请欧阳政夫同志发言。", None),
+    ("县委书记周正府讲话。", None),
+    ("联系人：钱议会。", None),
+    ("张政富同志主持会议。", None),
+    ("请欧阳到县攻府办公室领取。", ("T010", "攻府", "政府")),
+    # false alarms of the law slice 1200-2400 (seen once, then fixed; docs/detection-quality.md)
+    ("在批准的森林生态城总体规划范围内。", None),
+    ("纠正行政不作为或行政乱作为。", None),
+    ("医疗、伤亡抚恤和社会保障金等经费。", None),
+    ("向市药品监管督理部门备案。", ("T014", "监管督理部门", "监督管理部门")),
+    ("积极有效地利用外国资金。", None),
 ]
 
 
@@ -121,16 +156,33 @@ def test_eval_synthetic_runs_on_a_small_slice(capsys):
 
 
 def test_shipped_index_is_built_from_the_lexicons():
-    """dictionaries/protected/near-index.json is what scripts/build_protected.py makes of the
+    """dictionaries/protected/near-index.bin is what scripts/build_protected.py makes of the
     lexicon files beside it: re-run `scripts/build_protected.py --index-only` after editing them."""
-    import json
+    import marshal
 
-    from gkcheck.detectors.nearmiss import ARTEFACT, index_data
+    from gkcheck.detectors.nearmiss import ARTEFACT, index_data, pack
     from gkcheck.resources import data_dir
 
     folder = data_dir("dictionaries") / "protected"
-    assert json.loads((folder / ARTEFACT).read_text("utf-8")) == \
-        json.loads(json.dumps(index_data(folder), ensure_ascii=False))
+    assert marshal.loads((folder / ARTEFACT).read_bytes()) == pack(index_data(folder))
+
+
+def test_index_loads_what_the_lexicons_hold():
+    """The packed index gives back the terms, their rules and the expansions it was made from."""
+    from gkcheck.detectors.nearmiss import index_data, load_index
+    from gkcheck.resources import data_dir
+
+    folder = data_dir("dictionaries") / "protected"
+    data = index_data(folder)
+    idx = load_index(set(CODES))
+    assert {t.text: (t.code, t.strict) for t in idx.terms.values()} == \
+        {t: (c, bool(x)) for t, c, x in data["terms"]}
+    assert idx.known == frozenset(data["known"].strip("\n").split("\n"))
+    assert idx.confusion == data["confusion"]
+    for pi in (0, len(data["patterns"]) // 2, len(data["patterns"]) - 1):
+        assert idx.targets(pi) == data["targets"][pi]
+    only = load_index({"T013"})
+    assert only.term("中华人民共和国") is None and only.term("标本兼治").code == "T013"
 
 
 def test_lexicon_files_have_provenance_headers():

@@ -32,6 +32,8 @@ def test_wheel_ships_every_dictionary_and_rule_pack(wheel):
             if source.is_file():
                 assert f"gkcheck/_data/{folder}/{source.name}" in names, source
     assert not any(n.startswith(("tests/", "gkcheck/tests/")) for n in names)
+    for source in (REPO / "dictionaries" / "protected").iterdir():   # the near-miss lexicons and index
+        assert f"gkcheck/_data/dictionaries/protected/{source.name}" in names, source
 
 
 @pytest.mark.slow
