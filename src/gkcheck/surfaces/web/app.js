@@ -190,6 +190,34 @@ function worstOf(findings, items) {
   return items.reduce((w, i) => (RANK[findings[i].severity] > RANK[w] ? findings[i].severity : w), "info");
 }
 
+// The parts of a finding's row that both lists (this one and list.js's pages of groups) show.
+function showContext(what, f) {
+  if (f.context) {
+    const ctx = el("div", "context");
+    withMark(ctx, "…" + f.context + "…", f.match);
+    what.appendChild(ctx);
+  } else if (f.match) {
+    what.appendChild(el("div", "context", "“" + f.match + "”"));
+  }
+}
+
+function showCells(what, f) {
+  if (f.cells) {
+    what.appendChild(el("div", "note cells", "单元格：共 " + f.cells.length + " 个：" +
+      f.cells.slice(0, 5).join("、") + (f.cells.length > 5 ? " 等" : "")));
+  }
+}
+
+// 修改建议: the replacement, or what to do instead (advice), and the note
+function fixCell(f) {
+  const fix = el("td", "fix");
+  const s = suggestionText(f);
+  fix.appendChild(el("div", s ? "suggestion" : "none", s || (f.advice ? "" : "—")));
+  if (!s && f.advice) fix.appendChild(el("div", "advice", f.advice));
+  if (f.note) fix.appendChild(el("div", "note", f.note));
+  return fix;
+}
+
 function showList(findings) {
   const body = $("findings").querySelector("tbody");
   body.replaceChildren();
@@ -237,24 +265,15 @@ function showList(findings) {
         inside.appendChild(list);
         what.appendChild(inside);
       }
-    } else if (f.context) {
-      const ctx = el("div", "context");
-      withMark(ctx, "…" + f.context + "…", f.match);
-      what.appendChild(ctx);
-    } else if (f.match) {
-      what.appendChild(el("div", "context", "“" + f.match + "”"));
+    } else {
+      showContext(what, f);
     }
-    if (f.cells) {
-      what.appendChild(el("div", "note cells", "单元格：共 " + f.cells.length + " 个：" +
-        f.cells.slice(0, 5).join("、") + (f.cells.length > 5 ? " 等" : "")));
-    }
+    showCells(what, f);
     row.appendChild(what);
-    const fix = el("td", "fix");
-    const s = suggestionText(f);
-    fix.appendChild(el("div", s ? "suggestion" : "none", s || "—"));
-    if (f.note) fix.appendChild(el("div", "note", f.note));
+    const fix = fixCell(f);
+    // 忽略此处 / 加入本单位词库 (actions.js); doc: the file of a several-file job (list.js)
     fix.appendChild(window.gkActions.buttons(g.items.map((k) => findings[k]),
-      findings[g.items[0]].doc || checkedPath));   // doc: the file of a several-file job (list.js)   // actions.js
+      findings[g.items[0]].doc || checkedPath));
     row.appendChild(fix);
     row.addEventListener("click", (event) => {
       if (event.target.closest("details")) return;   // opening the list of places

@@ -1,7 +1,8 @@
 // The web page at scale: checks run as jobs (/v1/jobs, docs/serve.md "检查任务") with a progress
 // bar and a 取消 button; a large result is shown as pages of groups fetched from the server, so
 // 300,000 findings never reach the tab at once; the reports are downloaded from the job.
-// Uses headers(), el(), describe(), suggestionText(), showSummary(), showList(), showText() of app.js.
+// Uses headers(), el(), describe(), suggestionText(), showContext(), showCells(), fixCell(),
+// showSummary(), showList(), showText() of app.js.
 "use strict";
 
 const PAGE_GROUPS = 100;      // groups on one page of a large result
@@ -275,23 +276,12 @@ function groupRow(jobId, g, files) {
   if (g.kind === "hidden") {
     if (f.context && f.context !== f.match) what.appendChild(el("div", "context", "隐藏的文字：“" + f.context + "”"));
     if (g.inside) what.appendChild(el("div", "note", "其中含有：" + g.inside));
-  } else if (f.context) {
-    const ctx = el("div", "context");
-    withMark(ctx, "…" + f.context + "…", f.match);
-    what.appendChild(ctx);
-  } else if (f.match) {
-    what.appendChild(el("div", "context", "“" + f.match + "”"));
+  } else {
+    showContext(what, f);
   }
-  if (f.cells) {
-    what.appendChild(el("div", "note cells", "单元格：共 " + f.cells.length + " 个：" +
-      f.cells.slice(0, 5).join("、") + (f.cells.length > 5 ? " 等" : "")));
-  }
+  showCells(what, f);
   row.appendChild(what);
-  const fix = el("td", "fix");
-  const s = suggestionText(f);
-  fix.appendChild(el("div", s ? "suggestion" : "none", s || (f.advice ? "" : "—")));
-  if (!s && f.advice) fix.appendChild(el("div", "advice", f.advice));
-  if (f.note) fix.appendChild(el("div", "note", f.note));
+  const fix = fixCell(f);
   if (g.count === 1) {   // a single place: its 忽略此处 / 加入本单位词库 (a ×N group is acted on by its word)
     fix.appendChild(window.gkActions.buttons([f], files && files.length > 1 ? files[g.file] : checkedPath));
   }
