@@ -434,6 +434,11 @@ class NearMissDetector:
         after_text = op == "sub" and j == 0 and not t.strict and t.code != "T013" and _is_cjk(before)
         if n <= 3 and _person_name(text, s, e):
             return False    # 欧阳政夫同志, 市长周正府: a person's name
+        if op == "sub" and j == len(w) - 1 and n <= 3 and w[j] in SURNAMES and _GIVEN_NAME.match(text, e) \
+                and _ends_a_word(text, s):
+            return False    # 申请人戴勇，: 申请人, then a surname and a given name (not 县人戴反映)
+        if _DOC_NO_AFTER.match(text, e):
+            return False    # 深圳府办字〔2024〕134号: an issuer's abbreviation in a document number
         if _in_title(text, s) and not t.strict:
             return False
         if op == "sub" and w[j] not in idx.confusion.get(t.text[j], ""):   # any character (a name)
@@ -445,6 +450,19 @@ class NearMissDetector:
                 if rjieba.has_word(w[:2] if j == 1 else w[-2:]):
                     return False    # 向中国人民法院: a word (中国) before a name (人民法院)
         return _segmentation_agrees(text, s, e, t, op, j, after_text)
+
+
+# after a span: one or two more characters of a given name, then the name ends (戴勇，)
+_GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,2}(?![\u4e00-\u9fff])")
+# after a span: the rest of a document number's issuer abbreviation and its year (府办字〔2024〕)
+_DOC_NO_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}[〔［\[]\d{4}[〕］\]]")
+
+
+def _ends_a_word(text: str, s: int) -> bool:
+    """text[s] ends a word that starts one or two characters before it (申请人, 负责人)."""
+    import rjieba
+
+    return any(s >= k and _is_cjk(text[s - k:s + 1]) and rjieba.has_word(text[s - k:s + 1]) for k in (2, 1))
 
 
 def _person_name(text: str, s: int, e: int) -> bool:
