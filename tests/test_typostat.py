@@ -92,6 +92,8 @@ GUARDS = [
     ("省工信厅、省商务厅联合发文。", "工信", "suffix"),
     ("县里的柳林乡锁营村通了公路。", "乡锁", "suffix"),
     ("养犬户应当实行拴养和圈养。", "拴养", "pattern"),
+    ("现予以公示。申请人朱建怡，家庭住址：云南省。", "建怡", "person"),
+    ("经审核，罗宇（身份证号码：略）符合条件。", "罗宇", "person"),
 ]
 
 # the examples: found, or why not (each reason is asserted, so a fix shows up here)
@@ -308,3 +310,21 @@ def test_short_cells_are_skipped_before_scoring_with_the_same_result():
     assert [bool(mask[view.starts[i]]) for i in range(4)] == [True, False, True, False]
     t020 = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
     assert [f.match for f in t020.check_text("\n".join(lines))] == ["坏境", "业迹"]
+
+
+def test_a_long_text_scored_in_pieces_gives_what_one_piece_gives(monkeypatch):
+    # detect() scores a long text CHUNK characters at a time, cut at line breaks or 。 (only
+    # Chinese characters are modelled, so nothing reaches across a cut): same findings
+    import gkcheck.typostat as typostat
+
+    text = ("我县已完成坏境整治，严励打击违法行为\n表彰取得突出业迹的个人。实现全复盖\n" * 30
+            + "要严励打击各类违法犯罪行为" * 5)
+    whole = [(f.match, f.suggestion, f.location.line, f.location.column)
+             for f in Checker(Config(select=("T020",))).check_text(text)]
+    assert len(whole) > 30
+    pieces = list(typostat.chunks(text, 50))
+    assert len(pieces) > 10 and pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a == pieces[k - 1][1] for k, (a, _) in enumerate(pieces) if k)
+    monkeypatch.setattr(typostat, "CHUNK", 50)
+    assert [(f.match, f.suggestion, f.location.line, f.location.column)
+            for f in Checker(Config(select=("T020",))).check_text(text)] == whole

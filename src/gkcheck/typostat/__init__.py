@@ -162,6 +162,8 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
         return "suffix"      # 马荃镇, 扶贫开发局, 省工信厅, 新旅局: a name before or ending in its suffix
     if text[p] in _DIVISION_SUFFIX and text[p + 1:p + 2] == "直":
         return "suffix"      # 县直单位, 市直机关: the division's own bodies
+    if _listed_name(model, text, p, s, e):
+        return "person"      # 申请人严英玉，/ 经审核，罗宇（身份证号码…: a name in a 公示 list
     for q in (p - 1, p - 2):                       # surname + given name (+ title)
         if q >= 0 and text[q] in model.surnames and (_ROLE.match(text[q + 2:q + 5])
                                                     or _ROLE.match(text[q + 3:q + 6])):
@@ -183,6 +185,28 @@ def _guarded(model, text: str, p: int, s: int, e: int, allowed: frozenset[str],
     opened = text.rfind("《", max(0, p - 60), p)
     if opened >= 0 and text.rfind("》", opened, p) < 0:
         return "title"
+    return False
+
+
+# what stands before a name in a 公示 or a list: 申请人, 联系人, 工作人员, 志愿者 ...
+_NAME_HOLDER = ("人", "员", "者", "户主", "姓名", "同志")
+
+
+def _listed_name(model, text: str, p: int, s: int, e: int) -> bool:
+    """The window lies in a person's name that ends a run of Chinese characters (申请人严英玉，,
+    经审核，罗宇（身份证号码: a surname and one or two more characters, after nothing but
+    punctuation or a word for a person such as 申请人)."""
+    a = p
+    while a > 0 and p - a < 12 and _is_cjk(text[a - 1]):
+        a -= 1
+    b = p + 1
+    while b < len(text) and b - p < 12 and _is_cjk(text[b]):
+        b += 1
+    if e > b:
+        return False
+    for q in range(max(a, b - 3), b - 1):          # a name of 2-3 characters: text[q:b]
+        if s >= q and text[q] in model.surnames and (q == a or text[a:q].endswith(_NAME_HOLDER)):
+            return True
     return False
 
 
@@ -420,8 +444,12 @@ class ContextTypoDetector:
 
         model = load()
         text = view.text
-        found = [f[:5] for f in corrections(model, text, self.threshold, _in_short_segments(view))
-                 if not _guarded(model, text, f[5], f[1], f[2], self.allowed, f[0])]
+        skip = _in_short_segments(view)
+        found = []
+        for a, b in chunks(text):   # bounded memory on a 20 MB text; windows never cross a line
+            part = corrections(model, text[a:b], self.threshold, None if skip is None else skip[a:b])
+            found.extend((f[0], f[1] + a, f[2] + a, f[3], f[4]) for f in part
+                         if not _guarded(model, text, f[5] + a, f[1] + a, f[2] + a, self.allowed, f[0]))
         # of overlapping corrections the most probable one wins
         taken: list[tuple[int, int]] = []
         for score, s, e, alt, word in sorted(found, key=lambda f: -f[0]):
@@ -451,6 +479,29 @@ def _short_segment(view: TextView, start: int) -> bool:
     i = view.segment_index(start)
     a, b = view.segment_span(i)
     return len(view.text[a:b].strip()) <= SHORT
+
+
+CHUNK = 1 << 18   # characters of text scored at once (the arrays of one chunk: ~20 MB)
+
+
+def chunks(text: str, size: int | None = None) -> Iterator[tuple[int, int]]:
+    """``[a, b)`` pieces of ``text`` of about ``size`` characters, cut at a line break (or a
+    。): only Chinese characters are modelled, so no window, word or neighbour of a candidate
+    reaches across such a cut and each piece is scored as the whole text would be."""
+    size = size or CHUNK
+    n, a = len(text), 0
+    while a < n:
+        b = a + size
+        if b >= n:
+            b = n
+        else:
+            cut = max(text.rfind("\n", a + 1, b), text.rfind("。", a + 1, b))
+            if cut <= a:                   # no break inside: the next one after it
+                ahead = [i for i in (text.find("\n", b), text.find("。", b)) if i >= 0]
+                cut = min(ahead) if ahead else n
+            b = cut
+        yield a, b
+        a = b
 
 
 def _in_short_segments(view: TextView):
