@@ -3,9 +3,10 @@
 One server subprocess on 127.0.0.1 with an open-file limit of 256 (as a small machine or a
 container has), then at once: 300 connections that never finish their request head (more than
 the file limit), 40 uploads that send most of a large body and stall, oversized bodies (declared
-and chunked) and a 200,000-deep JSON body. Throughout, ``/healthz`` must answer within 1 s on a
-new connection, the server's resident memory must stay under the documented ceiling
-(docs/serve.md: start + 64 MB for stalled uploads), the log must not flood, and idle
+and chunked) and a 200,000-deep JSON body. Throughout, ``/healthz`` must answer on a new
+connection, every time within 2 s and typically (the median) within 0.2 s, the server's resident
+memory must stay under the documented ceiling (docs/serve.md: start + 64 MB for stalled uploads),
+the log must not flood, and idle
 connections must be closed by the server. Everything is bounded in count and time; all traffic
 goes to 127.0.0.1 and every socket is closed at the end.
 """
@@ -28,7 +29,8 @@ STALLED = 40               # uploads that stall (the server takes 32 at once, do
 STALL_AT = 6 * 2**20       # bytes each stalled upload sends before it stops
 MAX_BYTES = 8 * 2**20
 RSS_CEILING = 64 * 2**20   # growth allowed over the server's size at start (docs/serve.md)
-HEALTH_LIMIT = 1.0         # seconds for /healthz under load
+HEALTH_LIMIT = 2.0         # seconds for any /healthz under load (the suite shares 2 cores with another worker)
+HEALTH_MEDIAN = 0.2        # seconds for the median /healthz
 NOFILE = 512
 
 
@@ -179,6 +181,7 @@ def test_slow_many_and_hostile_clients_do_not_stop_serve(tmp_path):
           f"{still_open} of {IDLE} idle connections open after 12 s; log {len(log)} bytes; {elapsed:.1f} s")
     assert not failures, failures[:5]
     assert len(latencies) >= 10 and max(latencies) < HEALTH_LIMIT, sorted(latencies)[-5:]
+    assert sorted(latencies)[len(latencies) // 2] < HEALTH_MEDIAN, sorted(latencies)
     assert peak[0] - start_rss < RSS_CEILING, (start_rss, peak[0])
     assert refused >= STALLED - 32, "at most 32 uploads are received at once"
     assert still_open == 0
