@@ -328,3 +328,24 @@ def test_a_long_text_scored_in_pieces_gives_what_one_piece_gives(monkeypatch):
     monkeypatch.setattr(typostat, "CHUNK", 50)
     assert [(f.match, f.suggestion, f.location.line, f.location.column)
             for f in Checker(Config(select=("T020",))).check_text(text)] == whole
+
+
+def test_spreadsheet_label_cells_are_left_to_the_dictionary_sentences_are_checked(tmp_path):
+    # a list's 住址 / 单位 / 项目 cells are names and labels without a sentence around them: T020
+    # does not score them (the 100k-row list's addresses cost 9 s and gave only false warnings);
+    # a cell that is a sentence is checked as in a document
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位", "说明"])
+    ws.append(["我县坏境整治办公室", "我县已完成坏境整治，群众满意度明显提高。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    t020 = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
+    found = [(f.location.cell, f.match) for f in t020.check_bytes(buf.getvalue(), "名单.xlsx").findings]
+    assert found == [("B2", "坏境")]
+    # the same label in running text is checked
+    assert [f.match for f in t020.check_text("请与我县坏境整治办公室联系")] == ["坏境"]

@@ -504,10 +504,17 @@ def chunks(text: str, size: int | None = None) -> Iterator[tuple[int, int]]:
         a = b
 
 
+SHEETS = frozenset({"xlsx", "xls", "csv"})
+LABEL_CELL = 32            # characters: a spreadsheet cell up to this long without a sentence mark
+_SENTENCE_MARK = re.compile(r"[，。；：！？,;]")
+
+
 def _in_short_segments(view: TextView):
-    """A mask over ``view.text``: True on the characters of segments of at most :data:`SHORT`
-    characters (a list's 姓名 cells), whose corrections :func:`_short_segment` would drop anyway,
-    so they are not scored at all; None when there are none."""
+    """A mask over ``view.text``: True on the characters of segments left alone, which are not
+    scored at all: segments of at most :data:`SHORT` characters (a list's 姓名 cells; their
+    corrections :func:`_short_segment` would drop anyway) and, in a spreadsheet, cells of at most
+    :data:`LABEL_CELL` characters with no sentence mark (住址, 单位名称, 项目名称: names and
+    labels, with no sentence around them for the statistics to judge). None when there are none."""
     import numpy as np
 
     if len(view.starts) < 2:
@@ -515,6 +522,12 @@ def _in_short_segments(view: TextView):
     starts = np.fromiter(view.starts, dtype=np.int64, count=len(view.starts))
     lengths = np.diff(np.append(starts, len(view.text) + 1)) - 1   # without the separator
     short = lengths <= SHORT
+    if view.document.type in SHEETS:
+        kind, text = view.document.segments.kind, view.text
+        for i in np.flatnonzero(~short & (lengths <= LABEL_CELL)).tolist():
+            a = view.starts[i]
+            if kind(i) == "cell" and not _SENTENCE_MARK.search(text, a, a + int(lengths[i])):
+                short[i] = True
     if not short.any():
         return None
     return np.repeat(short, lengths + 1)[:len(view.text)]
