@@ -349,3 +349,13 @@ def test_spreadsheet_label_cells_are_left_to_the_dictionary_sentences_are_checke
     assert found == [("B2", "坏境")]
     # the same label in running text is checked
     assert [f.match for f in t020.check_text("请与我县坏境整治办公室联系")] == ["坏境"]
+
+
+def test_csv_label_cells_are_left_alone_too():
+    # a CSV's cells come as a tuple of segments, not the spreadsheet's lazy list (this once failed
+    # the whole file: fail closed, but no check)
+    t020 = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)
+    data = "单位,说明\n我县坏境整治办公室,我县已完成坏境整治，群众满意度明显提高。\n".encode("utf-8")
+    result = t020.check_bytes(data, "名单.csv")
+    assert result.status == "ok", result.error
+    assert [f.match for f in result.findings] == ["坏境"] and result.findings[0].location.cell == "B2"

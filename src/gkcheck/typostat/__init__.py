@@ -523,10 +523,10 @@ def _in_short_segments(view: TextView):
     lengths = np.diff(np.append(starts, len(view.text) + 1)) - 1   # without the separator
     short = lengths <= SHORT
     if view.document.type in SHEETS:
-        kind, text = view.document.segments.kind, view.text
+        text = view.text
         for i in np.flatnonzero(~short & (lengths <= LABEL_CELL)).tolist():
             a = view.starts[i]
-            if kind(i) == "cell" and not _SENTENCE_MARK.search(text, a, a + int(lengths[i])):
+            if view.kind(i) == "cell" and not _SENTENCE_MARK.search(text, a, a + int(lengths[i])):
                 short[i] = True
     if not short.any():
         return None
