@@ -90,6 +90,7 @@ def test_slow_many_and_hostile_clients_do_not_stop_serve(tmp_path):
     sockets: list[socket.socket] = []
     latencies: list[float] = []
     failures: list[str] = []
+    resets = [0]
     stop = threading.Event()
     with running_server(tmp_path, "--max-bytes", str(MAX_BYTES), "--max-connections", "200",
                         preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (NOFILE, NOFILE))) as base:
@@ -102,7 +103,15 @@ def test_slow_many_and_hostile_clients_do_not_stop_serve(tmp_path):
         def probe() -> None:
             while not stop.is_set():
                 try:
-                    latencies.append(health(port))
+                    try:
+                        latencies.append(health(port))
+                    except ConnectionResetError:
+                        # by design a new connection evicts the one that has waited longest for its
+                        # request head when every slot is taken; on a busy machine that can be a
+                        # probe whose head the server has not read yet: it is retried once, and
+                        # the second try must answer (a stopped server fails both)
+                        resets[0] += 1
+                        latencies.append(health(port))
                 except Exception as exc:  # noqa: BLE001 — recorded, asserted below
                     failures.append(repr(exc))
                 peak[0] = max(peak[0], rss(pid))
@@ -178,8 +187,10 @@ def test_slow_many_and_hostile_clients_do_not_stop_serve(tmp_path):
     print(f"\nload test: {len(latencies)} /healthz probes, max {max(latencies):.3f} s, "
           f"median {sorted(latencies)[len(latencies) // 2]:.3f} s; RSS {start_rss / 2**20:.0f} MB at start, "
           f"peak {peak[0] / 2**20:.0f} MB; {refused} of {STALLED} stalled uploads refused; "
-          f"{still_open} of {IDLE} idle connections open after 12 s; log {len(log)} bytes; {elapsed:.1f} s")
+          f"{still_open} of {IDLE} idle connections open after 12 s; log {len(log)} bytes; {elapsed:.1f} s; "
+          f"{resets[0]} probe(s) reset and retried")
     assert not failures, failures[:5]
+    assert resets[0] <= 2, resets[0]
     assert len(latencies) >= 10 and max(latencies) < HEALTH_LIMIT, sorted(latencies)[-5:]
     assert sorted(latencies)[len(latencies) // 2] < HEALTH_MEDIAN, sorted(latencies)
     assert peak[0] - start_rss < RSS_CEILING, (start_rss, peak[0])
