@@ -14,7 +14,7 @@ import pytest
 
 from .list_files import big_list
 from .live_server import running_server
-from .test_serve_browser import ARGS, CHROMIUM
+from .test_serve_browser import browser  # noqa: F401  (the shared Chromium fixture)
 from .test_serve_jobs import cpu_seconds
 
 TOKEN = "scale-token-90ab"
@@ -34,17 +34,6 @@ def base(workdir):
     with running_server(workdir, "--config", str(workdir / "gkcheck.toml"), "--timeout", "120",
                         env={"GKCHECK_TOKEN": TOKEN}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
