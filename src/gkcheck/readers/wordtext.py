@@ -59,22 +59,29 @@ class WordText:
     def revision_facts(self, comments: int, authors: list[str]) -> list[Fact]:
         """Tracked changes (with the first inserted texts), comments (with their authors) and
         hidden text, one fact each."""
-        facts: list[Fact] = []
-        ins = len(self.insertions)
-        total = ins + self.deleted_count
-        if total:
-            bits = [f"{label} {n} 处" for label, n in (("插入", ins), ("删除", self.deleted_count)) if n]
-            detail = f"文档包含 {total} 处修订痕迹（{'，'.join(bits)}）"
-            if self.insertions:
-                shown = "、".join(f"“{t[:30]}”" for t, _ in self.insertions[:3])
-                detail += f"；修订插入的文字：{shown}" + ("等" if ins > 3 else "")
-            where = self.insertions[0][1] if self.insertions else Location(part=BODY)
-            facts.append(Fact("tracked_changes", detail, where, str(total)))
-        if comments:
-            who = f"，批注人：{'、'.join(authors)}" if authors else ""
-            facts.append(Fact("comments", f"文档包含 {comments} 条批注{who}", Location(part="批注", hidden=COMMENT),
-                              str(comments)))
-        if self.hidden_count:
-            facts.append(Fact("hidden_text", f"文档包含 {self.hidden_count} 处隐藏文字",
-                              self.first_hidden or Location(), str(self.hidden_count)))
-        return facts
+        return word_facts((("插入", len(self.insertions)), ("删除", self.deleted_count)), self.insertions,
+                          comments, authors, self.hidden_count, self.first_hidden)
+
+
+def word_facts(changes: "tuple[tuple[str, int], ...]", insertions: list[tuple[str, Location]], comments: int,
+               authors: list[str], hidden_count: int, first_hidden: Location | None) -> list[Fact]:
+    """The facts every Word-family reader (DOCX too) gives: tracked changes counted by kind
+    (``changes``: ``(label, count)``) with the first inserted texts, comments with their authors,
+    and hidden text, one fact each."""
+    facts: list[Fact] = []
+    total = sum(n for _, n in changes)
+    if total:
+        detail = f"文档包含 {total} 处修订痕迹（{'，'.join(f'{label} {n} 处' for label, n in changes if n)}）"
+        if insertions:
+            shown = "、".join(f"“{t[:30]}”" for t, _ in insertions[:3])
+            detail += f"；修订插入的文字：{shown}" + ("等" if len(insertions) > 3 else "")
+        where = insertions[0][1] if insertions else Location(part=BODY)
+        facts.append(Fact("tracked_changes", detail, where, str(total)))
+    if comments:
+        who = f"，批注人：{'、'.join(authors)}" if authors else ""
+        facts.append(Fact("comments", f"文档包含 {comments} 条批注{who}", Location(part="批注", hidden=COMMENT),
+                          str(comments)))
+    if hidden_count:
+        facts.append(Fact("hidden_text", f"文档包含 {hidden_count} 处隐藏文字", first_hidden or Location(),
+                          str(hidden_count)))
+    return facts

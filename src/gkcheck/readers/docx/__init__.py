@@ -18,6 +18,7 @@ from lxml import etree
 from ...model import Document, Fact, Location, Segment
 from .. import Limits, ReadError
 from ..ooxml import Package, properties
+from ..wordtext import word_facts
 from .builder import _Builder, _Plain
 from .names import (BODY, COMMENT, DEL, FORMAT_CHANGES, ID, INS, MOVEFROM, MOVETO, TYPE, W, _REF_LABEL,
                     _rid, field_url)
@@ -153,22 +154,5 @@ def _facts(root: etree._Element, pkg: Package, by_type: dict[str, list[tuple[str
         dels += sum(1 for _ in r.iter(DEL))
         moves += sum(1 for _ in r.iter(MOVEFROM, MOVETO))
         formats += sum(1 for _ in r.iter(*FORMAT_CHANGES))
-    facts: list[Fact] = []
-    total = ins + dels + moves + formats
-    if total:
-        bits = [f"{label} {n} 处" for label, n in (("插入", ins), ("删除", dels), ("移动", moves),
-                                                  ("格式修改", formats)) if n]
-        detail = f"文档包含 {total} 处修订痕迹（{'，'.join(bits)}）"
-        if b.insertions:
-            shown = "、".join(f"“{text[:30]}”" for text, _ in b.insertions[:3])
-            detail += f"；修订插入的文字：{shown}" + ("等" if len(b.insertions) > 3 else "")
-        where = b.insertions[0][1] if b.insertions else Location(part=BODY)
-        facts.append(Fact("tracked_changes", detail, where, str(total)))
-    if comments:
-        who = f"，批注人：{'、'.join(authors)}" if authors else ""
-        facts.append(Fact("comments", f"文档包含 {comments} 条批注{who}", Location(part="批注", hidden=COMMENT),
-                          str(comments)))
-    if b.hidden_count:
-        facts.append(Fact("hidden_text", f"文档包含 {b.hidden_count} 处隐藏文字",
-                          b.first_hidden or Location(), str(b.hidden_count)))
-    return facts
+    return word_facts((("插入", ins), ("删除", dels), ("移动", moves), ("格式修改", formats)), b.insertions,
+                      comments, authors, b.hidden_count, b.first_hidden)
