@@ -85,15 +85,21 @@ def read_corpus(data: Path) -> list[str]:
     return texts
 
 
+def pip_download(spec: str, kind: str) -> Path:
+    """A new folder holding ``spec`` as ``pip download`` fetches it from PyPI (``kind``:
+    ``--only-binary`` for the wheel, ``--no-binary`` for the source archive)."""
+    tmp = Path(tempfile.mkdtemp())
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", kind, ":all:", "-q", "-d", str(tmp),
+                    spec], check=True)
+    return tmp
+
+
 def pycorrector_file(name: str, wheel: Path | None) -> str:
     """A data file of pycorrector 1.1.4 (Apache-2.0), from its wheel (``pip download`` by default)."""
     import zipfile
 
     if wheel is None:
-        tmp = Path(tempfile.mkdtemp())
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-                        "-q", "-d", str(tmp), PYCORRECTOR], check=True)
-        (wheel,) = tmp.glob("pycorrector-*.whl")
+        (wheel,) = pip_download(PYCORRECTOR, "--only-binary").glob("pycorrector-*.whl")
     with zipfile.ZipFile(wheel) as z:
         return z.read(f"pycorrector/data/{name}").decode("utf-8")
 
@@ -113,10 +119,7 @@ def same_stroke(wheel: Path | None) -> dict[str, set[str]]:
 def jieba_dict(path: Path | None) -> tuple[dict[str, int], dict[str, str]]:
     """jieba's dictionary: word -> frequency, and word -> part-of-speech tag."""
     if path is None:
-        tmp = Path(tempfile.mkdtemp())
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "-q", "-d", str(tmp), JIEBA], check=True)
-        (sdist,) = tmp.glob("jieba-*.tar.gz")
+        (sdist,) = pip_download(JIEBA, "--no-binary").glob("jieba-*.tar.gz")
         with tarfile.open(sdist) as tar:
             member = next(m for m in tar.getmembers() if m.name.endswith("jieba/dict.txt"))
             raw = tar.extractfile(member).read().decode("utf-8")
@@ -372,7 +375,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--jieba", type=Path, help="jieba's dict.txt (default: pip download jieba 0.42.1)")
     ap.add_argument("--pycorrector", type=Path,
                     help="pycorrector's wheel (default: pip download pycorrector 1.1.4)")
-    ap.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
+    # ../shared beside the checkout (as the README's layout has it), or beside a worktree's parent
+    shared = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if (p / "data").is_dir()),
+                  REPO.parent / "shared")
+    ap.add_argument("--data", type=Path, default=shared / "data")
     args = ap.parse_args(argv)
     stats = build(args.data, args.jieba, args.pycorrector)
     for k, v in stats.items():
