@@ -212,7 +212,10 @@ def common_chars(data: Path, min_count: int) -> set[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
+    # ../shared beside the checkout (as the README's layout has it), or beside a worktree's parent
+    shared = next((p for p in (REPO.parent / "shared", REPO.parent.parent / "shared") if (p / "data").is_dir()),
+                  REPO.parent / "shared")
+    ap.add_argument("--data", type=Path, default=shared / "data")
     args = ap.parse_args()
     data = args.data
     build = "scripts/build_protected.py"
