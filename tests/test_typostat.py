@@ -305,7 +305,7 @@ def test_short_cells_are_skipped_before_scoring_with_the_same_result():
 
     lines = ["王军娜", "我县已完成坏境整治工作", "李严励", "表彰取得突出业迹的个人"]
     view = TextView.of(Document("<t>", "text", LazySegments(lines, [LineBlock(0, lines)])))
-    mask = typostat._in_short_segments(view)
+    mask = typostat._unscored_segments(view)
     assert mask is not None and len(mask) == len(view.text)
     assert [bool(mask[view.starts[i]]) for i in range(4)] == [True, False, True, False]
     t020 = Checker(Config(select=("T020",)), today=lambda: FIXED_TODAY)

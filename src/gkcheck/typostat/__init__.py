@@ -444,7 +444,7 @@ class ContextTypoDetector:
 
         model = load()
         text = view.text
-        skip = _in_short_segments(view)
+        skip = _unscored_segments(view)
         found = []
         for a, b in chunks(text):   # bounded memory on a 20 MB text; windows never cross a line
             part = corrections(model, text[a:b], self.threshold, None if skip is None else skip[a:b])
@@ -509,7 +509,7 @@ LABEL_CELL = 32            # characters: a spreadsheet cell up to this long with
 _SENTENCE_MARK = re.compile(r"[，。；：！？,;]")
 
 
-def _in_short_segments(view: TextView):
+def _unscored_segments(view: TextView):
     """A mask over ``view.text``: True on the characters of segments left alone, which are not
     scored at all: segments of at most :data:`SHORT` characters (a list's 姓名 cells; their
     corrections :func:`_short_segment` would drop anyway) and, in a spreadsheet, cells of at most
